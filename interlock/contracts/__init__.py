@@ -1,0 +1,39 @@
+"""Contracts: the model, the declaration API, and the built-in catalog (imported by module path)."""
+
+from interlock.contracts._declare import (
+    comparable,
+    contract,
+    draws,
+    ensures,
+    get_contract,
+    implementations,
+    implements,
+    is_contract,
+    raises,
+    register,
+    relax,
+    reports_failure,
+    requires,
+    scenario,
+)
+from interlock.contracts._markers import Finite, NonEmpty, Strict
+
+__all__ = [
+    "Finite",
+    "NonEmpty",
+    "Strict",
+    "comparable",
+    "contract",
+    "draws",
+    "ensures",
+    "get_contract",
+    "implementations",
+    "implements",
+    "is_contract",
+    "raises",
+    "register",
+    "relax",
+    "reports_failure",
+    "requires",
+    "scenario",
+]
