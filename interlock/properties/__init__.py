@@ -1,0 +1,1 @@
+"""The checks: signatures, value strategies, properties, the runner and the report."""
