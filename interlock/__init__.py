@@ -23,18 +23,29 @@ from interlock.contracts._declare import (
 )
 from interlock.contracts._markers import Finite, NonEmpty, Strict
 from interlock.errors import ContractDefinitionError, DriftError, InterlockError, UsageError
+from interlock.properties._api import check
+from interlock.properties._doubles import double
+from interlock.properties._report import NotChecked, Report, TargetReport, Violation
+from interlock.properties._scenario import Harness
 
 __all__ = [
     "ContractDefinitionError",
     "DriftError",
     "Finite",
+    "Harness",
     "InterlockError",
     "NonEmpty",
+    "NotChecked",
+    "Report",
     "Strict",
+    "TargetReport",
     "UsageError",
+    "Violation",
     "__version__",
+    "check",
     "comparable",
     "contract",
+    "double",
     "draws",
     "ensures",
     "get_contract",

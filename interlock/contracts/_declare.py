@@ -220,22 +220,24 @@ def requires(predicate: Callable[..., object], *, id: str | None = None, text: s
     def deco(fn: _F) -> _F:
         def make(member: str) -> Clause:
             cid = id or _default_id(member, predicate, "requires")
-            return Clause(cid, text or _doc(predicate) or f"{member} requires {cid}", ("unexpected-exception",), member, Requires(predicate, wants))
+            return Clause(
+                cid, text or _doc(predicate) or f"{member} requires {cid}", ("unexpected-exception",), member, Requires(predicate, wants)
+            )
 
         return _add(fn, "requires", make)
 
     return deco
 
 
-def comparable(
-    projection: Callable[[Any], object] | None = None, *, id: str | None = None, text: str = ""
-) -> Callable[[_F], _F]:
+def comparable(projection: Callable[[Any], object] | None = None, *, id: str | None = None, text: str = "") -> Callable[[_F], _F]:
     """Declare that two targets' results of this member must agree (through ``projection``, if given)."""
 
     def deco(fn: _F) -> _F:
         def make(member: str) -> Clause:
             cid = id or f"{_slug(member)}-agrees"
-            return Clause(cid, text or f"implementations of {member} agree on every input", ("differential",), member, Comparable(projection))
+            return Clause(
+                cid, text or f"implementations of {member} agree on every input", ("differential",), member, Comparable(projection)
+            )
 
         return _add(fn, "comparable", make)
 
@@ -272,9 +274,7 @@ def _doc(fn: Callable[..., object]) -> str:
 @overload
 def contract(cls: _C, /) -> _C: ...
 @overload
-def contract(
-    *, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None
-) -> Callable[[_C], _C]: ...
+def contract(*, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None) -> Callable[[_C], _C]: ...
 def contract(
     cls: _C | None = None, /, *, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None
 ) -> _C | Callable[[_C], _C]:
@@ -308,9 +308,7 @@ def get_contract(obj: object) -> Contract:
             model = build_contract(obj, strict_inputs=True, strategies={})
             _CONTRACTS[obj] = model
             return model
-    raise ContractDefinitionError(
-        f"{obj!r} is not a contract: declare it as a typing.Protocol decorated with @interlock.contract"
-    )
+    raise ContractDefinitionError(f"{obj!r} is not a contract: declare it as a typing.Protocol decorated with @interlock.contract")
 
 
 def implements(contract_type: type) -> Callable[[_T], _T]:
@@ -384,10 +382,29 @@ def _check_ids(where: type, clauses: Iterable[Clause]) -> None:
 
 # ---- reading a Protocol ---------------------------------------------------------------------
 
-_SKIP = frozenset({"__init_subclass__", "__class_getitem__", "__subclasshook__", "__weakref__", "__dict__",
-                   "__module__", "__qualname__", "__doc__", "__annotations__", "__parameters__",
-                   "__orig_bases__", "__abstractmethods__", "__protocol_attrs__", "__non_callable_proto_members__",
-                   "__slots__", "__static_attributes__", "__firstlineno__", "__type_params__", "__annotate__"})
+_SKIP = frozenset(
+    {
+        "__init_subclass__",
+        "__class_getitem__",
+        "__subclasshook__",
+        "__weakref__",
+        "__dict__",
+        "__module__",
+        "__qualname__",
+        "__doc__",
+        "__annotations__",
+        "__parameters__",
+        "__orig_bases__",
+        "__abstractmethods__",
+        "__protocol_attrs__",
+        "__non_callable_proto_members__",
+        "__slots__",
+        "__static_attributes__",
+        "__firstlineno__",
+        "__type_params__",
+        "__annotate__",
+    }
+)
 
 
 def build_contract(cls: type, *, strict_inputs: bool, strategies: dict[Any, Any]) -> Contract:
@@ -463,9 +480,7 @@ def _read_member(cls: type, name: str, value: Any, strategies: dict[Any, Any]) -
     relaxed: frozenset[str] = fn.__dict__.get(_RELAXED, frozenset())
     for p in plist:
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise ContractDefinitionError(
-                f"{where}: *{p.name} cannot be checked; a contract names every parameter it accepts"
-            )
+            raise ContractDefinitionError(f"{where}: *{p.name} cannot be checked; a contract names every parameter it accepts")
         if p.name not in hints:
             raise ContractDefinitionError(f"{where}: parameter {p.name!r} has no annotation; annotate it (its type is its domain)")
         domain = _domain(hints[p.name], f"{where}({p.name})", strategies)
@@ -499,7 +514,7 @@ def _read_member(cls: type, name: str, value: Any, strategies: dict[Any, Any]) -
             raise ContractDefinitionError(f"{where}: {what}({rule.parameter!r}) names no parameter of {name}")
         if isinstance(rule, Ensures | Requires | Raises):
             extra = rule.wants - names - {"result", "target"}
-            if extra and what != "raises" or (what == "raises" and extra - {"exception"}):
+            if (extra and what != "raises") or (what == "raises" and extra - {"exception"}):
                 raise ContractDefinitionError(
                     f"{where}: the {what}() predicate asks for {sorted(extra)!r}; it may ask for parameters, 'result' and 'target'"
                 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -31,10 +33,7 @@ class Domain:
 
     def contains_bounds(self, value: Any) -> bool:
         """Whether a number or sized value lies within every bound of this domain."""
-        for bound in self.bounds:
-            if not _within(bound, value):
-                return False
-        return True
+        return all(_within(bound, value) for bound in self.bounds)
 
     def describe(self) -> str:
         """The domain in the words of contracts.md, for messages."""
@@ -113,15 +112,14 @@ def read_domain(annotation: Any, where: str) -> Domain:
                 if len(rest) == 1:
                     tp = rest[0]
                     continue
-                tp = Union[rest]
+                tp = functools.reduce(operator.or_, rest)
             break
         break
     for marker in markers:
         if not (isinstance(tp, type) and issubclass(tp, marker.applies_to)):
             allowed = " or ".join(t.__name__ for t in marker.applies_to)
             raise ValueError(
-                f"{where}: {marker!r} applies to {allowed}, not to {_type_name(tp)} "
-                f"(write {marker.name}[{marker.applies_to[0].__name__}])"
+                f"{where}: {marker!r} applies to {allowed}, not to {_type_name(tp)} (write {marker.name}[{marker.applies_to[0].__name__}])"
             )
     return Domain(
         base=tp,
@@ -136,7 +134,7 @@ def read_domain(annotation: Any, where: str) -> Domain:
 
 def _flatten_bound(meta: Any) -> list[Any]:
     if isinstance(meta, at.Interval | at.Len):
-        return [m for m in meta]  # GroupedMetadata yields its parts
+        return list(meta)  # GroupedMetadata yields its parts
     return [meta]
 
 
@@ -149,10 +147,7 @@ def format_annotation(annotation: Any) -> str:
     if origin is typing.Annotated:
         text = format_annotation(args[0])
         for meta in args[1:]:
-            if isinstance(meta, Marker):
-                text = f"{meta.name}[{text}]"
-            else:
-                text = f"Annotated[{text}, {meta!r}]"
+            text = f"{meta.name}[{text}]" if isinstance(meta, Marker) else f"Annotated[{text}, {meta!r}]"
         return text
     if _is_union(annotation):
         return " | ".join(format_annotation(a) for a in args)

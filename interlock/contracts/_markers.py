@@ -7,9 +7,7 @@ Markers combine: ``Strict[Finite[float]]`` is a finite float that is not a bool.
 
 from __future__ import annotations
 
-from typing import Final, TypeVar
-
-from typing_extensions import Annotated, TypeAlias
+from typing import Annotated, Final, TypeAlias, TypeVar
 
 __all__ = ["FINITE", "NONEMPTY", "STRICT", "Finite", "Marker", "NonEmpty", "Strict"]
 
@@ -19,7 +17,7 @@ _T = TypeVar("_T")
 class Marker:
     """One marker's identity, carried in ``Annotated`` metadata."""
 
-    __slots__ = ("name", "applies_to")
+    __slots__ = ("applies_to", "name")
 
     def __init__(self, name: str, applies_to: tuple[type, ...]) -> None:
         self.name = name

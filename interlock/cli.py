@@ -1,0 +1,219 @@
+"""The ``interlock`` command: ``check`` a contract against targets, or run the ``demo``.
+
+Exit status: 0 every target conforms, 1 at least one violation, 2 a usage or
+definition error (one line on standard error, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import math
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn, TextIO
+
+from interlock._version import __version__
+from interlock.errors import ContractDefinitionError, InterlockError, UsageError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see 'interlock {self.prog.split()[-1]} --help')" if " " in self.prog else message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text}")
+    return value
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the JSON report (report.md) on standard output")
+    p.add_argument(
+        "--max-examples",
+        type=_positive_int,
+        default=100,
+        metavar="N",
+        help="generated in-domain examples per member and per clause (default 100)",
+    )
+    p.add_argument("--seed", type=_seed, default=None, metavar="N", help="make the run reproducible")
+    p.add_argument("--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="time limit of one call into a target (default 5)")
+    p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="interlock", description="Contract tests for component interfaces.")
+    parser.add_argument("--version", action="version", version=f"interlock {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    check = sub.add_parser(
+        "check",
+        help="check targets against a contract",
+        description="Check each TARGET against CONTRACT; both are import paths package.module:Name.",
+    )
+    check.add_argument("contract", metavar="CONTRACT", help="the contract, as package.module:Name")
+    check.add_argument("targets", metavar="TARGET", nargs="+", help="a class or a factory, as package.module:Name")
+    _add_run_options(check)
+    demo = sub.add_parser(
+        "demo",
+        help="check the bundled example: one conforming and several drifting implementations",
+        description="Check the bundled Greeter example; exits 0 once the report is shown.",
+    )
+    _add_run_options(demo)
+    return parser
+
+
+def resolve(path: str) -> tuple[Any, tuple[str, str]]:
+    """Import ``package.module:Name`` (``Name`` may be dotted); a failure is a one-line UsageError."""
+    if ":" in path:
+        module_name, _, attr = path.partition(":")
+    elif "." in path:
+        module_name, _, attr = path.rpartition(".")
+    else:
+        raise UsageError(f"{path!r} is not an import path; write package.module:Name")
+    if not module_name or not attr:
+        raise UsageError(f"{path!r} is not an import path; write package.module:Name")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or module_name
+        hint = "" if missing != module_name.split(".")[0] else " (is it installed, or run from the folder that holds it?)"
+        raise UsageError(f"cannot import {module_name!r} for {path!r}: no module named {missing!r}{hint}") from None
+    except SystemExit as exc:
+        raise UsageError(f"importing {module_name!r} for {path!r} called exit({exc.code!r})") from None
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise UsageError(f"importing {module_name!r} for {path!r} raised {type(exc).__name__}: {exc}") from None
+    obj: Any = module
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise UsageError(f"module {module_name!r} has no {attr!r} (for {path!r})") from None
+    return obj, (module_name, attr)
+
+
+@contextlib.contextmanager
+def _targets_print_to_stderr() -> Iterator[TextIO]:
+    """Point file descriptor 1 at standard error while targets run; yield a stream to the real stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    report = os.fdopen(os.dup(saved), "w", encoding="utf-8", closefd=True)
+    os.dup2(2, 1)
+    try:
+        yield report
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        report.flush()
+        report.close()
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    from interlock.contracts._declare import get_contract
+    from interlock.properties._engine import run_check
+    from interlock.properties._render import render_junit
+
+    if args.command == "demo":
+        args.contract = "interlock.examples.greeter:Greeter"
+        from interlock.examples import greeter
+
+        args.targets = [f"interlock.examples.greeter:{t.__name__}" for t in greeter.TARGETS]
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        contract_obj, _ = resolve(args.contract)
+        if not isinstance(contract_obj, type) or not getattr(contract_obj, "_is_protocol", False):
+            raise UsageError(f"{args.contract!r} is not a contract: declare it as a typing.Protocol decorated with @interlock.contract")
+        model = get_contract(contract_obj)
+        targets = []
+        for path in args.targets:
+            obj, where = resolve(path)
+            if not callable(obj):
+                raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
+            targets.append((path, obj, where))
+    report = run_check(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout)
+    if args.junit:
+        try:
+            with open(args.junit, "w", encoding="utf-8") as fh:
+                fh.write(render_junit(report))
+        except OSError as exc:
+            raise UsageError(f"cannot write the JUnit report to {args.junit!r}: {exc.strerror or exc}") from None
+    if args.json:
+        out.write(report.dumps() + "\n")
+    else:
+        colour = out.isatty() and "NO_COLOR" not in os.environ
+        out.write(report.text(colour=colour) + "\n")
+    if args.command == "demo":
+        return EXIT_OK
+    return EXIT_OK if report.conforms else EXIT_DRIFT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status (the console script exits with it)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    wants_json = "--json" in argv
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("no command given; try 'interlock demo' or 'interlock check CONTRACT TARGET'")
+        with _targets_print_to_stderr() as out:
+            return _run(args, out)
+    except (UsageError, ContractDefinitionError, InterlockError) as exc:
+        return _fail(str(exc), wants_json)
+    except KeyboardInterrupt:
+        return _fail("interrupted", wants_json)
+    except Exception as exc:  # an interlock bug: still one line, with a way to see more
+        if os.environ.get("INTERLOCK_DEBUG"):
+            raise
+        return _fail(f"internal error: {type(exc).__name__}: {exc} (set INTERLOCK_DEBUG=1 for the traceback)", wants_json)
+
+
+def _fail(message: str, wants_json: bool) -> int:
+    message = " ".join(message.split())
+    print(f"interlock: error: {message}", file=sys.stderr)
+    if wants_json:
+        sys.stdout.write(json.dumps({"interlock": __version__, "error": message}) + "\n")
+        sys.stdout.flush()
+    return EXIT_USAGE
+
+
+def entry() -> NoReturn:
+    """The console script."""
+    sys.exit(main())

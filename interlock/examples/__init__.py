@@ -1,0 +1,1 @@
+"""Bundled examples: a contract with one conforming and several drifting implementations."""

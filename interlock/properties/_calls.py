@@ -1,0 +1,611 @@
+"""One call into a target, and what it means: the verdict for in-domain and out-of-domain values."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
+
+from interlock.contracts._model import Clause, Contract, Draws, Ensures, Member, Raises, ReportsFailure
+from interlock.properties._doubles import CallLog, DoubleReturns
+from interlock.properties._explore import Candidate, Explorer
+from interlock.properties._report import Violation
+from interlock.properties._runner import Outcome, Runner
+from interlock.properties._strategies import DOUBLE, outside_values, strategy_for
+from interlock.properties._subject import Subject, materialize, reproducer
+from interlock.properties._values import py_repr
+
+__all__ = ["Call", "Caller"]
+
+_REJECTIONS = (ValueError, TypeError)
+
+
+@attrs.define
+class Call:
+    """A call the checker makes: which target and member, with which drawn values."""
+
+    subject: Subject
+    member: Member
+    ctor_values: dict[str, Any]
+    values: dict[str, Any]
+
+    def example(self, extra: list[str] | None = None) -> str:
+        return reproducer(self.subject, self.ctor_values, self.member, self.values, extra)
+
+
+@attrs.define
+class Made:
+    """A call made: the instance (if built), the outcome, and the calls the target made on doubles."""
+
+    instance: Any
+    outcome: Outcome | None
+    log: CallLog
+    build: Outcome | None = None
+    bound: bool = True
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class Caller:
+    """Makes calls on behalf of the checks and turns outcomes into violations."""
+
+    def __init__(self, contract: Contract, runner: Runner, explorer: Explorer) -> None:
+        self.contract = contract
+        self.runner = runner
+        self.explorer = explorer
+        self.type_check = CollectionCheckStrategy.ALL_ITEMS
+
+    # ---- making violations ---------------------------------------------------------------
+    def violation(
+        self, s: Subject, kind: str, member: str | None, parameter: str | None, message: str, example: str, *, clause: str | None = None
+    ) -> Violation:
+        loc_member = member.split("().")[0] if member and "()." in member else member
+        return Violation(
+            target=s.label,
+            kind=kind,
+            member=member,
+            parameter=parameter,
+            message=message,
+            example=example,
+            location=s.location(loc_member),
+            clause=clause,
+        )
+
+    def signature_example(self, s: Subject, m: Member | None, instance: Any) -> str:
+        if m is None:
+            return reproducer(s, {})
+        lines = ["import inspect", reproducer(s, {}).splitlines()[-1].replace("(", "", 1).split("(")[0]]
+        module, name = s.import_path or (getattr(s.obj, "__module__", "__main__"), getattr(s.obj, "__qualname__", "target"))
+        head = name.split(".")[0]
+        if m.role == "constructor":
+            return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}"
+        owner = name if s.mode == "class" else f"{name}()"
+        del lines
+        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({owner}.{m.name}))  # contract: {m.signature_text()}"
+
+    # ---- building and calling ------------------------------------------------------------
+    def build(self, s: Subject, ctor_values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> Outcome:
+        fn, args, kwargs = s.build_call(materialize_all(ctor_values, log, returns))
+        return self.runner.call(fn, args, kwargs, is_async=None)
+
+    def make(self, call: Call, returns: DoubleReturns) -> Made:
+        s, m = call.subject, call.member
+        log = CallLog()
+        built = self.build(s, call.ctor_values, log, returns)
+        if not built.returned:
+            return Made(None, None, log, build=built)
+        instance = built.value
+        values = materialize_all(call.values, log, returns)
+        plan = s.plans.get(m.name)
+        if plan is None:
+            return Made(instance, None, log, build=built, bound=False)
+        args, kwargs = plan.split(m, values)
+        sig = s.sigs.get(m.name)
+        if sig is not None:
+            try:
+                sig.bind(*args, **kwargs)
+            except TypeError:
+                return Made(instance, None, log, build=built, bound=False)
+        try:
+            fn = getattr(instance, m.name)
+        except Exception as exc:
+            return Made(instance, Outcome(error=exc), log, build=built)
+        outcome = self.runner.call(fn, args, kwargs, is_async=m.is_async)
+        return Made(instance, outcome, log, build=built)
+
+    def probe(self, s: Subject) -> Any:
+        """Build one instance for the checks that need one (data members, a factory's methods)."""
+        box: list[Any] = []
+        ctor = self.contract.constructor
+
+        def test(data: Any) -> None:
+            from interlock.properties._engine import DrawnReturns, draw_values
+
+            values = draw_values(data, self.contract, ctor) if ctor is not None and s.mode != "zero" else {}
+            if s.build_error is not None:
+                return
+            built = self.build(s, values, CallLog(), DrawnReturns(data, self.contract))
+            if built.returned:
+                box.append(built.value)
+            elif built.timed_out:
+                s.record(
+                    self.violation(
+                        s,
+                        "timeout",
+                        "__init__",
+                        None,
+                        f"building the target did not return within {self.runner.timeout:g}s",
+                        reproducer(s, values),
+                    )
+                )
+                box.append(None)
+                s.build_error = "building it timed out"
+            elif not box and s.mode == "zero":
+                err = built.error
+                s.build_error = f"the factory raised {_short(err)}" if err else "the factory failed"
+
+        self.explorer.once(f"probe_{s.label}", test, max_examples=5)
+        if not box and s.build_error is None and s.mode == "zero":
+            s.build_error = "the factory could not build an instance"
+        if s.build_error is not None:
+            for m in self.contract.members:
+                if m.role != "constructor":
+                    s.note(m.name, None, f"not checked: {s.build_error}")
+        return box[0] if box else None
+
+    def check_attribute(self, s: Subject, m: Member, instance: Any) -> None:
+        if not hasattr(instance, m.name):
+            s.record(
+                self.violation(
+                    s,
+                    "missing-member",
+                    m.name,
+                    None,
+                    f"{m.name}: a built target has no attribute {m.name!r}; the contract declares {m.signature_text()}",
+                    reproducer(s, {}) + f"\nprint(hasattr(target, {m.name!r}))",
+                )
+            )
+            return
+        value = getattr(instance, m.name)
+        problem = self.type_problem(value, m.returns)
+        if problem:
+            s.record(
+                self.violation(
+                    s,
+                    "return-type",
+                    m.name,
+                    None,
+                    f"{m.name}: the attribute is {problem}; the contract declares {m.signature_text()}",
+                    reproducer(s, {}),
+                )
+            )
+
+    def type_problem(self, value: Any, annotation: Any) -> str | None:
+        if annotation is None or annotation is type(None):
+            return None if value is None else f"{py_repr(value)} (a {type(value).__name__}), not None"
+        try:
+            check_type(value, annotation, collection_check_strategy=self.type_check)
+        except TypeCheckError as exc:
+            return f"{_clip(py_repr(value))} ({exc})"
+        except Exception:
+            return None
+        return None
+
+    # ---- in-domain -------------------------------------------------------------------------
+    def in_domain(self, call: Call, returns: DoubleReturns) -> tuple[list[Violation], Any]:
+        """Call with in-domain values: the violations, and the outcome's signature for ``differential``."""
+        s, m = call.subject, call.member
+        made = self.make(call, returns)
+        if made.build is not None and not made.build.returned:
+            return self._build_failed(call, made.build, returns), None
+        if not made.bound or made.outcome is None:
+            return [], None
+        out = made.outcome
+        if out.timed_out:
+            s.record(
+                self.violation(
+                    s,
+                    "timeout",
+                    m.name,
+                    None,
+                    f"{m.name}: the call did not return within {self.runner.timeout:g}s; it was stopped",
+                    call.example(),
+                )
+            )
+            s.skip.add(m.name)
+            s.note(m.name, None, "not called again after it timed out")
+            return [], None
+        if out.awaitable_mismatch:
+            s.record(self.violation(s, "async-mismatch", m.name, None, f"{m.name}: {out.awaitable_mismatch}", call.example()))
+            s.skip.add(m.name)
+            return [], None
+        if out.error is not None:
+            return self._raised(call, out.error, returns)
+        found: list[Violation] = []
+        failure = self._failure_clause(m)
+        problem = self.type_problem(out.value, m.returns)
+        if problem:
+            found.append(
+                self.violation(
+                    s, "return-type", m.name, None, f"{m.name}: returned {problem}; the contract declares -> {_ret(m)}", call.example()
+                )
+            )
+            return found, None
+        if failure is not None and _passes(failure, out.value):
+            return [], ("rejected",)
+        for clause in self.contract.rules(m.name, Ensures):
+            broken = self._ensures(clause, made, out.value, call)
+            if broken:
+                found.append(self.violation(s, clause.kinds[0], m.name, None, broken, call.example(), clause=clause.id))
+        if found:
+            return found, None
+        comparable = self.contract.rules(m.name, _comparable_type())
+        if comparable:
+            proj = comparable[0].rule.projection  # type: ignore[union-attr]
+            try:
+                key = proj(out.value) if proj else out.value
+            except Exception as exc:
+                key = ("projection raised", _short(exc))
+            return [], ("ok", key)
+        return [], ("ok",)
+
+    def _ensures(self, clause: Clause, made: Made, result: Any, call: Call) -> str | None:
+        rule = clause.rule
+        assert isinstance(rule, Ensures)
+        env = dict(call.values)
+        env["result"] = result
+        env["target"] = made.instance
+        kwargs = {k: v for k, v in env.items() if k in rule.wants}
+        missing = rule.wants - set(kwargs)
+        for name in missing:
+            p = call.member.parameter(name) if name in {q.name for q in call.member.parameters} else None
+            if p is not None:
+                kwargs[name] = p.default
+        try:
+            ok = rule.predicate(**kwargs)
+        except AssertionError as exc:
+            return f"{call.member.name}: broke '{clause.id}': {exc or clause.text}"
+        except Exception as exc:
+            return f"{call.member.name}: checking '{clause.id}' raised {_short(exc)} on the result {_clip(py_repr(result))}"
+        if not ok:
+            return f"{call.member.name}: broke '{clause.id}' ({clause.text}); it returned {_clip(py_repr(result))}"
+        return None
+
+    def _failure_clause(self, m: Member) -> Clause | None:
+        found = self.contract.rules(m.name, ReportsFailure)
+        return found[0] if found else None
+
+    def _raised(self, call: Call, error: BaseException, returns: DoubleReturns) -> tuple[list[Violation], Any]:
+        s, m = call.subject, call.member
+        failure = self._failure_clause(m)
+        if failure is not None:
+            kind = _pick(failure.kinds, "unexpected-exception")
+            return [
+                self.violation(
+                    s,
+                    kind,
+                    m.name,
+                    None,
+                    f"{m.name}: raised {_short(error)}; the contract says it never raises and reports failure in its result ({failure.id})",
+                    call.example(),
+                    clause=failure.id,
+                )
+            ], None
+        for clause in self.contract.rules(m.name, Raises):
+            rule = clause.rule
+            assert isinstance(rule, Raises)
+            if isinstance(error, rule.exceptions) and self._when(rule, call, error):
+                if isinstance(error, _REJECTIONS):
+                    return [], ("rejected",)
+                return [], ("raised", type(error).__name__)
+        blank = self._blank_culprit(call, returns)
+        if blank is not None:
+            return [
+                self.violation(
+                    s,
+                    "empty-string",
+                    m.name,
+                    blank,
+                    f"{m.name}: raised {_short(error)} on {py_repr(call.values[blank])} for {blank!r}, which its type (str) allows; the same call with non-blank text succeeds",
+                    call.example(),
+                )
+            ], None
+        what = "rejected an in-domain value with" if isinstance(error, _REJECTIONS) else "raised"
+        return [
+            self.violation(
+                s,
+                "unexpected-exception",
+                m.name,
+                None,
+                f"{m.name}: {what} {_short(error)}; the contract allows no exception for this input",
+                call.example(),
+            )
+        ], None
+
+    def _when(self, rule: Raises, call: Call, error: BaseException) -> bool:
+        if rule.when is None:
+            return True
+        env = dict(call.values)
+        env["exception"] = error
+        try:
+            return bool(rule.when(**{k: v for k, v in env.items() if k in rule.wants}))
+        except Exception:
+            return False
+
+    def _blank_culprit(self, call: Call, returns: DoubleReturns) -> str | None:
+        """A plain-``str`` argument that is empty or blank and alone makes the call fail, or None."""
+        m = call.member
+        for p in m.parameters:
+            v = call.values.get(p.name)
+            if p.domain.base is str and not p.domain.nonempty and isinstance(v, str) and v.strip() == "":
+                retry = Call(call.subject, m, call.ctor_values, {**call.values, p.name: "x"})
+                again = self.make(retry, returns)
+                if again.outcome is not None and again.outcome.returned:
+                    return p.name
+        return None
+
+    def _build_failed(self, call: Call, built: Outcome, returns: DoubleReturns) -> list[Violation]:
+        s = call.subject
+        ctor = self.contract.constructor
+        example = reproducer(s, call.ctor_values)
+        if built.timed_out:
+            s.record(
+                self.violation(
+                    s, "timeout", "__init__", None, f"building the target did not return within {self.runner.timeout:g}s", example
+                )
+            )
+            s.build_error = "building it timed out"
+            return []
+        err = built.error
+        assert err is not None
+        if ctor is not None:
+            for p in ctor.parameters:
+                v = call.ctor_values.get(p.name)
+                if p.domain.base is str and not p.domain.nonempty and isinstance(v, str) and v.strip() == "":
+                    fixed = {**call.ctor_values, p.name: "x"}
+                    if self.build(s, fixed, CallLog(), returns).returned:
+                        return [
+                            self.violation(
+                                s,
+                                "empty-string",
+                                "__init__",
+                                p.name,
+                                f"__init__: raised {_short(err)} on {py_repr(v)} for {p.name!r}, which its type (str) allows",
+                                example,
+                            )
+                        ]
+        return [
+            self.violation(
+                s,
+                "unexpected-exception",
+                "__init__",
+                None,
+                f"__init__: building the target with in-domain arguments raised {_short(err)}",
+                example,
+            )
+        ]
+
+    # ---- out of the domain -------------------------------------------------------------------
+    def outside(self, s: Subject, m: Member) -> None:
+        """Every enumerated out-of-domain value of every parameter, on a fresh target each."""
+        if not self.contract.strict_inputs:
+            return
+        base = s.bases.get(m.name)
+        if base is None:
+            base = self._base(s, m)
+            if base is None:
+                return
+        ctor_values, values = base
+        for p in m.parameters:
+            if p.name in m.relaxed:
+                continue
+            for o in outside_values(p.domain, values.get(p.name), has_base=p.name in values):
+                if m.role == "method" and not s.callable_member(m.name):
+                    return
+                self.explorer.examples += 1
+                if m.role == "constructor":
+                    self._outside_ctor(s, m, p.name, o, ctor_values)
+                else:
+                    self._outside_member(s, m, p.name, o, ctor_values, values)
+
+    def _base(self, s: Subject, m: Member) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """In-domain values the target accepts, drawn afresh where the sweep kept none."""
+        box: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        ctor = self.contract.constructor
+
+        def test(data: Any) -> None:
+            from interlock.properties._engine import DrawnReturns, draw_values
+
+            cv = draw_values(data, self.contract, ctor, all_optional=True) if ctor is not None and s.mode != "zero" else {}
+            vals = draw_values(data, self.contract, m, all_optional=True) if m.role == "method" else {}
+            if m.role == "constructor":
+                box.append((cv, vals))
+                return
+            made = self.make(Call(s, m, cv, vals), DrawnReturns(data, self.contract))
+            if made.outcome is not None and made.outcome.returned:
+                box.append((cv, vals))
+
+        self.explorer.once(f"base_{m.name}", test, max_examples=10)
+        return box[0] if box else None
+
+    def _outside_ctor(self, s: Subject, m: Member, name: str, o: Any, ctor_values: dict[str, Any]) -> None:
+        values = {**ctor_values, name: o.value}
+        log = CallLog()
+        built = self.build(s, values, log, DoubleReturns())
+        example = reproducer(s, values)
+        if built.timed_out:
+            s.record(
+                self.violation(
+                    s,
+                    "timeout",
+                    "__init__",
+                    None,
+                    f"building the target with {_value_text(o)} for {name!r} did not return within {self.runner.timeout:g}s",
+                    example,
+                )
+            )
+            return
+        if built.error is not None and isinstance(built.error, _REJECTIONS) and not log.calls:
+            return
+        what = _accepted(built, log)
+        s.record(
+            self.violation(
+                s,
+                o.kind,
+                "__init__",
+                name,
+                f"__init__: {what} {_value_text(o)} for {name!r}, outside its domain ({m.parameter(name).domain.describe()}); it must be rejected at once with ValueError or TypeError",
+                example,
+            )
+        )
+
+    def _outside_member(self, s: Subject, m: Member, name: str, o: Any, ctor_values: dict[str, Any], values: dict[str, Any]) -> None:
+        call = Call(s, m, ctor_values, {**values, name: o.value})
+        made = self.make(call, DoubleReturns())
+        if (made.build is not None and not made.build.returned) or not made.bound or made.outcome is None:
+            return
+        out = made.outcome
+        if out.timed_out:
+            s.record(
+                self.violation(
+                    s,
+                    "timeout",
+                    m.name,
+                    None,
+                    f"{m.name}: the call with {_value_text(o)} for {name!r} did not return within {self.runner.timeout:g}s; it was stopped",
+                    call.example(),
+                )
+            )
+            s.skip.add(m.name)
+            return
+        if out.awaitable_mismatch:
+            return
+        failure = self._failure_clause(m)
+        if failure is not None:
+            if out.error is not None:
+                kind = _pick(failure.kinds, "unexpected-exception")
+                s.record(
+                    self.violation(
+                        s,
+                        kind,
+                        m.name,
+                        name,
+                        f"{m.name}: raised {_short(out.error)} on {_value_text(o)} for {name!r}; the contract says it reports failure in its result instead ({failure.id})",
+                        call.example(),
+                        clause=failure.id,
+                    )
+                )
+                return
+            if _passes(failure, out.value) and not made.log.calls:
+                return
+        elif out.error is not None and isinstance(out.error, _REJECTIONS) and not made.log.calls:
+            return
+        what = _accepted(out, made.log)
+        s.record(
+            self.violation(
+                s,
+                o.kind,
+                m.name,
+                name,
+                f"{m.name}: {what} {_value_text(o)} for {name!r}, outside its domain ({m.parameter(name).domain.describe()}); it must be rejected with ValueError or TypeError before anything else happens",
+                call.example(),
+            )
+        )
+
+    def narrowed_outside(self, s: Subject, m: Member, clause: Clause, data: Any) -> list[Candidate]:
+        """Values in the annotation's domain but outside a ``draws`` narrowing must raise its exception."""
+        rule = clause.rule
+        assert isinstance(rule, Draws)
+        assert rule.contains is not None
+        if not s.callable_member(m.name):
+            return []
+        from interlock.properties._engine import DrawnReturns, draw_values
+
+        p = m.parameter(rule.parameter)
+        strat = strategy_for(p.domain, self.contract)
+        if strat is DOUBLE:
+            return []
+        contains = rule.contains
+        value = data.draw(strat.filter(lambda v: not contains(v)))
+        ctor = self.contract.constructor
+        cv = draw_values(data, self.contract, ctor) if ctor is not None and s.mode != "zero" else {}
+        vals = {**draw_values(data, self.contract, m), rule.parameter: value}
+        call = Call(s, m, cv, vals)
+        made = self.make(call, DrawnReturns(data, self.contract))
+        if made.outcome is None or made.outcome.timed_out or made.outcome.awaitable_mismatch:
+            return []
+        err = made.outcome.error
+        if err is not None and isinstance(err, rule.outside) and not made.log.calls:
+            return []
+        names = " or ".join(e.__name__ for e in rule.outside)
+        what = f"raised {_short(err)}" if err is not None else f"returned {_clip(py_repr(made.outcome.value))}"
+        return [
+            (
+                s,
+                self.violation(
+                    s,
+                    clause.kinds[0],
+                    m.name,
+                    rule.parameter,
+                    f"{m.name}: {what} for {py_repr(value)}, outside the values {rule.parameter!r} may take; the contract says it raises {names} ({clause.id})",
+                    call.example(),
+                    clause=clause.id,
+                ),
+            )
+        ]
+
+
+def materialize_all(values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> dict[str, Any]:
+    return {k: materialize(v, log, returns) for k, v in values.items()}
+
+
+def _accepted(out: Outcome, log: CallLog) -> str:
+    if out.error is None:
+        return "accepted"
+    if log.calls:
+        return f"acted on it (called {log.calls[0].double}.{log.calls[0].method}) and then raised {_short(out.error)} instead of rejecting"
+    return f"raised {_short(out.error)} instead of rejecting"
+
+
+def _passes(clause: Clause, value: Any) -> bool:
+    rule = clause.rule
+    assert isinstance(rule, ReportsFailure)
+    try:
+        return bool(rule.predicate(value))
+    except Exception:
+        return False
+
+
+def _pick(kinds: tuple[str, ...], preferred: str) -> str:
+    return preferred if preferred in kinds else kinds[0]
+
+
+def _ret(m: Member) -> str:
+    from interlock.contracts._domain import format_annotation
+
+    return format_annotation(m.returns)
+
+
+def _clip(text: str, n: int = 120) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _comparable_type() -> type:
+    from interlock.contracts._model import Comparable
+
+    return Comparable
+
+
+_ = math
+
+
+def _value_text(o: Any) -> str:
+    text = py_repr(o.value)
+    return text if o.label == text else f"{o.label} {text}"

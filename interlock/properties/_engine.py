@@ -1,0 +1,284 @@
+"""The checker: every target against one contract, every check, into one report."""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+from interlock.contracts._domain import read_domain
+from interlock.contracts._model import Comparable, Contract, Draws, Member, Requires
+from interlock.properties._calls import Call, Caller
+from interlock.properties._doubles import DoubleReturns
+from interlock.properties._explore import Candidate, Explorer
+from interlock.properties._report import Report, TargetReport, Violation, kind_order
+from interlock.properties._runner import Runner
+from interlock.properties._strategies import DOUBLE, strategy_for
+from interlock.properties._subject import (
+    Subject,
+    check_constructor,
+    check_member_signature,
+    draw_double_fields,
+)
+from interlock.properties._values import py_repr
+
+__all__ = ["DrawnReturns", "run_check"]
+
+
+class DrawnReturns(DoubleReturns):
+    """Double return values drawn from their annotations, the same for every target in an example."""
+
+    def __init__(self, data: Any, contract: Contract) -> None:
+        self.data = data
+        self.contract = contract
+        self.memo: dict[tuple[str, str, int], Any] = {}
+
+    def value(self, label: str, method: str, annotation: Any, index: int) -> Any:
+        key = (label, method, index)
+        if key not in self.memo:
+            domain = read_domain(annotation, f"{label}.{method}")
+            strat = strategy_for(domain, self.contract)
+            if strat is DOUBLE:
+                from interlock.properties._doubles import double
+
+                self.memo[key] = double(domain.base)
+            else:
+                self.memo[key] = self.data.draw(strat)
+        return self.memo[key]
+
+
+def draw_values(data: Any, contract: Contract, member: Member, *, all_optional: bool = False) -> dict[str, Any]:
+    """Draw in-domain arguments for a member, by contract name; optional ones are sometimes left out."""
+    narrowed = {c.rule.parameter: c.rule.strategy for c in contract.rules(member.name, Draws) if isinstance(c.rule, Draws)}
+    values: dict[str, Any] = {}
+    for p in member.parameters:
+        if not p.required and not all_optional and not data.draw(st.booleans()):
+            continue
+        if p.name in narrowed:
+            values[p.name] = data.draw(narrowed[p.name])
+            continue
+        strat = strategy_for(p.domain, contract)
+        if strat is DOUBLE:
+            if p.domain.optional and data.draw(st.booleans()):
+                values[p.name] = None
+            else:
+                values[p.name] = draw_double_fields(p.domain.base, data.draw, p.name)
+        else:
+            values[p.name] = data.draw(strat)
+    for c in contract.rules(member.name, Requires):
+        rule = c.rule
+        assert isinstance(rule, Requires)
+        wanted = {k: v for k, v in values.items() if k in rule.wants}
+        try:
+            ok = rule.predicate(**wanted)
+        except Exception:
+            ok = False
+        assume(bool(ok))
+    return values
+
+
+def run_check(
+    contract: Contract,
+    targets: Sequence[tuple[str, Any, tuple[str, str] | None]],
+    *,
+    max_examples: int = 100,
+    seed: int | None = None,
+    timeout: float = 5.0,
+) -> Report:
+    """Check every target against the contract; see report.md for what is found and how it is reported."""
+    started = time.perf_counter()
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+        database: Any = DirectoryBasedExampleDatabase(".hypothesis/examples")
+    else:
+        database = None
+    explorer = Explorer(seed=seed, max_examples=max_examples, database=database)
+    runner = Runner(timeout)
+    subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            _check_all(contract, subjects, runner, explorer)
+    finally:
+        runner.close()
+    reports = tuple(_target_report(contract, s) for s in subjects)
+    return Report(contract=contract.name, seed=seed, targets=reports, examples=explorer.examples, seconds=time.perf_counter() - started)
+
+
+def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer) -> None:
+    caller = Caller(contract, runner, explorer)
+    for s in subjects:
+        _signatures(contract, s, caller)
+    methods = [m for m in contract.members if m.role == "method"]
+    for m in methods:
+        active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
+        if not active:
+            continue
+        explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
+    ctor = contract.constructor
+    for s in subjects:
+        if s.build_error is not None:
+            continue
+        if ctor is not None and s.mode != "zero":
+            caller.outside(s, ctor)
+        for m in methods:
+            if s.callable_member(m.name):
+                caller.outside(s, m)
+    for m in methods:
+        for clause in contract.rules(m.name, Draws):
+            rule = clause.rule
+            assert isinstance(rule, Draws)
+            if not rule.outside:
+                continue
+            for s in subjects:
+                if s.callable_member(m.name) and s.build_error is None:
+                    explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
+    for clause in contract.clauses:
+        if clause.member is None:
+            from interlock.properties._scenario import run_scenario
+
+            for s in subjects:
+                if s.build_error is None:
+                    run_scenario(caller, s, clause)
+
+
+def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
+    """Signature kinds, computed before any behaviour; then a probe build for what needs an instance."""
+    ctor = contract.constructor
+    for d in check_constructor(s):
+        s.record(caller.violation(s, d.kind, "__init__", d.parameter, d.message, caller.signature_example(s, ctor, None)))
+    if ctor is not None and s.build_plan is None:
+        s.build_error = "the constructor cannot be called as the contract declares it"
+        for m in contract.members:
+            if m.role != "constructor":
+                s.note(m.name, None, "not checked: " + s.build_error)
+        return
+    instance = caller.probe(s)
+    if instance is None and s.build_error is not None:
+        return
+    owner = s.obj if s.mode == "class" else instance
+    for m in contract.members:
+        if m.role == "method":
+            drifts, present = check_member_signature(s, m, owner)
+            if not present:
+                s.record(
+                    caller.violation(
+                        s,
+                        "missing-member",
+                        m.name,
+                        None,
+                        f"{m.name}: the target has no member {m.name!r}; the contract declares {m.signature_text()}",
+                        caller.signature_example(s, m, instance),
+                    )
+                )
+                s.skip.add(m.name)
+                continue
+            for d in drifts:
+                s.record(caller.violation(s, d.kind, m.name, d.parameter, d.message, caller.signature_example(s, m, instance)))
+                if d.kind == "async-mismatch":
+                    s.skip.add(m.name)
+            if s.plans.get(m.name) is None and m.name not in s.skip:
+                s.note(m.name, None, "no call written against the contract can reach it (see the signature violations)")
+        elif m.role == "attribute" and instance is not None:
+            caller.check_attribute(s, m, instance)
+    for m in contract.members:
+        if m.role == "method" and m.name in s.skip and s.plans.get(m.name) is not None:
+            s.note(m.name, None, "its behaviour was not checked: the signature differs in kind (sync/async)")
+
+
+def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> list[Candidate]:
+    """One in-domain example for every target: each call classified, then the targets compared."""
+    contract = caller.contract
+    ctor = contract.constructor
+    ctor_values = draw_values(data, contract, ctor) if ctor is not None else {}
+    values = draw_values(data, contract, member)
+    returns = DrawnReturns(data, contract)
+    out: list[Candidate] = []
+    outcomes: dict[int, Any] = {}
+    clean = True
+    for s in active:
+        if not s.callable_member(member.name) or s.build_error is not None:
+            continue
+        call = Call(s, member, ctor_values, values)
+        found, signature = caller.in_domain(call, returns)
+        out.extend((s, v) for v in found)
+        if found:
+            clean = False
+        if signature is None:
+            clean = False
+        else:
+            outcomes[id(s)] = (s, signature, call)
+    if clean and len(outcomes) >= 2:
+        out.extend(_differential(caller, member, list(outcomes.values())))
+    return out
+
+
+def _differential(caller: Caller, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
+    groups: dict[Any, list[tuple[Subject, Call]]] = {}
+    for s, sig, call in results:
+        groups.setdefault(_hashable(sig), []).append((s, call))
+    if len(groups) < 2:
+        return []
+    sizes = sorted((len(g) for g in groups.values()), reverse=True)
+    tie = len(sizes) > 1 and sizes[0] == sizes[1]
+    largest = max(groups.values(), key=len)
+    clauses = caller.contract.rules(member.name, Comparable)
+    clause_id = clauses[0].id if clauses else None
+    out: list[Candidate] = []
+    describe = {id(s): _describe(sig) for s, sig, _ in results}
+    for key, group in groups.items():
+        if group is largest and not tie and len(results) > 2:
+            continue
+        for s, call in group:
+            others = [o for o, _, _ in results if o is not s and _hashable(next(sg for x, sg, _ in results if x is o)) != key]
+            names = ", ".join(f"{o.label} ({describe[id(o)]})" for o in others)
+            msg = f"{member.name}: {describe[id(s)]}, where {names} on the same input"
+            out.append((s, caller.violation(s, "differential", member.name, None, msg, call.example(), clause=clause_id)))
+    return out
+
+
+def _hashable(sig: Any) -> Any:
+    try:
+        hash(sig)
+        return sig
+    except TypeError:
+        return repr(sig)
+
+
+def _describe(sig: Any) -> str:
+    tag = sig[0]
+    if tag == "ok":
+        return "returned" if len(sig) == 1 else f"returned {py_repr(sig[1])}"
+    if tag == "rejected":
+        return "rejected it"
+    return f"raised {sig[1]}"
+
+
+def _target_report(contract: Contract, s: Subject) -> TargetReport:
+    order = {m.name: i for i, m in enumerate(contract.members)}
+
+    def member_order(name: str | None) -> int:
+        if name is None:
+            return len(order) + 1
+        base = name.split("().")[0] if "()." in name else name
+        return order.get(base, len(order))
+
+    def param_order(v: Violation) -> tuple[int, str]:
+        if v.parameter is None:
+            return (-1, "")
+        try:
+            member = contract.member(v.member or "")
+            names = [p.name for p in member.parameters]
+            return (names.index(v.parameter), v.parameter) if v.parameter in names else (len(names), v.parameter)
+        except KeyError:
+            return (0, v.parameter)
+
+    violations = sorted(s.found.values(), key=lambda v: (member_order(v.member), kind_order(v.kind), param_order(v)))
+    return TargetReport(target=s.label, violations=tuple(violations), not_checked=tuple(s.not_checked))

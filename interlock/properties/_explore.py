@@ -1,0 +1,106 @@
+"""Running Hypothesis for the checker: one minimal, shrunk example per violation key.
+
+Hypothesis stops at the first failure of a test and shrinks it. To list every
+violation, each run fixes on the first new violation key it meets (target,
+kind, member, parameter), shrinks that one, records it, and runs again with it
+excluded, until a run finds nothing new.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Flaky, FlakyStrategyDefinition, Unsatisfiable
+
+from interlock.properties._report import Violation
+from interlock.properties._subject import Subject
+
+__all__ = ["Explorer"]
+
+Candidate = tuple[Subject, Violation]
+
+
+class _Hit(Exception):
+    """Raised inside a Hypothesis test when the example shows the violation being shrunk."""
+
+
+class Explorer:
+    """Runs Hypothesis tests under the run's seed, budget and database."""
+
+    def __init__(self, *, seed: int, max_examples: int, database: Any) -> None:
+        self.seed = seed
+        self.max_examples = max_examples
+        self.database = database
+        self.examples = 0
+
+    def settings(self, max_examples: int) -> settings:
+        return settings(
+            max_examples=max_examples,
+            deadline=None,
+            database=self.database,
+            suppress_health_check=list(HealthCheck),
+            phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+            print_blob=False,
+            derandomize=False,
+        )
+
+    def _run(self, test: Callable[[Any], None], max_examples: int, label: str) -> str | None:
+        """Run ``test(data)`` under Hypothesis; returns a reason when no example could be generated."""
+
+        def counted(data: Any) -> None:
+            self.examples += 1
+            test(data)
+
+        counted.__name__ = counted.__qualname__ = "interlock_" + re.sub(r"\W", "_", label)
+        wrapped = hypothesis.seed(self.seed)(self.settings(max_examples)(hypothesis.given(st.data())(counted)))
+        try:
+            wrapped()
+        except _Hit:
+            raise
+        except Unsatisfiable:
+            return "no example satisfied the contract's preconditions"
+        except (Flaky, FlakyStrategyDefinition):
+            return "the target behaved differently on the same input (it keeps state between instances?)"
+        return None
+
+    def explore(self, label: str, collect: Callable[[Any], list[Candidate]], *, max_examples: int | None = None) -> str | None:
+        """Find, shrink and record every violation ``collect`` can show, one key at a time."""
+        budget = max_examples if max_examples is not None else self.max_examples
+        for _ in range(256):
+            state: dict[str, Any] = {"key": None, "hit": None}
+
+            def test(data: Any, state: dict[str, Any] = state) -> None:
+                fresh = [(s, v) for s, v in collect(data) if (v.kind, v.member, v.parameter) not in s.found]
+                if not fresh:
+                    return
+                if state["key"] is None:
+                    s0, v0 = fresh[0]
+                    state["key"] = (id(s0), v0.kind, v0.member, v0.parameter)
+                for s, v in fresh:
+                    if (id(s), v.kind, v.member, v.parameter) == state["key"]:
+                        state["hit"] = (s, v)
+                        raise _Hit
+
+            try:
+                reason = self._run(test, budget, label)
+            except _Hit:
+                reason = None
+            if state["hit"] is None:
+                return reason
+            subject, violation = state["hit"]
+            subject.record(violation)
+        return None
+
+    def once(self, label: str, test: Callable[[Any], None], *, max_examples: int = 1) -> str | None:
+        """Run a test for its effects (a probe build), with no shrinking target."""
+        try:
+            return self._run(test, max_examples, label)
+        except _Hit:
+            return None

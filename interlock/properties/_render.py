@@ -1,0 +1,75 @@
+"""Presenting a report: text for people, JUnit XML for CI dashboards."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from interlock.properties._report import Report
+
+__all__ = ["render_junit", "render_text"]
+
+_RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
+
+
+def render_text(report: Report, *, colour: bool = False) -> str:
+    """Grouped by target; every violation with its kind, message, location and reproducer."""
+
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    lines = [paint(_BOLD, f"interlock check {report.contract}") + f"  (seed {report.seed})", ""]
+    for t in report.targets:
+        if t.conforms:
+            lines.append(paint(_GREEN, "PASS") + f" {t.target}")
+        else:
+            n = len(t.violations)
+            lines.append(paint(_RED, "FAIL") + f" {t.target}: {n} violation{'s' if n != 1 else ''}")
+        for v in t.violations:
+            where = v.member or "(contract)"
+            if v.parameter:
+                where += f"({v.parameter})"
+            clause = f" [{v.clause}]" if v.clause else ""
+            lines.append(f"  {paint(_RED, v.kind)} {where}{clause}: {v.message}")
+            if v.location:
+                lines.append(paint(_DIM, f"    at {v.location}"))
+            lines.append(paint(_DIM, "    reproduce:"))
+            lines.extend(paint(_DIM, f"      {line}") for line in v.example.splitlines())
+        for nc in t.not_checked:
+            what = nc.member or "(contract)"
+            if nc.clause:
+                what += f" [{nc.clause}]"
+            lines.append(paint(_DIM, f"  not checked: {what}: {nc.reason}"))
+        lines.append("")
+    s = report.to_json()["summary"]
+    verdict = paint(_GREEN, "conforms") if report.conforms else paint(_RED, "drift found")
+    lines.append(
+        f"{verdict}: {s['conforming']} of {s['targets']} targets conform, {s['violations']} violations, "
+        f"{s['examples']} examples in {s['seconds']:.2f}s"
+    )
+    return "\n".join(lines)
+
+
+def render_junit(report: Report) -> str:
+    """One testsuite per target, one testcase per member and check; a violation is a failure."""
+    root = ET.Element("testsuites", name=f"interlock {report.contract}")
+    for t in report.targets:
+        suite = ET.SubElement(root, "testsuite", name=t.target, tests="0", failures=str(len(t.violations)))
+        cases: dict[str, ET.Element] = {}
+        for v in t.violations:
+            name = f"{v.member or 'contract'}::{v.clause or v.kind}"
+            if v.parameter:
+                name += f"[{v.parameter}]"
+            case = cases.get(name)
+            if case is None:
+                case = cases[name] = ET.SubElement(suite, "testcase", classname=t.target, name=name)
+            failure = ET.SubElement(case, "failure", message=v.message, type=v.kind)
+            failure.text = v.example
+        for nc in t.not_checked:
+            case = ET.SubElement(suite, "testcase", classname=t.target, name=f"{nc.member or 'contract'}::{nc.clause or 'check'}")
+            ET.SubElement(case, "skipped", message=nc.reason)
+        if not t.violations:
+            ET.SubElement(suite, "testcase", classname=t.target, name="conforms")
+        suite.set("tests", str(len(suite.findall("testcase"))))
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)

@@ -1,0 +1,130 @@
+"""The report: violations, per-target results, and the whole run, with their JSON and text forms."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+
+from interlock._version import __version__
+from interlock.contracts._model import KINDS
+from interlock.errors import DriftError
+
+__all__ = ["NotChecked", "Report", "TargetReport", "Violation"]
+
+
+@attrs.frozen
+class Violation:
+    """One drift of one target: what kind, where, what it means, and Python that reproduces it."""
+
+    target: str
+    kind: str
+    member: str | None
+    parameter: str | None
+    message: str
+    example: str
+    location: str | None
+    clause: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "member": self.member,
+            "parameter": self.parameter,
+            "message": self.message,
+            "example": self.example,
+            "location": self.location,
+            "clause": self.clause,
+        }
+
+
+@attrs.frozen
+class NotChecked:
+    """A member or clause the checker could not check on a target, and why."""
+
+    member: str | None
+    clause: str | None
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"member": self.member, "clause": self.clause, "reason": self.reason}
+
+
+@attrs.frozen
+class TargetReport:
+    """The result for one target."""
+
+    target: str
+    violations: tuple[Violation, ...]
+    not_checked: tuple[NotChecked, ...] = ()
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "conforms": self.conforms,
+            "violations": [v.to_json() for v in self.violations],
+            "not_checked": [n.to_json() for n in self.not_checked],
+        }
+
+
+@attrs.frozen
+class Report:
+    """The result of checking targets against a contract."""
+
+    contract: str
+    seed: int
+    targets: tuple[TargetReport, ...]
+    examples: int
+    seconds: float
+
+    @property
+    def conforms(self) -> bool:
+        """No violation on any target."""
+        return all(t.conforms for t in self.targets)
+
+    @property
+    def violations(self) -> list[Violation]:
+        """Every violation, flat: by target, then member, kind and parameter."""
+        return [v for t in self.targets for v in t.violations]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` document, as a dict."""
+        return {
+            "interlock": __version__,
+            "contract": self.contract,
+            "seed": self.seed,
+            "targets": [t.to_json() for t in self.targets],
+            "summary": {
+                "targets": len(self.targets),
+                "conforming": sum(1 for t in self.targets if t.conforms),
+                "violations": len(self.violations),
+                "examples": self.examples,
+                "seconds": round(self.seconds, 3),
+            },
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2)
+
+    def text(self, *, colour: bool = False) -> str:
+        """The report for people: grouped by target, each violation with its message and reproducer."""
+        from interlock.properties._render import render_text
+
+        return render_text(self, colour=colour)
+
+    def assert_conforms(self) -> None:
+        """Raise ``interlock.DriftError`` with the whole text report if any target drifts."""
+        if not self.conforms:
+            raise DriftError(self.text())
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def kind_order(kind: str) -> int:
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)

@@ -1,0 +1,166 @@
+"""Calling into targets: sync and async, each call bounded in time and stopped when it overruns.
+
+Calls run in the main thread and are interrupted with ``signal.setitimer``, as
+pytest-timeout's signal method does, so a ``while True`` or a blocking sleep in
+a plain method (or inside an ``async def`` that blocks its loop) is stopped,
+not left running. Pending awaits are cancelled with ``asyncio.wait_for``.
+Outside the main thread, calls run in a daemon thread that is abandoned on
+overrun (the report says so in the timeout message).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import signal
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import attrs
+
+__all__ = ["CallTimedOut", "Outcome", "Runner"]
+
+
+class CallTimedOut(BaseException):
+    """Raised into a call that overran its time limit; a BaseException so ``except Exception`` cannot swallow it."""
+
+
+@attrs.define
+class Outcome:
+    """What one call did: returned ``value``, raised ``error``, or ``timed_out``."""
+
+    value: Any = None
+    error: BaseException | None = None
+    timed_out: bool = False
+    awaitable_mismatch: str | None = None
+
+    @property
+    def returned(self) -> bool:
+        return self.error is None and not self.timed_out and self.awaitable_mismatch is None
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise CallTimedOut()
+
+
+class Runner:
+    """Drives calls on one event loop of its own, each within ``timeout`` seconds."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.loop = asyncio.new_event_loop()
+        self._main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+    def close(self) -> None:
+        self._drain()
+        self.loop.close()
+
+    def call(self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], *, is_async: bool | None) -> Outcome:
+        """Call ``fn``; await its result when it is awaitable. ``is_async`` is what the contract declares
+        (None: either is fine), and a result of the other shape is an ``awaitable_mismatch``."""
+        if not self._main:
+            return self._call_in_thread(fn, args, kwargs, is_async)
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        try:
+            return self._call(fn, args, kwargs, is_async)
+        except CallTimedOut:
+            self._recover()
+            return Outcome(timed_out=True)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    def _call(self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None) -> Outcome:
+        try:
+            result = fn(*args, **kwargs)
+        except CallTimedOut:
+            raise
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt from a target are its outcome too
+            return Outcome(error=exc)
+        awaitable = inspect.isawaitable(result)
+        if is_async is False and awaitable:
+            _discard(result)
+            return Outcome(awaitable_mismatch="returned an awaitable where the contract's member is a plain def")
+        if is_async is True and not awaitable:
+            return Outcome(value=result, awaitable_mismatch="returned a plain value where the contract's member is async")
+        if not awaitable:
+            return Outcome(value=result)
+        return self._await(result)
+
+    def _await(self, awaitable: Awaitable[Any]) -> Outcome:
+        async def bounded() -> Any:
+            return await asyncio.wait_for(_as_coroutine(awaitable), self.timeout)
+
+        try:
+            return Outcome(value=self.loop.run_until_complete(bounded()))
+        except CallTimedOut:
+            raise
+        except TimeoutError as exc:
+            if exc.__context__ is not None and isinstance(exc.__context__, asyncio.CancelledError):
+                return Outcome(timed_out=True)
+            return Outcome(error=exc)
+        except BaseException as exc:
+            return Outcome(error=exc)
+        finally:
+            self._drain()
+
+    def run(self, awaitable: Awaitable[Any]) -> Any:
+        """Run a checker coroutine (a scenario) to completion on this loop."""
+        return self.loop.run_until_complete(_as_coroutine(awaitable))
+
+    def _drain(self) -> None:
+        """Cancel what a target left pending, so nothing of one example runs into the next."""
+        pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
+        if not pending:
+            return
+        for task in pending:
+            task.cancel()
+        try:
+            self.loop.run_until_complete(asyncio.wait(pending, timeout=self.timeout))
+        except BaseException:
+            self._recover()
+
+    def _recover(self) -> None:
+        """After an interrupt the loop may be mid-step: replace it with a fresh one."""
+        old = self.loop
+        self.loop = asyncio.new_event_loop()
+        try:
+            for task in asyncio.all_tasks(old):
+                task.cancel()
+            old.close()
+        except BaseException:
+            pass
+
+    def _call_in_thread(self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None) -> Outcome:
+        box: list[Outcome] = []
+
+        def work() -> None:
+            loop = asyncio.new_event_loop()
+            inner = Runner.__new__(Runner)
+            inner.timeout, inner.loop, inner._main = self.timeout, loop, False
+            try:
+                box.append(inner._call(fn, args, kwargs, is_async))
+            finally:
+                loop.close()
+
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        thread.join(self.timeout)
+        if thread.is_alive() or not box:
+            return Outcome(timed_out=True)
+        return box[0]
+
+
+async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+def _discard(result: Any) -> None:
+    close = getattr(result, "close", None)
+    if callable(close):
+        close()
+    cancel = getattr(result, "cancel", None)
+    if callable(cancel):
+        cancel()

@@ -1,0 +1,204 @@
+"""Signature conformance, computed from signatures without running the target.
+
+Every difference is found at once, and each comes with how a caller written
+against the contract can still reach the member (a ``CallPlan``), so one drift
+does not hide the behaviour behind it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from interlock.contracts._model import Member, Parameter
+
+__all__ = ["CallPlan", "Drift", "compare_signature", "target_signature"]
+
+_P = inspect.Parameter
+_EMPTY = inspect.Parameter.empty
+
+
+@attrs.frozen
+class Drift:
+    """One signature difference: its kind, the contract parameter it concerns, and what it means."""
+
+    kind: str
+    parameter: str | None
+    message: str
+
+
+@attrs.frozen
+class CallPlan:
+    """How to pass the contract's arguments: the first ``positional`` by position, the rest by name.
+
+    ``omit`` lists optional parameters the target lacks; they are left out of calls.
+    """
+
+    positional: int
+    omit: frozenset[str] = frozenset()
+
+    def split(self, member: Member, values: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+        args: list[Any] = []
+        kwargs: dict[str, Any] = {}
+        for i, p in enumerate(member.parameters):
+            if p.name not in values or p.name in self.omit:
+                if i < self.positional:
+                    break
+                continue
+            if i < self.positional:
+                args.append(values[p.name])
+            else:
+                kwargs[p.name] = values[p.name]
+        return args, kwargs
+
+
+def target_signature(fn: Callable[..., Any]) -> inspect.Signature | None:
+    """The signature a caller meets, read through ``functools.wraps``; None where Python cannot tell."""
+    try:
+        return inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+
+
+def _fmt_default(value: Any) -> str:
+    return repr(value)
+
+
+def compare_signature(member: Member, sig: inspect.Signature) -> tuple[list[Drift], CallPlan | None]:
+    """Compare a target's signature (``self`` already bound) with the contract member's.
+
+    Returns the drifts and the plan for calling it, or None when no call written
+    against the contract can reach it.
+    """
+    tparams = list(sig.parameters.values())
+    var_pos = any(p.kind is _P.VAR_POSITIONAL for p in tparams)
+    var_kw = any(p.kind is _P.VAR_KEYWORD for p in tparams)
+    named = [p for p in tparams if p.kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD)]
+    if var_pos and var_kw and not any(p.default is _EMPTY for p in named):
+        return [], CallPlan(positional=0)  # (*args, **kwargs): judged by calling it
+    by_name = {p.name: p for p in named}
+    t_pos = [p for p in named if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)]
+    contract_names = {p.name for p in member.parameters}
+    drifts: list[Drift] = []
+    need_positional = 0
+    omit: set[str] = set()
+    uncallable = False
+    used: set[str] = set()
+    c_pos = [p for p in member.parameters if p.positional]
+
+    def add(kind: str, param: str | None, text: str) -> None:
+        drifts.append(Drift(kind, param, f"{member.name}: {text}"))
+
+    for i, c in enumerate(member.parameters):
+        t = by_name.get(c.name)
+        if t is not None and t.kind is not _P.POSITIONAL_ONLY:
+            used.add(t.name)
+            if c.positional:
+                if t.kind is _P.KEYWORD_ONLY:
+                    add(
+                        "signature-mismatch",
+                        c.name,
+                        f"parameter {c.name!r} is keyword-only in the target; a caller passing it by position gets TypeError",
+                    )
+                elif t_pos.index(t) != c_pos.index(c):
+                    add(
+                        "signature-mismatch",
+                        c.name,
+                        f"parameter {c.name!r} is at position {t_pos.index(t) + 1} in the target, {c_pos.index(c) + 1} in the contract; positional callers pass the wrong value",
+                    )
+            _compare_optional(c, t, add)
+            continue
+        if t is not None:  # positional-only: the name exists but cannot be passed by name
+            used.add(t.name)
+            add(
+                "param-name-drift",
+                c.name,
+                f"parameter {c.name!r} is positional-only in the target; a caller passing {c.name}=... gets TypeError",
+            )
+            need_positional = max(need_positional, i + 1)
+            _compare_optional(c, t, add)
+            continue
+        slot = _slot(c, member.parameters, t_pos) if c.positional else None
+        if slot is not None and slot.name not in contract_names:
+            used.add(slot.name)
+            add(
+                "param-name-drift",
+                c.name,
+                f"parameter {c.name!r} is named {slot.name!r} in the target; a caller passing {c.name}=... gets TypeError",
+            )
+            need_positional = max(need_positional, i + 1)
+            continue
+        if c.kind is _P.KEYWORD_ONLY:
+            spare = [p for p in named if p.kind is _P.KEYWORD_ONLY and p.name not in contract_names and p.name not in used]
+            if len(spare) == 1 and not var_kw:
+                used.add(spare[0].name)
+                add(
+                    "param-name-drift",
+                    c.name,
+                    f"parameter {c.name!r} is named {spare[0].name!r} in the target; a caller passing {c.name}=... gets TypeError",
+                )
+                uncallable = uncallable or c.required
+                continue
+        if var_kw and (not c.positional or var_pos or slot is not None):
+            continue  # reached through **kwargs (and *args, or a slot, for positional callers)
+        if var_kw:
+            add(
+                "signature-mismatch",
+                c.name,
+                f"parameter {c.name!r} can only be passed by name in the target (it takes **kwargs); positional callers break",
+            )
+            continue
+        add("signature-mismatch", c.name, f"parameter {c.name!r} is missing from the target; a caller passing it gets TypeError")
+        if c.required:
+            uncallable = True
+        else:
+            omit.add(c.name)
+    for t in named:
+        if t.name in used or t.name in contract_names or t.default is not _EMPTY:
+            continue
+        add(
+            "signature-mismatch",
+            None,
+            f"the target requires a parameter {t.name!r} that the contract does not have; callers written against the contract omit it",
+        )
+        uncallable = True
+    if need_positional:
+        # every parameter before a renamed one travels by position: each needs a slot there
+        for j in range(need_positional):
+            if j >= len(t_pos) and not var_pos:
+                uncallable = True
+    if uncallable:
+        return drifts, None
+    return drifts, CallPlan(positional=need_positional, omit=frozenset(omit))
+
+
+def _slot(c: Parameter, params: tuple[Parameter, ...], t_pos: list[inspect.Parameter]) -> inspect.Parameter | None:
+    index = [p for p in params if p.positional].index(c)
+    return t_pos[index] if index < len(t_pos) else None
+
+
+def _compare_optional(c: Parameter, t: inspect.Parameter, add: Callable[[str, str | None, str], None]) -> None:
+    if not c.required and t.default is _EMPTY:
+        add(
+            "signature-mismatch",
+            c.name,
+            f"parameter {c.name!r} is required in the target but optional in the contract; callers that omit it get TypeError",
+        )
+    elif not c.required and t.default is not _EMPTY and not _same_default(c.default, t.default):
+        add(
+            "signature-mismatch",
+            c.name,
+            f"parameter {c.name!r} defaults to {_fmt_default(t.default)} in the target, {_fmt_default(c.default)} in the contract; callers that omit it get another behaviour",
+        )
+
+
+def _same_default(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:
+        return False

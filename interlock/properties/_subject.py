@@ -1,0 +1,260 @@
+"""A target under check: how to build it, how to call each member, and what it has shown so far."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import typing
+from collections.abc import Callable
+from typing import Any, Literal
+
+import attrs
+
+from interlock.contracts._model import Contract, Member
+from interlock.properties._doubles import CallLog, Double, DoubleReturns, double_class, protocol_fields
+from interlock.properties._report import NotChecked, Violation
+from interlock.properties._signature import CallPlan, Drift, compare_signature, target_signature
+from interlock.properties._values import py_repr
+
+__all__ = ["DoubleSpec", "Subject", "materialize", "reproducer"]
+
+Mode = Literal["class", "factory", "zero"]
+Key = tuple[str, str | None, str | None]
+
+
+@attrs.frozen
+class DoubleSpec:
+    """A drawn double, not yet built: each target gets its own instance with these fields."""
+
+    protocol: type
+    label: str
+    fields: tuple[tuple[str, Any], ...]
+
+
+@attrs.define(eq=False)
+class Subject:
+    """One target and everything the checker learns about it during a run."""
+
+    label: str
+    obj: Any
+    contract: Contract
+    mode: Mode = "class"
+    build_plan: CallPlan | None = None
+    plans: dict[str, CallPlan | None] = attrs.field(factory=dict)
+    sigs: dict[str, inspect.Signature | None] = attrs.field(factory=dict)
+    skip: set[str] = attrs.field(factory=set)
+    found: dict[Key, Violation] = attrs.field(factory=dict)
+    not_checked: list[NotChecked] = attrs.field(factory=list)
+    bases: dict[str, tuple[dict[str, Any], dict[str, Any]]] = attrs.field(factory=dict)
+    build_error: str | None = None
+    import_path: tuple[str, str] | None = None
+
+    def record(self, v: Violation) -> None:
+        key = (v.kind, v.member, v.parameter)
+        if key not in self.found:
+            self.found[key] = v
+
+    def note(self, member: str | None, clause: str | None, reason: str) -> None:
+        entry = NotChecked(member, clause, reason)
+        if entry not in self.not_checked:
+            self.not_checked.append(entry)
+
+    def callable_member(self, name: str) -> bool:
+        return name not in self.skip and self.plans.get(name) is not None
+
+    # ---- where things are -------------------------------------------------------------
+    def location(self, member: str | None) -> str | None:
+        fn: Any = self.obj
+        if member and member != "__init__" and self.mode == "class":
+            fn = inspect.getattr_static(self.obj, member, None)
+            fn = getattr(fn, "__func__", fn)
+        elif member == "__init__" and self.mode == "class":
+            fn = self.obj.__dict__.get("__init__", self.obj)
+        try:
+            fn = inspect.unwrap(fn)
+            path = inspect.getsourcefile(fn)
+            line = inspect.getsourcelines(fn)[1]
+        except (TypeError, OSError):
+            return None
+        if path is None:
+            return None
+        try:
+            rel = os.path.relpath(path)
+            if not rel.startswith(".."):
+                path = rel
+        except ValueError:
+            pass
+        return f"{path}:{line}"
+
+    # ---- building ------------------------------------------------------------------------
+    def build_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], list[Any], dict[str, Any]]:
+        ctor = self.contract.constructor
+        if self.mode == "zero" or ctor is None:
+            return self.obj, [], {}
+        plan = self.build_plan or CallPlan(positional=0)
+        args, kwargs = plan.split(ctor, values)
+        return self.obj, args, kwargs
+
+    def member_fn(self, instance: Any, name: str) -> Any:
+        return getattr(instance, name)
+
+
+def materialize(value: Any, log: CallLog, returns: DoubleReturns) -> Any:
+    """Build the doubles a drawn value names, all recording into ``log``."""
+    if isinstance(value, DoubleSpec):
+        cls = double_class(value.protocol)
+        fields = {k: materialize(v, log, returns) for k, v in value.fields}
+        return cls(value.label, log, returns, fields)
+    return value
+
+
+def check_constructor(subject: Subject) -> list[Drift]:
+    """Signature drifts of the constructor, and the plan for building; sets the subject's mode."""
+    ctor = subject.contract.constructor
+    obj = subject.obj
+    if isinstance(obj, type):
+        subject.mode = "class"
+    else:
+        sig = target_signature(obj)
+        names = {p.name for p in ctor.parameters} if ctor else set()
+        params = list(sig.parameters.values()) if sig else []
+        accepts = sig is not None and all(n in sig.parameters or any(p.kind is p.VAR_KEYWORD for p in params) for n in names)
+        if ctor is not None and names and accepts:
+            subject.mode = "factory"
+        elif sig is None or all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            subject.mode = "zero"
+            return []
+        else:
+            subject.mode = "factory"
+    if ctor is None:
+        subject.build_plan = CallPlan(positional=0)
+        return []
+    sig = target_signature(obj)
+    if sig is None:
+        subject.build_plan = CallPlan(positional=0)
+        return []
+    drifts, plan = compare_signature(ctor, sig)
+    subject.build_plan = plan
+    return drifts
+
+
+def check_member_signature(subject: Subject, member: Member, owner: Any) -> tuple[list[Drift], bool]:
+    """Signature drifts of one member; returns (drifts, present). ``owner`` is the class or an instance."""
+    static = inspect.getattr_static(owner, member.name, _MISSING)
+    if static is _MISSING:
+        return [], False
+    fn = getattr(owner, member.name)
+    bound_self = isinstance(owner, type) and not isinstance(static, staticmethod | classmethod)
+    sig = target_signature(fn)
+    drifts: list[Drift] = []
+    if sig is not None and bound_self:
+        params = list(sig.parameters.values())
+        if params and params[0].kind in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD):
+            sig = sig.replace(parameters=params[1:])
+    subject.sigs[member.name] = sig
+    raw = inspect.unwrap(getattr(static, "__func__", static)) if callable(getattr(static, "__func__", static)) else fn
+    if not member.is_async and (inspect.iscoroutinefunction(raw) or inspect.iscoroutinefunction(fn)):
+        drifts.append(
+            Drift(
+                "async-mismatch",
+                None,
+                f"{member.name}: is async def in the target, a plain def in the contract; callers get a coroutine instead of a result",
+            )
+        )
+    if member.is_async and inspect.isasyncgenfunction(raw):
+        drifts.append(Drift("async-mismatch", None, f"{member.name}: is an async generator in the target; callers cannot await it"))
+    if sig is None:
+        subject.plans[member.name] = CallPlan(positional=0)
+        return drifts, True
+    more, plan = compare_signature(member, sig)
+    subject.plans[member.name] = plan
+    return drifts + more, True
+
+
+_MISSING = object()
+
+
+def doubles_in(value: Any) -> list[DoubleSpec]:
+    if isinstance(value, DoubleSpec):
+        out = [value]
+        for _, v in value.fields:
+            out.extend(doubles_in(v))
+        return out
+    return []
+
+
+def _source(value: Any) -> str:
+    if isinstance(value, DoubleSpec):
+        inner = "".join(f", {k}={_source(v)}" for k, v in value.fields)
+        return f"double({value.protocol.__qualname__}{inner})"
+    if isinstance(value, Double):
+        return repr(value)
+    return py_repr(value)
+
+
+def _call_text(callee: str, args: list[Any], kwargs: dict[str, Any]) -> str:
+    parts = [_source(a) for a in args] + [f"{k}={_source(v)}" for k, v in kwargs.items()]
+    return f"{callee}({', '.join(parts)})"
+
+
+def reproducer(
+    subject: Subject,
+    ctor_values: dict[str, Any],
+    member: Member | None = None,
+    values: dict[str, Any] | None = None,
+    extra: list[str] | None = None,
+) -> str:
+    """Self-contained Python that builds the target as the checker did and makes the failing call."""
+    lines: list[str] = []
+    protocols: list[type] = []
+    for v in [*ctor_values.values(), *(values or {}).values()]:
+        for spec in doubles_in(v):
+            if spec.protocol not in protocols:
+                protocols.append(spec.protocol)
+    module, name = subject.import_path or (
+        getattr(subject.obj, "__module__", "__main__"),
+        getattr(subject.obj, "__qualname__", repr(subject.obj)),
+    )
+    is_async = member is not None and member.is_async
+    if is_async:
+        lines.append("import asyncio")
+    if protocols:
+        lines.append("from interlock import double")
+        for proto in protocols:
+            lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
+    head = name.split(".")[0]
+    lines.append(f"from {module} import {head}")
+    _build_fn, args, kwargs = subject.build_call(ctor_values)
+    build = _call_text(name, args, kwargs)
+    if member is None or member.name == "__init__":
+        lines.append(build)
+        return "\n".join(lines)
+    lines.append(f"target = {build}")
+    plan = subject.plans.get(member.name) or CallPlan(positional=0)
+    margs, mkwargs = plan.split(member, values or {})
+    call = _call_text(f"target.{member.name}", margs, mkwargs)
+    lines.append(f"asyncio.run({call})" if is_async else call)
+    lines.extend(extra or [])
+    return "\n".join(lines)
+
+
+def draw_double_fields(protocol: type, draw: Callable[[Any], Any], label: str, depth: int = 0) -> DoubleSpec:
+    """Draw a double's data fields in their domains (nested Protocol fields become nested doubles)."""
+    from interlock.contracts._domain import read_domain
+    from interlock.properties._strategies import DOUBLE, strategy_for
+
+    fields: list[tuple[str, Any]] = []
+    for name, ann in protocol_fields(protocol).items():
+        domain = read_domain(ann, f"{protocol.__qualname__}.{name}")
+        strat = strategy_for(domain)
+        if strat is DOUBLE and depth < 3:
+            fields.append((name, draw_double_fields(domain.base, draw, f"{label}.{name}", depth + 1)))
+        elif strat is DOUBLE:
+            fields.append((name, None))
+        else:
+            fields.append((name, draw(strat)))
+    return DoubleSpec(protocol, label, tuple(fields))
+
+
+def is_protocol(tp: Any) -> bool:
+    return isinstance(tp, type) and bool(getattr(tp, "_is_protocol", False)) and tp is not typing.Protocol
