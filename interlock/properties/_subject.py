@@ -123,6 +123,7 @@ def check_constructor(subject: Subject) -> list[Drift]:
             subject.mode = "factory"
         elif sig is None or all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
             subject.mode = "zero"
+            subject.build_plan = CallPlan(positional=0)
             return []
         else:
             subject.mode = "factory"
