@@ -449,11 +449,11 @@ def build_contract(cls: type, *, strict_inputs: bool, strategies: dict[Any, Any]
     return Contract(protocol=cls, members=tuple(members), clauses=tuple(clauses), strict_inputs=strict_inputs, strategies=strategies)
 
 
-def _hints(owner: type, fn_or_cls: Any, contract_cls: type) -> dict[str, Any]:
+def _hints(owner: type, fn_or_cls: Any, contract_cls: type, name: str = "") -> dict[str, Any]:
     try:
         return typing.get_type_hints(fn_or_cls, include_extras=True)
     except Exception as exc:  # NameError for an unresolved forward reference, among others
-        where = f"{contract_cls.__qualname__}.{getattr(fn_or_cls, '__name__', '')}"
+        where = f"{contract_cls.__qualname__}.{name or getattr(fn_or_cls, '__name__', '')}"
         raise ContractDefinitionError(f"{where}: cannot resolve its annotations ({type(exc).__name__}: {exc})") from None
 
 
@@ -462,7 +462,7 @@ def _read_member(cls: type, name: str, value: Any, strategies: dict[Any, Any]) -
     if isinstance(value, property):
         if value.fget is None:
             return None, []
-        hints = _hints(cls, value.fget, cls)
+        hints = _hints(cls, value.fget, cls, name)
         if "return" not in hints:
             raise ContractDefinitionError(f"{where}: the property has no return annotation; annotate it (-> str)")
         ann = hints["return"]
@@ -472,7 +472,7 @@ def _read_member(cls: type, name: str, value: Any, strategies: dict[Any, Any]) -
         return None, []
     role: Role = "constructor" if name == "__init__" else "method"
     sig = inspect.signature(fn)
-    hints = _hints(cls, fn, cls)
+    hints = _hints(cls, fn, cls, name)
     params: list[Parameter] = []
     plist = list(sig.parameters.values())
     if not isinstance(value, staticmethod):

@@ -1,0 +1,126 @@
+"""The report from Python: its shape, order, reproducers that really reproduce, and assert_conforms."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+
+import interlock
+from interlock.contracts._model import KINDS
+from tests.fixtures import broken as b
+from tests.fixtures import contracts as c
+from tests.fixtures import good as g
+
+SCHEMA = json.loads(resources.files("interlock").joinpath("report.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def report() -> interlock.Report:
+    return interlock.check(
+        c.Greeter, g.PlainGreeter, b.CoercingGreeter, b.CrashingGreeter, b.NoneAcceptingGreeter, b.RenamedGreeter, seed=5, max_examples=40
+    )
+
+
+def test_report_shape(report: interlock.Report) -> None:
+    """Targets in the order given; conforms per target and overall; the JSON validates against the schema."""
+    assert [t.target.split(":")[1] for t in report.targets] == [
+        "PlainGreeter", "CoercingGreeter", "CrashingGreeter", "NoneAcceptingGreeter", "RenamedGreeter",
+    ]
+    assert [t.conforms for t in report.targets] == [True, False, False, False, False]
+    assert not report.conforms
+    doc = report.to_json()
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["summary"]["targets"] == 5
+    assert doc["summary"]["conforming"] == 1
+    assert doc["summary"]["violations"] == len(report.violations)
+    assert doc["summary"]["examples"] > 0
+
+
+def test_violations_are_frozen_values(report: interlock.Report) -> None:
+    """A Violation is a frozen value with the report's fields."""
+    v = report.violations[0]
+    with pytest.raises(AttributeError):
+        v.kind = "other"  # type: ignore[misc]
+    assert v.location is not None and v.location.endswith(".py:" + v.location.rsplit(":", 1)[1])
+
+
+def test_violations_are_sorted_by_target_member_kind_parameter() -> None:
+    """Order: target (as given), member (contract order), kind (report.md's table), then parameter."""
+    report = interlock.check(c.Greeter, b.BlankAcceptingGreeter, b.NonePrefixGreeter, seed=5, max_examples=30)
+    keys = [(v.target, v.member, v.kind, v.parameter) for v in report.violations]
+    members = ["__init__", "greet", "greet_later"]
+    order = [(report.targets.index(next(t for t in report.targets if t.target == k[0])), members.index(k[1] or ""), KINDS.index(k[2])) for k in keys]
+    assert order == sorted(order)
+
+
+def test_reproducer_of_an_exception_raises_it() -> None:
+    """The example of an unexpected exception, run as Python, raises that exception."""
+    report = interlock.check(c.Greeter, b.CrashingGreeter, seed=5, max_examples=40)
+    (v,) = report.violations
+    assert v.kind == "unexpected-exception"
+    with pytest.raises(RuntimeError, match="too long"):
+        exec(compile(v.example, "<example>", "exec"), {})
+
+
+def test_reproducer_of_an_accepted_none_runs_without_error() -> None:
+    """The example of none-propagation, run as Python, shows the target accepting None."""
+    report = interlock.check(c.Greeter, b.NoneAcceptingGreeter, seed=5, max_examples=40)
+    (v,) = report.violations
+    assert "name=None" in v.example
+    assert "asyncio.run(" in v.example
+    exec(compile(v.example, "<example>", "exec"), {})
+
+
+def test_reproducer_of_a_signature_drift_prints_both_signatures() -> None:
+    """The example of a parameter-name drift prints the target's signature beside the contract's."""
+    report = interlock.check(c.Greeter, b.RenamedGreeter, seed=5, max_examples=10)
+    (v,) = report.violations
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(v.example, "<example>", "exec"), {})
+    assert out.getvalue().startswith("(self, who: ")
+    assert "contract: def greet(self, name: NonEmpty[str], times: int = 1) -> str" in v.example
+
+
+def test_reproducer_builds_doubles_for_dependencies() -> None:
+    """A target taking a Protocol dependency is rebuilt in the example with interlock.double."""
+    report = interlock.check(c.Notifier, b.MisroutingNotifier, seed=5, max_examples=20)
+    (v,) = report.violations
+    assert v.kind == "isolation"
+    assert "from interlock import double" not in v.example or "double(" in v.example
+    assert "target = MisroutingNotifier(sink=" in v.example
+
+
+def test_assert_conforms_raises_drift_error_with_the_whole_report(report: interlock.Report) -> None:
+    """assert_conforms() raises DriftError, an AssertionError, whose text is the whole report."""
+    with pytest.raises(interlock.DriftError) as info:
+        report.assert_conforms()
+    assert isinstance(info.value, AssertionError)
+    text = str(info.value)
+    assert "FAIL tests.fixtures.broken:CoercingGreeter" in text
+    assert "PASS tests.fixtures.good:PlainGreeter" in text
+    assert "reproduce:" in text
+    interlock.check(c.Greeter, g.PlainGreeter, seed=5, max_examples=10).assert_conforms()
+
+
+def test_check_refuses_bad_options() -> None:
+    """Bad options to interlock.check raise UsageError naming the option and its value."""
+    with pytest.raises(interlock.UsageError, match="max_examples"):
+        interlock.check(c.Greeter, g.PlainGreeter, max_examples=0)
+    with pytest.raises(interlock.UsageError, match="timeout"):
+        interlock.check(c.Greeter, g.PlainGreeter, timeout=0)
+    with pytest.raises(interlock.UsageError, match="not a class or a factory"):
+        interlock.check(c.Greeter, 3)
+    with pytest.raises(interlock.ContractDefinitionError, match="not a contract"):
+        interlock.check(g.PlainGreeter, g.PlainGreeter)
+
+
+def test_text_report_without_colour_has_no_escape_codes(report: interlock.Report) -> None:
+    """The text report has colour only when asked (on a terminal)."""
+    assert "\x1b[" not in report.text()
+    assert "\x1b[" in report.text(colour=True)
