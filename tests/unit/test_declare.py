@@ -35,10 +35,14 @@ def test_members_are_read_in_order_with_constructor_first() -> None:
 def test_markers_are_the_plain_type_with_metadata() -> None:
     """NonEmpty, Strict and Finite are Annotated aliases; markers and bounds combine."""
     domain = interlock.get_contract(c.Meter).member("record").parameter("count").domain
-    assert domain.base is int and domain.strict and not domain.finite
+    assert domain.base is int
+    assert domain.strict
+    assert not domain.finite
     assert domain.describe() == "Strict[int] >= 0"
     seconds = interlock.get_contract(c.Meter).member("record").parameter("seconds").domain
-    assert seconds.base is float and seconds.strict and seconds.finite
+    assert seconds.base is float
+    assert seconds.strict
+    assert seconds.finite
 
 
 def test_data_members_are_attributes() -> None:
@@ -100,7 +104,7 @@ def _marker_on_int(self, x: NonEmpty[int]) -> int: ...
 def _finite_on_str(self, x: Finite[str]) -> int: ...
 def _strict_on_str(self, x: Strict[str]) -> int: ...
 def _varargs(self, *args: int) -> int: ...
-def _unresolved(self, x: "NoSuchType") -> int: ...  # type: ignore[name-defined]  # noqa: F821
+def _unresolved(self, x: NoSuchType) -> int: ...  # type: ignore[name-defined]  # noqa: F821
 
 
 class Opaque:
@@ -263,5 +267,7 @@ def test_bounds_from_annotated_types() -> None:
         def f(self, x: Annotated[float, at.Interval(ge=0, lt=5)]) -> float: ...
 
     domain = interlock.get_contract(Bounded).member("f").parameter("x").domain
-    assert domain.contains_bounds(0) and domain.contains_bounds(4.9)
-    assert not domain.contains_bounds(5) and not domain.contains_bounds(-0.1)
+    assert domain.contains_bounds(0)
+    assert domain.contains_bounds(4.9)
+    assert not domain.contains_bounds(5)
+    assert not domain.contains_bounds(-0.1)

@@ -46,7 +46,8 @@ def test_violations_are_frozen_values(report: interlock.Report) -> None:
     v = report.violations[0]
     with pytest.raises(AttributeError):
         v.kind = "other"  # type: ignore[misc]
-    assert v.location is not None and v.location.endswith(".py:" + v.location.rsplit(":", 1)[1])
+    assert v.location is not None
+    assert v.location.endswith(".py:" + v.location.rsplit(":", 1)[1])
 
 
 def test_violations_are_sorted_by_target_member_kind_parameter() -> None:
