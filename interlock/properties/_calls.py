@@ -30,9 +30,10 @@ class Call:
     member: Member
     ctor_values: dict[str, Any]
     values: dict[str, Any]
+    by_position: bool = False
 
     def example(self, extra: list[str] | None = None) -> str:
-        return reproducer(self.subject, self.ctor_values, self.member, self.values, extra)
+        return reproducer(self.subject, self.ctor_values, self.member, self.values, extra, by_position=self.by_position)
 
 
 @attrs.define
@@ -44,6 +45,7 @@ class Made:
     log: CallLog
     build: Outcome | None = None
     bound: bool = True
+    changed: tuple[str, ...] = ()
 
 
 def _short(exc: BaseException) -> str:
@@ -95,7 +97,9 @@ class Caller:
         fn, args, kwargs = s.build_call(materialize_all(ctor_values, log, returns))
         return self.runner.call(fn, args, kwargs, is_async=None)
 
-    def make(self, call: Call, returns: DoubleReturns) -> Made:
+    def make(self, call: Call, returns: DoubleReturns, *, watch: bool = False) -> Made:
+        """Build a fresh target and make the call. With ``watch``, the contract's query members
+        (plain, argument-free methods) are read before and after, and what changed is kept."""
         s, m = call.subject, call.member
         log = CallLog()
         built = self.build(s, call.ctor_values, log, returns)
@@ -106,7 +110,7 @@ class Caller:
         plan = s.plans.get(m.name)
         if plan is None:
             return Made(instance, None, log, build=built, bound=False)
-        args, kwargs = plan.split(m, values)
+        args, kwargs = plan.split(m, values, by_position=call.by_position)
         sig = s.sigs.get(m.name)
         if sig is not None:
             try:
@@ -117,8 +121,28 @@ class Caller:
             fn = getattr(instance, m.name)
         except Exception as exc:
             return Made(instance, Outcome(error=exc), log, build=built)
+        before = self._queries(s, instance, m) if watch else {}
         outcome = self.runner.call(fn, args, kwargs, is_async=m.is_async)
-        return Made(instance, outcome, log, build=built)
+        changed: tuple[str, ...] = ()
+        if before:
+            after = self._queries(s, instance, m)
+            changed = tuple(q for q, v in before.items() if q in after and not _same(after[q], v))
+        return Made(instance, outcome, log, build=built, changed=changed)
+
+    def _queries(self, s: Subject, instance: Any, m: Member) -> dict[str, Any]:
+        """What the contract's query members say of an instance; a query that fails says nothing."""
+        out: dict[str, Any] = {}
+        for q in self.contract.members:
+            if q.role != "method" or q.is_async or q.parameters or q.name == m.name or not s.callable_member(q.name):
+                continue
+            try:
+                fn = getattr(instance, q.name)
+            except Exception:
+                continue
+            got = self.runner.call(fn, [], {}, is_async=False)
+            if got.returned:
+                out[q.name] = got.value
+        return out
 
     def probe(self, s: Subject) -> Any:
         """Build one instance for the checks that need one (data members, a factory's methods)."""
@@ -345,7 +369,7 @@ class Caller:
         for p in m.parameters:
             v = call.values.get(p.name)
             if p.domain.base is str and not p.domain.nonempty and isinstance(v, str) and v.strip() == "":
-                retry = Call(call.subject, m, call.ctor_values, {**call.values, p.name: "x"})
+                retry = Call(call.subject, m, call.ctor_values, {**call.values, p.name: "x"}, call.by_position)
                 again = self.make(retry, returns)
                 if again.outcome is not None and again.outcome.returned:
                     return p.name
@@ -468,7 +492,7 @@ class Caller:
 
     def _outside_member(self, s: Subject, m: Member, name: str, o: Any, ctor_values: dict[str, Any], values: dict[str, Any]) -> None:
         call = Call(s, m, ctor_values, {**values, name: o.value})
-        made = self.make(call, DoubleReturns())
+        made = self.make(call, DoubleReturns(), watch=True)
         if (made.build is not None and not made.build.returned) or not made.bound or made.outcome is None:
             return
         out = made.outcome
@@ -503,11 +527,11 @@ class Caller:
                     )
                 )
                 return
-            if _passes(failure, out.value) and not made.log.calls:
+            if _passes(failure, out.value) and not made.log.calls and not made.changed:
                 return
-        elif out.error is not None and isinstance(out.error, _REJECTIONS) and not made.log.calls:
+        elif out.error is not None and isinstance(out.error, _REJECTIONS) and not made.log.calls and not made.changed:
             return
-        what = _accepted(out, made.log)
+        what = _accepted(out, made.log, made.changed)
         s.record(
             self.violation(
                 s,
@@ -566,9 +590,11 @@ def materialize_all(values: dict[str, Any], log: CallLog, returns: DoubleReturns
     return {k: materialize(v, log, returns) for k, v in values.items()}
 
 
-def _accepted(out: Outcome, log: CallLog) -> str:
+def _accepted(out: Outcome, log: CallLog, changed: tuple[str, ...] = ()) -> str:
     if out.error is None:
         return "accepted"
+    if changed:
+        return f"changed what {changed[0]}() reports and then raised {_short(out.error)} instead of rejecting"
     if log.calls:
         return f"acted on it (called {log.calls[0].double}.{log.calls[0].method}) and then raised {_short(out.error)} instead of rejecting"
     return f"raised {_short(out.error)} instead of rejecting"
@@ -609,3 +635,10 @@ _ = math
 def _value_text(o: Any) -> str:
     text = py_repr(o.value)
     return text if o.label == text else f"{o.label} {text}"
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return a is b

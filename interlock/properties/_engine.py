@@ -199,6 +199,7 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
     ctor = contract.constructor
     ctor_values = draw_values(data, contract, ctor) if ctor is not None else {}
     values = draw_values(data, contract, member)
+    by_position = data.draw(st.booleans())
     returns = DrawnReturns(data, contract)
     out: list[Candidate] = []
     outcomes: dict[int, Any] = {}
@@ -206,7 +207,7 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
     for s in active:
         if not s.callable_member(member.name) or s.build_error is not None:
             continue
-        call = Call(s, member, ctor_values, values)
+        call = Call(s, member, ctor_values, values, by_position)
         found, signature = caller.in_domain(call, returns)
         out.extend((s, v) for v in found)
         if found:

@@ -39,16 +39,19 @@ class CallPlan:
 
     positional: int
     omit: frozenset[str] = frozenset()
+    max_positional: int = 0
 
-    def split(self, member: Member, values: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    def split(self, member: Member, values: dict[str, Any], *, by_position: bool = False) -> tuple[list[Any], dict[str, Any]]:
+        """Arguments and keyword arguments for a call; ``by_position`` passes all it can by position."""
+        limit = max(self.positional, self.max_positional) if by_position else self.positional
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
+        contiguous = True
         for i, p in enumerate(member.parameters):
             if p.name not in values or p.name in self.omit:
-                if i < self.positional:
-                    break
+                contiguous = False
                 continue
-            if i < self.positional:
+            if i < limit and contiguous:
                 args.append(values[p.name])
             else:
                 kwargs[p.name] = values[p.name]
@@ -78,7 +81,8 @@ def compare_signature(member: Member, sig: inspect.Signature) -> tuple[list[Drif
     var_kw = any(p.kind is _P.VAR_KEYWORD for p in tparams)
     named = [p for p in tparams if p.kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD)]
     if var_pos and var_kw and not any(p.default is _EMPTY for p in named):
-        return [], CallPlan(positional=0)  # (*args, **kwargs): judged by calling it
+        # (*args, **kwargs): judged by calling it, by name and by position
+        return [], CallPlan(positional=0, max_positional=sum(1 for p in member.parameters if p.positional))
     by_name = {p.name: p for p in named}
     t_pos = [p for p in named if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)]
     contract_names = {p.name for p in member.parameters}
@@ -172,7 +176,13 @@ def compare_signature(member: Member, sig: inspect.Signature) -> tuple[list[Drif
                 uncallable = True
     if uncallable:
         return drifts, None
-    return drifts, CallPlan(positional=need_positional, omit=frozenset(omit))
+    drifted = {d.parameter for d in drifts}
+    max_positional = 0
+    for i, c in enumerate(member.parameters):
+        if not c.positional or c.name in drifted or c.name in omit or not (i < len(t_pos) or var_pos):
+            break
+        max_positional = i + 1
+    return drifts, CallPlan(positional=need_positional, omit=frozenset(omit), max_positional=max_positional)
 
 
 def _slot(c: Parameter, params: tuple[Parameter, ...], t_pos: list[inspect.Parameter]) -> inspect.Parameter | None:

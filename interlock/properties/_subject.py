@@ -204,6 +204,8 @@ def reproducer(
     member: Member | None = None,
     values: dict[str, Any] | None = None,
     extra: list[str] | None = None,
+    *,
+    by_position: bool = False,
 ) -> str:
     """Self-contained Python that builds the target as the checker did and makes the failing call."""
     lines: list[str] = []
@@ -232,7 +234,7 @@ def reproducer(
         return "\n".join(lines)
     lines.append(f"target = {build}")
     plan = subject.plans.get(member.name) or CallPlan(positional=0)
-    margs, mkwargs = plan.split(member, values or {})
+    margs, mkwargs = plan.split(member, values or {}, by_position=by_position)
     call = _call_text(f"target.{member.name}", margs, mkwargs)
     lines.append(f"asyncio.run({call})" if is_async else call)
     lines.extend(extra or [])

@@ -33,6 +33,7 @@ GOOD = [
     (c.Pricer, g.LengthPricer),
     (c.Limits, g.GoodLimits),
     (c.Notifier, g.GoodNotifier),
+    (c.Registry, g.GoodRegistry),
 ]
 
 
@@ -71,6 +72,12 @@ BROKEN = [
     (c.Limits, b.LenientTierLimits, {("unexpected-exception", "limit", "tier")}),
     (c.Limits, b.RaisingParseLimits, {("unexpected-exception", "parse", None)}),
     (c.Notifier, b.MisroutingNotifier, {("isolation", None, None)}),
+    (c.Greeter, b.KeywordsOnlyForwardingGreeter, {("unexpected-exception", "greet", None)}),
+    (
+        c.Registry,
+        b.LateCheckRegistry,
+        {("none-propagation", "add", "name"), ("empty-string", "add", "name"), ("type-coercion", "add", "name")},
+    ),
 ]
 
 
