@@ -59,3 +59,12 @@ __all__ = [
     "requires",
     "scenario",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # ``interlock.pytest`` imports pytest, so it is loaded only when asked for.
+    if name == "pytest":
+        import importlib
+
+        return importlib.import_module("interlock.pytest")
+    raise AttributeError(f"module 'interlock' has no attribute {name!r}")

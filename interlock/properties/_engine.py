@@ -9,9 +9,8 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from hypothesis import assume
+from hypothesis import assume, settings
 from hypothesis import strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
 
 from interlock.contracts._domain import read_domain
 from interlock.contracts._model import Comparable, Contract, Draws, Member, Requires
@@ -96,7 +95,7 @@ def run_check(
     started = time.perf_counter()
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-        database: Any = DirectoryBasedExampleDatabase(".hypothesis/examples")
+        database: Any = settings().database  # Hypothesis's own: known failures replay first
     else:
         database = None
     explorer = Explorer(seed=seed, max_examples=max_examples, database=database)
