@@ -341,22 +341,25 @@ def scenario(
     *,
     id: str,
     text: str = "",
-    kind: str | Iterable[str] = ("postcondition",),
+    kind: str | Iterable[str] = (),
     examples: int | None = None,
     needs_doubles: bool = True,
+    compare: bool = False,
 ) -> Callable[[_F], _F]:
     """Add a scenario clause to a declared contract: an ``async def`` driven with a ``Harness``.
 
     The function receives the harness (``h.build()``, ``h.call(...)``, ``h.draw(...)``,
     ``h.double(...)``, ``h.fail(...)``) and runs once per generated example.
+    With ``compare=True`` it returns an observation, and every target is run on
+    the same drawn example: targets whose observations differ get ``differential``.
     """
     model = get_contract(contract_type)
-    kinds = _kinds(kind, ("postcondition",))
+    kinds = _kinds(kind, ("differential",) if compare else ("postcondition",))
 
     def deco(fn: _F) -> _F:
         if not inspect.iscoroutinefunction(fn):
             raise ContractDefinitionError(f"scenario {id!r}: {fn!r} must be an async def taking the harness")
-        clause = Clause(id, text or _doc(fn) or id, kinds, None, Scenario(fn, needs_doubles, examples))
+        clause = Clause(id, text or _doc(fn) or id, kinds, None, Scenario(fn, needs_doubles, examples, compare))
         _check_ids(contract_type, (*model.clauses, clause))
         _CONTRACTS[contract_type] = _evolve(model, clauses=(*model.clauses, clause))
         return fn

@@ -168,9 +168,10 @@ class Comparable:
 class Scenario:
     """A scenario over whole targets: an ``async`` function driven with a harness and drawn data."""
 
-    function: Callable[..., Awaitable[None]]
+    function: Callable[..., Awaitable[Any]]
     needs_doubles: bool = True
     examples: int | None = None
+    compare: bool = False
 
 
 Rule = Ensures | Raises | ReportsFailure | Draws | Requires | Comparable | Scenario

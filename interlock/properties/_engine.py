@@ -13,7 +13,7 @@ from hypothesis import assume, settings
 from hypothesis import strategies as st
 
 from interlock.contracts._domain import read_domain
-from interlock.contracts._model import Comparable, Contract, Draws, Member, Requires
+from interlock.contracts._model import Comparable, Contract, Draws, Member, Requires, Scenario
 from interlock.properties._calls import Call, Caller
 from interlock.properties._doubles import DoubleReturns
 from interlock.properties._explore import Candidate, Explorer
@@ -139,13 +139,17 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
             for s in subjects:
                 if s.callable_member(m.name) and s.build_error is None:
                     explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
-    for clause in contract.clauses:
-        if clause.member is None:
-            from interlock.properties._scenario import run_scenario
+    from interlock.properties._scenario import run_scenario, run_scenario_compared
 
-            for s in subjects:
-                if s.build_error is None:
-                    run_scenario(caller, s, clause)
+    for clause in contract.clauses:
+        if clause.member is not None or not isinstance(clause.rule, Scenario):
+            continue
+        if clause.rule.compare:
+            if len(subjects) >= 2:
+                run_scenario_compared(caller, subjects, clause)
+            continue
+        for s in subjects:
+            run_scenario(caller, s, clause)
 
 
 def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
@@ -221,26 +225,34 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
 
 
 def _differential(caller: Caller, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
-    groups: dict[Any, list[tuple[Subject, Call]]] = {}
+    clauses = caller.contract.rules(member.name, Comparable)
+    return differential_between(caller, member.name, results, clauses[0].id if clauses else None, describe=_describe)
+
+
+def differential_between(
+    caller: Caller, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None, *, describe: Any
+) -> list[Candidate]:
+    """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie)."""
+    groups: dict[Any, list[tuple[Subject, Any]]] = {}
     for s, sig, call in results:
         groups.setdefault(_hashable(sig), []).append((s, call))
     if len(groups) < 2:
         return []
     sizes = sorted((len(g) for g in groups.values()), reverse=True)
-    tie = len(sizes) > 1 and sizes[0] == sizes[1]
+    tie = sizes[0] == sizes[1]
     largest = max(groups.values(), key=len)
-    clauses = caller.contract.rules(member.name, Comparable)
-    clause_id = clauses[0].id if clauses else None
+    described = {id(s): describe(sig) for s, sig, _ in results}
+    keys = {id(s): _hashable(sig) for s, sig, _ in results}
     out: list[Candidate] = []
-    describe = {id(s): _describe(sig) for s, sig, _ in results}
-    for key, group in groups.items():
+    for group in groups.values():
         if group is largest and not tie and len(results) > 2:
             continue
         for s, call in group:
-            others = [o for o, _, _ in results if o is not s and _hashable(next(sg for x, sg, _ in results if x is o)) != key]
-            names = ", ".join(f"{o.label} ({describe[id(o)]})" for o in others)
-            msg = f"{member.name}: {describe[id(s)]}, where {names} on the same input"
-            out.append((s, caller.violation(s, "differential", member.name, None, msg, call.example(), clause=clause_id)))
+            others = [o for o, _, _ in results if keys[id(o)] != keys[id(s)]]
+            names = ", ".join(f"{o.label} ({described[id(o)]})" for o in others)
+            prefix = f"{member}: " if member else ""
+            msg = f"{prefix}{described[id(s)]}, where {names} on the same input"
+            out.append((s, caller.violation(s, "differential", member, None, msg, call.example(), clause=clause_id)))
     return out
 
 

@@ -11,15 +11,17 @@ overrun (the report says so in the timeout message).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import attrs
 
-__all__ = ["CallTimedOut", "Outcome", "Runner"]
+__all__ = ["CallTimedOut", "Outcome", "Runner", "bounded"]
 
 
 class CallTimedOut(BaseException):
@@ -56,15 +58,17 @@ class Runner:
         self._drain()
         self.loop.close()
 
-    def call(self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], *, is_async: bool | None) -> Outcome:
+    def call(
+        self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], *, is_async: bool | None, timeout: float | None = None
+    ) -> Outcome:
         """Call ``fn``; await its result when it is awaitable. ``is_async`` is what the contract declares
         (None: either is fine), and a result of the other shape is an ``awaitable_mismatch``."""
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
         previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        signal.setitimer(signal.ITIMER_REAL, timeout or self.timeout)
         try:
-            return self._call(fn, args, kwargs, is_async)
+            return self._call(fn, args, kwargs, is_async, timeout or self.timeout)
         except CallTimedOut:
             self._recover()
             return Outcome(timed_out=True)
@@ -72,7 +76,9 @@ class Runner:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
-    def _call(self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None) -> Outcome:
+    def _call(
+        self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None, timeout: float | None = None
+    ) -> Outcome:
         try:
             result = fn(*args, **kwargs)
         except CallTimedOut:
@@ -87,11 +93,11 @@ class Runner:
             return Outcome(value=result, awaitable_mismatch="returned a plain value where the contract's member is async")
         if not awaitable:
             return Outcome(value=result)
-        return self._await(result)
+        return self._await(result, timeout or self.timeout)
 
-    def _await(self, awaitable: Awaitable[Any]) -> Outcome:
+    def _await(self, awaitable: Awaitable[Any], timeout: float) -> Outcome:
         async def bounded() -> Any:
-            return await asyncio.wait_for(_as_coroutine(awaitable), self.timeout)
+            return await asyncio.wait_for(_as_coroutine(awaitable), timeout)
 
         try:
             return Outcome(value=self.loop.run_until_complete(bounded()))
@@ -164,3 +170,21 @@ def _discard(result: Any) -> None:
     cancel = getattr(result, "cancel", None)
     if callable(cancel):
         cancel()
+
+
+@contextlib.contextmanager
+def bounded(seconds: float) -> Iterator[None]:
+    """Bound a stretch of code inside a longer bounded call (a scenario's one call into the target).
+
+    The outer timer is put back afterwards with what was left of it.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        left = remaining - (time.monotonic() - started) if remaining else 0.0
+        signal.setitimer(signal.ITIMER_REAL, max(left, 0.001) if remaining else 0.0)

@@ -1,72 +1,135 @@
 """Scenario clauses: an ``async`` function drives whole targets through a harness.
 
-Sequences of calls, several users at once, failing dependencies: whatever a
-clause needs, written with the public ``Harness`` so users' contracts can say
-as much as the built-in ones.
+Sequences of calls, several users at once, failing dependencies, comparisons
+between implementations: whatever a clause needs, written with the public
+``Harness`` so users' contracts can say as much as the built-in ones.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+from collections.abc import Awaitable
 from typing import Any, NoReturn
 
 from interlock.contracts._model import Clause, Scenario
-from interlock.properties._doubles import CallLog, double_class
+from interlock.properties._doubles import CallLog, DoubleReturns, double_class
 from interlock.properties._report import Violation
+from interlock.properties._runner import CallTimedOut, bounded
 from interlock.properties._subject import Subject, _call_text, draw_double_fields, materialize, reproducer
+from interlock.properties._values import py_repr
 
-__all__ = ["Harness", "ScenarioFailure", "run_scenario"]
+__all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
+
+_SCENARIO_CALLS = 50
+"""A scenario makes many calls; as a whole it may take this many per-call time limits."""
 
 
 class ScenarioFailure(Exception):
     """Raised by ``Harness.fail``: the clause is broken."""
 
-    def __init__(self, message: str, kind: str | None) -> None:
+    def __init__(self, message: str, kind: str | None, member: str | None, parameter: str | None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.member = member
+        self.parameter = parameter
+
+
+class _Unreachable(Exception):
+    """A call the scenario makes cannot reach the target (a signature drift already reported)."""
+
+
+class _MemberTimedOut(BaseException):
+    def __init__(self, member: str) -> None:
+        super().__init__(member)
+        self.member = member
+
+
+class _Draws:
+    """Draws from the example's data, recorded so other targets can be given the very same values."""
+
+    def __init__(self, data: Any, replay: list[Any] | None) -> None:
+        self.data = data
+        self.replay = replay
+        self.values: list[Any] = []
+
+    def draw(self, strategy: Any) -> Any:
+        if self.replay is not None and len(self.values) < len(self.replay):
+            value = self.replay[len(self.values)]
+        else:
+            value = self.data.draw(strategy)
+        self.values.append(value)
+        return value
 
 
 class Harness:
-    """What a scenario clause works with: building targets, drawing values, doubles, checks."""
+    """What a scenario clause works with: fresh targets, drawn values, doubles, checks.
 
-    def __init__(self, caller: Any, subject: Subject, clause: Clause, data: Any) -> None:
-        from interlock.properties._engine import DrawnReturns
+    ``await h.build()`` builds a target through the constructor clause (checker
+    doubles for its Protocol parameters unless given); ``await h.call(target,
+    "member", ...)`` calls a member as a caller of the contract would, within the
+    time limit; ``h.draw(strategy)`` draws a value; ``h.double(Proto)`` makes a
+    recording double; ``h.check(cond, msg)`` and ``h.fail(msg)`` report the clause
+    broken, with a kind, member and parameter when given.
+    """
 
+    def __init__(self, caller: Any, subject: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> None:
         self._caller = caller
         self._subject = subject
         self._clause = clause
-        self._data = data
+        self._draws = draws
+        self._returns = returns
         self.log = CallLog()
-        self._returns = DrawnReturns(data, caller.contract)
         self.steps: list[str] = []
+        self._imports: set[type] = set()
         self._count = 0
+        self._targets = 0
+        self._names: dict[int, str] = {}
 
     @property
     def contract(self) -> Any:
+        """The contract model being checked."""
         return self._caller.contract
+
+    @property
+    def timeout(self) -> float:
+        """The time limit of one call into the target."""
+        return float(self._caller.runner.timeout)
 
     def draw(self, strategy: Any) -> Any:
         """Draw a value from a Hypothesis strategy (shrunk with the rest of the example)."""
-        return self._data.draw(strategy)
+        return self._draws.draw(strategy)
 
     def arguments(self, member: str) -> dict[str, Any]:
-        """In-domain arguments for a contract member, drawn as the checker draws them."""
+        """In-domain arguments for every parameter of a contract member, drawn as the checker draws them."""
         from interlock.properties._engine import draw_values
 
-        values = draw_values(self._data, self.contract, self.contract.member(member), all_optional=True)
-        return {k: materialize(v, self.log, self._returns) for k, v in values.items()}
+        values = draw_values(_DrawAdapter(self._draws), self.contract, self.contract.member(member), all_optional=True)
+        return {k: self._materialize(v) for k, v in values.items()}
+
+    def _materialize(self, value: Any) -> Any:
+        from interlock.properties._subject import DoubleSpec
+
+        if isinstance(value, DoubleSpec):
+            self._imports.add(value.protocol)
+        return materialize(value, self.log, self._returns)
 
     def double(self, protocol: type, label: str | None = None, **fields: Any) -> Any:
-        """A recording double of ``protocol`` for this example; unnamed fields are drawn."""
+        """A recording double of ``protocol`` for this example; fields not given are drawn in their domains."""
         self._count += 1
         name = label or f"{protocol.__name__.lower()}{self._count}"
-        spec = draw_double_fields(protocol, self._data.draw, name)
-        values = {k: materialize(v, self.log, self._returns) for k, v in spec.fields}
+        spec = draw_double_fields(protocol, self._draws.draw, name)
+        values = {k: self._materialize(v) for k, v in spec.fields}
         values.update(fields)
-        return double_class(protocol)(name, self.log, self._returns, values)
+        self._imports.add(protocol)
+        made = double_class(protocol)(name, self.log, self._returns, values)
+        self._names[id(made)] = name
+        given = "".join(f", {k}={py_repr(v)}" for k, v in fields.items())
+        self.steps.append(f"{name} = double({protocol.__qualname__}{given})")
+        return made
 
     async def build(self, **arguments: Any) -> Any:
-        """A fresh target, built through the constructor clause; unnamed arguments are drawn."""
+        """A fresh target, built through the constructor clause; arguments not given are drawn."""
         s = self._subject
         ctor = self.contract.constructor
         if s.mode == "zero" or ctor is None:
@@ -75,81 +138,134 @@ class Harness:
             values = self.arguments("__init__")
             values.update(arguments)
         fn, args, kwargs = s.build_call(values)
-        self.steps.append(f"target = {_call_text(_name(s), args, kwargs)}")
-        result = fn(*args, **kwargs)
-        if asyncio.iscoroutine(result):
-            result = await result
+        self._targets += 1
+        name = "target" if self._targets == 1 else f"target{self._targets}"
+        self.steps.append(f"{name} = {self._text(_name(s), args, kwargs)}")
+        try:
+            with bounded(self.timeout):
+                result = fn(*args, **kwargs)
+        except CallTimedOut:
+            raise _MemberTimedOut("__init__") from None
+        if inspect.isawaitable(result):
+            result = await asyncio.wait_for(_wrap(result), self.timeout)
+        self._names[id(result)] = name
         return result
 
     async def call(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> Any:
-        """Call a member as a caller of the contract would, awaiting it when the contract says async."""
-        self.steps.append(_call_text(f"target.{member}", list(args), kwargs))
-        result = getattr(instance, member)(*args, **kwargs)
-        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-            result = await asyncio.wait_for(result, self._caller.runner.timeout)
+        """Call a member as a caller of the contract would; awaited when it returns an awaitable."""
+        fn, args, kwargs = self._route(instance, member, args, kwargs)
+        owner = self._names.get(id(instance), "target")
+        text = self._text(f"{owner}.{member}", list(args), kwargs)
+        member_model = self._member(member)
+        self.steps.append(f"await {text}" if member_model is not None and member_model.is_async else text)
+        try:
+            with bounded(self.timeout):
+                result = fn(*args, **kwargs)
+        except CallTimedOut:
+            raise _MemberTimedOut(member) from None
+        if inspect.isawaitable(result):
+            try:
+                result = await asyncio.wait_for(_wrap(result), self.timeout)
+            except TimeoutError as exc:
+                if isinstance(exc.__context__, asyncio.CancelledError):
+                    raise _MemberTimedOut(member) from None
+                raise
         return result
 
-    def fail(self, message: str, *, kind: str | None = None) -> NoReturn:
-        """The clause is broken: report ``message`` with ``kind`` (the clause's first kind by default)."""
-        raise ScenarioFailure(message, kind)
+    def _member(self, name: str) -> Any:
+        try:
+            return self.contract.member(name)
+        except KeyError:
+            return None
 
-    def check(self, condition: object, message: str, *, kind: str | None = None) -> None:
+    def _route(self, instance: Any, member: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+        """Arguments written against the contract, placed as the target can take them."""
+        try:
+            fn = getattr(instance, member)
+        except AttributeError:
+            raise _Unreachable(f"the target has no member {member!r}") from None
+        model = self._member(member)
+        s = self._subject
+        if model is None or model.role != "method" or member not in s.plans or not isinstance(instance, _built_types(s)):
+            return fn, args, kwargs
+        plan = s.plans.get(member)
+        if plan is None:
+            raise _Unreachable(f"{member} cannot be called as the contract declares it")
+        names = [p.name for p in model.parameters]
+        values = dict(zip(names, args, strict=False))
+        values.update(kwargs)
+        new_args, new_kwargs = plan.split(model, values)
+        return fn, tuple(new_args), new_kwargs
+
+    def _text(self, callee: str, args: list[Any], kwargs: dict[str, Any]) -> str:
+        parts = [self._repr(a) for a in args] + [f"{k}={self._repr(v)}" for k, v in kwargs.items()]
+        return f"{callee}({', '.join(parts)})"
+
+    def _repr(self, value: Any) -> str:
+        name = self._names.get(id(value))
+        if name is not None:
+            return name
+        return _call_text("", [value], {})[1:-1]
+
+    async def gather(self, *awaitables: Awaitable[Any]) -> list[Any]:
+        """Run calls at once on the checker's event loop (two users at the same time)."""
+        return list(await asyncio.gather(*awaitables))
+
+    def fail(self, message: str, *, kind: str | None = None, member: str | None = None, parameter: str | None = None) -> NoReturn:
+        """The clause is broken: report ``message`` with ``kind`` (by default the clause's first)."""
+        if kind is not None and kind not in self._clause.kinds:
+            kinds = ", ".join(self._clause.kinds)
+            raise ValueError(f"clause {self._clause.id!r} reports {kinds}, not {kind!r}")
+        raise ScenarioFailure(message, kind, member, parameter)
+
+    def check(self, condition: object, message: str, *, kind: str | None = None, member: str | None = None,
+              parameter: str | None = None) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
         if not condition:
-            self.fail(message, kind=kind)
+            self.fail(message, kind=kind, member=member, parameter=parameter)
+
+    def example(self) -> str:
+        """Python that replays what the scenario did on this target."""
+        s = self._subject
+        lines = []
+        if any(step.startswith("await ") for step in self.steps):
+            lines.append("import asyncio")
+        if self._imports:
+            lines.append("from interlock import double")
+            for proto in sorted(self._imports, key=lambda p: p.__qualname__):
+                lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
+        head = reproducer(s, {}).splitlines()[-2]
+        lines.append(head)
+        body = self.steps
+        if any(step.startswith("await ") for step in body):
+            lines.append("async def main():")
+            lines.extend(f"    {step}" for step in body)
+            lines.append("asyncio.run(main())")
+        else:
+            lines.extend(body)
+        return "\n".join(lines)
+
+
+def _built_types(s: Subject) -> tuple[type, ...]:
+    return (s.obj,) if isinstance(s.obj, type) else (object,)
+
+
+async def _wrap(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+class _DrawAdapter:
+    """Looks like Hypothesis's data object to ``draw_values``, drawing through the recorded draws."""
+
+    def __init__(self, draws: _Draws) -> None:
+        self._draws = draws
+
+    def draw(self, strategy: Any) -> Any:
+        return self._draws.draw(strategy)
 
 
 def _name(s: Subject) -> str:
     return s.import_path[1] if s.import_path else getattr(s.obj, "__qualname__", "target")
-
-
-def run_scenario(caller: Any, s: Subject, clause: Clause) -> None:
-    """Run one scenario clause against one target, shrinking to one example per kind."""
-    rule = clause.rule
-    assert isinstance(rule, Scenario)
-    if rule.needs_doubles and s.mode == "zero" and _ctor_has_protocols(caller):
-        s.note(None, clause.id, "a zero-argument factory builds its own dependencies; this clause must observe a checker double")
-        return
-
-    def collect(data: Any) -> list[tuple[Subject, Violation]]:
-        h = Harness(caller, s, clause, data)
-        outcome = caller.runner.call(rule.function, [h], {}, is_async=True)
-        head = reproducer(s, {}).splitlines()[:-1]
-        example = "\n".join([*head, *h.steps])
-        if outcome.timed_out:
-            s.record(
-                caller.violation(
-                    s,
-                    "timeout",
-                    None,
-                    None,
-                    f"'{clause.id}': the scenario did not finish within {caller.runner.timeout:g}s",
-                    example,
-                    clause=clause.id,
-                )
-            )
-            return []
-        err = outcome.error
-        if err is None:
-            return []
-        if isinstance(err, ScenarioFailure):
-            kind = err.kind or clause.kinds[0]
-            return [(s, Violation(s.label, kind, None, None, f"'{clause.id}': {err}", example, s.location(None), clause.id))]
-        from hypothesis.errors import HypothesisException
-
-        if isinstance(err, HypothesisException | asyncio.CancelledError):
-            raise err
-        kind = "unexpected-exception" if "unexpected-exception" in clause.kinds else clause.kinds[0]
-        return [
-            (
-                s,
-                Violation(
-                    s.label, kind, None, None, f"'{clause.id}': raised {type(err).__name__}: {err}", example, s.location(None), clause.id
-                ),
-            )
-        ]
-
-    caller.explorer.explore(f"scenario_{clause.id}", collect, max_examples=rule.examples)
 
 
 def _ctor_has_protocols(caller: Any) -> bool:
@@ -157,3 +273,129 @@ def _ctor_has_protocols(caller: Any) -> bool:
     if ctor is None:
         return False
     return any(getattr(p.domain.base, "_is_protocol", False) for p in ctor.parameters)
+
+
+def _runs(caller: Any, s: Subject, clause: Clause) -> bool:
+    rule = clause.rule
+    assert isinstance(rule, Scenario)
+    if s.build_error is not None:
+        return False
+    if rule.needs_doubles and s.mode == "zero" and _ctor_has_protocols(caller):
+        s.note(None, clause.id, "a zero-argument factory builds its own dependencies; this clause must observe a checker double")
+        return False
+    return True
+
+
+def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> tuple[list[Violation], Any, bool, str]:
+    """Run the scenario once on one target: its violations, its observation, whether it ran clean, its example."""
+    rule = clause.rule
+    assert isinstance(rule, Scenario)
+    h = Harness(caller, s, clause, draws, returns)
+    outcome = caller.runner.call(rule.function, [h], {}, is_async=True, timeout=caller.runner.timeout * _SCENARIO_CALLS)
+    example = h.example()
+    if outcome.timed_out:
+        s.record(Violation(s.label, "timeout", None, None,
+                           f"'{clause.id}': the scenario did not finish within {caller.runner.timeout * _SCENARIO_CALLS:g}s",
+                           example, s.location(None), clause.id))
+        return [], None, False, example
+    err = outcome.error
+    if err is None:
+        return [], outcome.value, True, example
+    if isinstance(err, _MemberTimedOut):
+        s.record(Violation(s.label, "timeout", err.member, None,
+                           f"{err.member}: the call did not return within {caller.runner.timeout:g}s; it was stopped ({clause.id})",
+                           example, s.location(err.member), clause.id))
+        return [], None, False, example
+    if isinstance(err, _Unreachable):
+        s.note(None, clause.id, f"not checked: {err}")
+        return [], None, False, example
+    if isinstance(err, ScenarioFailure):
+        kind = err.kind or clause.kinds[0]
+        where = f"{err.member}: " if err.member else ""
+        return [Violation(s.label, kind, err.member, err.parameter, f"{where}{err} ({clause.id})", example,
+                          s.location(err.member), clause.id)], None, False, example
+    from hypothesis.errors import HypothesisException
+
+    if isinstance(err, HypothesisException | asyncio.CancelledError | KeyboardInterrupt):
+        raise err
+    kind = "unexpected-exception" if "unexpected-exception" in clause.kinds else clause.kinds[0]
+    member = _failing_member(h)
+    return [Violation(s.label, kind, member, None,
+                      f"{member + ': ' if member else ''}raised {type(err).__name__}: {err} ({clause.id})",
+                      example, s.location(member), clause.id)], None, False, example
+
+
+def _failing_member(h: Harness) -> str | None:
+    if not h.steps:
+        return None
+    last = h.steps[-1].removeprefix("await ")
+    head = last.split("(")[0]
+    if "." in head:
+        return head.split(".")[-1]
+    return "__init__" if "=" in last and "." not in head else None
+
+
+def run_scenario(caller: Any, s: Subject, clause: Clause) -> None:
+    """Run one scenario clause against one target, shrinking to one example per kind."""
+    rule = clause.rule
+    assert isinstance(rule, Scenario)
+    if not _runs(caller, s, clause):
+        return
+
+    def collect(data: Any) -> list[tuple[Subject, Violation]]:
+        from interlock.properties._engine import DrawnReturns
+
+        found, _, _, _ = _play(caller, s, clause, _Draws(data, None), DrawnReturns(data, caller.contract))
+        return [(s, v) for v in found]
+
+    reason = caller.explorer.explore(f"scenario_{clause.id}", collect, max_examples=rule.examples)
+    if reason:
+        s.note(None, clause.id, reason)
+
+
+def run_scenario_compared(caller: Any, subjects: list[Subject], clause: Clause) -> None:
+    """Run a comparing scenario on every target with the same draws; differing observations are ``differential``."""
+    rule = clause.rule
+    assert isinstance(rule, Scenario)
+    active = [s for s in subjects if _runs(caller, s, clause)]
+    if not active:
+        return
+
+    def collect(data: Any) -> list[tuple[Subject, Violation]]:
+        from interlock.properties._engine import DrawnReturns, differential_between
+
+        returns = DrawnReturns(data, caller.contract)
+        replay: list[Any] | None = None
+        out: list[tuple[Subject, Violation]] = []
+        observed: list[tuple[Subject, Any, _Example]] = []
+        clean = True
+        for s in active:
+            draws = _Draws(data, replay)
+            found, observation, ok, example = _play(caller, s, clause, draws, returns)
+            if replay is None or len(draws.values) > len(replay):
+                replay = draws.values
+            out.extend((s, v) for v in found)
+            clean = clean and ok and not found
+            observed.append((s, observation, _Example(example)))
+        if clean and len(observed) >= 2:
+            out.extend(differential_between(caller, None, observed, clause.id, describe=_observation))
+        return out
+
+    reason = caller.explorer.explore(f"compare_{clause.id}", collect, max_examples=rule.examples)
+    if reason:
+        for s in active:
+            s.note(None, clause.id, reason)
+
+
+class _Example:
+    """A finished run's example, in the shape differential reports expect."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def example(self) -> str:
+        return self.text
+
+
+def _observation(value: Any) -> str:
+    return f"observed {py_repr(value)}"

@@ -93,8 +93,10 @@ def test_reproducer_builds_doubles_for_dependencies() -> None:
     report = interlock.check(c.Notifier, b.MisroutingNotifier, seed=5, max_examples=20)
     (v,) = report.violations
     assert v.kind == "isolation"
-    assert "from interlock import double" not in v.example or "double(" in v.example
-    assert "target = MisroutingNotifier(sink=" in v.example
+    assert "from interlock import double" in v.example
+    assert "sink = double(Sink)" in v.example
+    assert "target = MisroutingNotifier(sink=sink)" in v.example
+    exec(compile(v.example, "<example>", "exec"), {})
 
 
 def test_assert_conforms_raises_drift_error_with_the_whole_report(report: interlock.Report) -> None:
