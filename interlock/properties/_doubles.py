@@ -211,7 +211,10 @@ def _make_method(name: str, is_async: bool) -> Callable[..., Any]:
     if is_async:
 
         async def amethod(self: Double, *args: Any, **kwargs: Any) -> Any:
-            return self._interlock_call(name, args, kwargs)
+            result = self._interlock_call(name, args, kwargs)
+            if inspect.isawaitable(result):  # an answer() that is itself async
+                result = await result
+            return result
 
         amethod.__name__ = name
         return amethod

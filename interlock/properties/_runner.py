@@ -46,6 +46,18 @@ def _alarm(signum: int, frame: Any) -> None:
     raise CallTimedOut()
 
 
+def _hypothesis_control() -> tuple[type[BaseException], ...]:
+    from hypothesis.errors import HypothesisException, StopTest
+
+    return (StopTest, HypothesisException)
+
+
+_CONTROL = _hypothesis_control()
+"""Hypothesis's own control flow (data ran out, an assumption failed): never a target's outcome."""
+
+_PASS: tuple[type[BaseException], ...] = (CallTimedOut, *_CONTROL)
+
+
 class Runner:
     """Drives calls on one event loop of its own, each within ``timeout`` seconds."""
 
@@ -81,7 +93,7 @@ class Runner:
     ) -> Outcome:
         try:
             result = fn(*args, **kwargs)
-        except CallTimedOut:
+        except _PASS:
             raise
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from a target are its outcome too
             return Outcome(error=exc)
@@ -96,15 +108,21 @@ class Runner:
         return self._await(result, timeout or self.timeout)
 
     def _await(self, awaitable: Awaitable[Any], timeout: float) -> Outcome:
-        async def bounded() -> Any:
-            return await asyncio.wait_for(_as_coroutine(awaitable), timeout)
+        expired = [False]
+
+        async def within() -> Any:
+            async with asyncio.timeout(timeout) as limit:
+                try:
+                    return await awaitable
+                finally:
+                    expired[0] = limit.expired()
 
         try:
-            return Outcome(value=self.loop.run_until_complete(bounded()))
-        except CallTimedOut:
+            return Outcome(value=self.loop.run_until_complete(within()))
+        except _PASS:
             raise
         except TimeoutError as exc:
-            if exc.__context__ is not None and isinstance(exc.__context__, asyncio.CancelledError):
+            if expired[0]:
                 return Outcome(timed_out=True)
             return Outcome(error=exc)
         except BaseException as exc:

@@ -118,7 +118,7 @@ class Harness:
         """A recording double of ``protocol`` for this example; fields not given are drawn in their domains."""
         self._count += 1
         name = label or f"{protocol.__name__.lower()}{self._count}"
-        spec = draw_double_fields(protocol, self._draws.draw, name)
+        spec = draw_double_fields(protocol, self._draws.draw, name, given=frozenset(fields))
         values = {k: self._materialize(v) for k, v in spec.fields}
         values.update(fields)
         self._imports.add(protocol)
@@ -147,7 +147,8 @@ class Harness:
         except CallTimedOut:
             raise _MemberTimedOut("__init__") from None
         if inspect.isawaitable(result):
-            result = await asyncio.wait_for(_wrap(result), self.timeout)
+            async with asyncio.timeout(self.timeout):
+                result = await result
         self._names[id(result)] = name
         return result
 
@@ -165,9 +166,10 @@ class Harness:
             raise _MemberTimedOut(member) from None
         if inspect.isawaitable(result):
             try:
-                result = await asyncio.wait_for(_wrap(result), self.timeout)
-            except TimeoutError as exc:
-                if isinstance(exc.__context__, asyncio.CancelledError):
+                async with asyncio.timeout(self.timeout) as limit:
+                    result = await result
+            except TimeoutError:
+                if limit.expired():
                     raise _MemberTimedOut(member) from None
                 raise
         return result

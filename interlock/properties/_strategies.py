@@ -56,8 +56,26 @@ def _is_union(tp: Any) -> bool:
     return typing.get_origin(tp) in (typing.Union, types.UnionType)
 
 
+_CACHE: dict[tuple[Any, int], Any] = {}
+
+
 def strategy_for(domain: Domain, contract: Contract | None = None) -> Any:
-    """The strategy that draws in the domain, or ``DOUBLE`` where a checker double stands in."""
+    """The strategy that draws in the domain, or ``DOUBLE`` where a checker double stands in.
+
+    Strategies are built once per domain and contract: building and validating
+    them costs more than drawing from them.
+    """
+    try:
+        key = (domain, id(contract.strategies) if contract is not None else 0)
+        found = _CACHE.get(key)
+    except TypeError:  # an unhashable annotation: build it afresh
+        return _strategy_for(domain, contract)
+    if found is None:
+        found = _CACHE[key] = _strategy_for(domain, contract)
+    return found
+
+
+def _strategy_for(domain: Domain, contract: Contract | None) -> Any:
     base = _base_strategy(domain, contract)
     if domain.optional:
         if base is DOUBLE:

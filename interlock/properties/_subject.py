@@ -241,14 +241,19 @@ def reproducer(
     return "\n".join(lines)
 
 
-def draw_double_fields(protocol: type, draw: Callable[[Any], Any], label: str, depth: int = 0) -> DoubleSpec:
-    """Draw a double's data fields in their domains (nested Protocol fields become nested doubles)."""
-    from interlock.contracts._domain import read_domain
+def draw_double_fields(
+    protocol: type, draw: Callable[[Any], Any], label: str, depth: int = 0, given: frozenset[str] = frozenset()
+) -> DoubleSpec:
+    """Draw a double's data fields in their domains (nested Protocol fields become nested doubles).
+
+    Fields named in ``given`` are left for the caller to set and not drawn.
+    """
     from interlock.properties._strategies import DOUBLE, strategy_for
 
     fields: list[tuple[str, Any]] = []
-    for name, ann in protocol_fields(protocol).items():
-        domain = read_domain(ann, f"{protocol.__qualname__}.{name}")
+    for name, domain in _field_domains(protocol):
+        if name in given:
+            continue
         strat = strategy_for(domain)
         if strat is DOUBLE and depth < 3:
             fields.append((name, draw_double_fields(domain.base, draw, f"{label}.{name}", depth + 1)))
@@ -257,6 +262,19 @@ def draw_double_fields(protocol: type, draw: Callable[[Any], Any], label: str, d
         else:
             fields.append((name, draw(strat)))
     return DoubleSpec(protocol, label, tuple(fields))
+
+
+_FIELDS: dict[type, list[tuple[str, Any]]] = {}
+
+
+def _field_domains(protocol: type) -> list[tuple[str, Any]]:
+    found = _FIELDS.get(protocol)
+    if found is None:
+        from interlock.contracts._domain import read_domain
+
+        found = [(name, read_domain(ann, f"{protocol.__qualname__}.{name}")) for name, ann in protocol_fields(protocol).items()]
+        _FIELDS[protocol] = found
+    return found
 
 
 def is_protocol(tp: Any) -> bool:

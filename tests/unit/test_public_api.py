@@ -8,7 +8,7 @@ import interlock
 def test_all_is_sorted_and_complete() -> None:
     """__all__ is sorted and lists exactly the names interlock exports without a leading underscore."""
     assert list(interlock.__all__) == sorted(interlock.__all__)
-    public = {n for n in vars(interlock) if not n.startswith("_")} - {"contracts", "properties", "errors", "cli", "examples", "adapters"}
+    public = {n for n in vars(interlock) if n.isidentifier() and not n.startswith("_")} - {"contracts", "properties", "errors", "cli", "examples", "adapters"}
     assert set(interlock.__all__) - {"__version__"} == public
 
 

@@ -1,0 +1,370 @@
+"""``interlock.contracts.websocket``: the WebSocket manager and the agent-event bridge on top of it."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Mapping
+from typing import Annotated, Any, Protocol, runtime_checkable
+
+import annotated_types as at
+from hypothesis import strategies as st
+
+from interlock.contracts._declare import contract, scenario
+from interlock.contracts._markers import Finite, NonEmpty, Strict
+from interlock.contracts._values import BLANKS, blank_kind, failures, ids, messages
+from interlock.contracts.context import UserContext
+
+__all__ = ["Connection", "SocketLike", "WebSocketBridge", "WebSocketManager"]
+
+
+@runtime_checkable
+class SocketLike(Protocol):
+    """What the manager sends through: a socket that takes JSON-compatible mappings."""
+
+    async def send_json(self, data: Mapping[str, Any]) -> None: ...
+
+
+@runtime_checkable
+class Connection(Protocol):
+    """One open socket of one user."""
+
+    connection_id: NonEmpty[str]
+    user_id: NonEmpty[str]
+    websocket: SocketLike
+
+
+@contract
+class WebSocketManager(Protocol):
+    """Keeps every user's open connections and sends to all of a user's sockets."""
+
+    def __init__(self) -> None: ...
+
+    async def add_connection(self, connection: Connection) -> None: ...
+
+    async def remove_connection(self, connection_id: NonEmpty[str]) -> None: ...
+
+    def get_user_connections(self, user_id: NonEmpty[str]) -> set[str]: ...
+
+    def is_connection_active(self, user_id: NonEmpty[str]) -> bool: ...
+
+    async def send_to_user(self, user_id: NonEmpty[str], message: Mapping[str, Any]) -> Annotated[int, at.Ge(0)]: ...
+
+
+def _users(h: Any, most: int = 3) -> list[str]:
+    return list(h.draw(st.lists(ids, min_size=2, max_size=most, unique=True)))
+
+
+async def _connect(h: Any, manager: Any, users: list[str], counts: list[int]) -> list[tuple[str, Any]]:
+    """Add ``counts[i]`` connections for ``users[i]``; returns (owner, connection) pairs."""
+    made: list[tuple[str, Any]] = []
+    for user, count in zip(users, counts, strict=True):
+        for _ in range(count):
+            n = len(made)
+            conn = h.double(Connection, label=f"conn{n}", connection_id=f"conn-{n}", user_id=user)
+            await h.call(manager, "add_connection", conn)
+            made.append((user, conn))
+    return made
+
+
+def _sends(conn: Any) -> list[Any]:
+    return [c for c in conn.websocket.calls if c.method == "send_json"]
+
+
+def _sent(call: Any) -> Any:
+    return call.kwargs.get("data", call.args[0] if call.args else None)
+
+
+@scenario(
+    WebSocketManager,
+    id="connections-track-adds-and-removes",
+    kind="postcondition",
+    text=(
+        "get_user_connections(u) is exactly the ids of the connections added for u and not yet removed; "
+        "is_connection_active(u) is true exactly when that set is not empty. Removing an unknown id is a no-op, not an error."
+    ),
+)
+async def _connections_track(h: Any) -> None:
+    manager = await h.build()
+    users = _users(h)
+    ops = h.draw(st.lists(st.tuples(st.sampled_from(("add", "remove", "unknown")), st.integers(0, 7), st.integers(0, 2)), max_size=10))
+    model: dict[str, str] = {}
+    made = 0
+    for op, pick, who in ops:
+        if op == "add":
+            cid = f"conn-{made}"
+            conn = h.double(Connection, label=f"conn{made}", connection_id=cid, user_id=users[who % len(users)])
+            made += 1
+            await h.call(manager, "add_connection", conn)
+            model[cid] = users[who % len(users)]
+        elif op == "remove" and model:
+            cid = sorted(model)[pick % len(model)]
+            await h.call(manager, "remove_connection", cid)
+            del model[cid]
+        else:
+            await h.call(manager, "remove_connection", f"unknown-{pick}")
+        for user in users:
+            expected = {cid for cid, owner in model.items() if owner == user}
+            got = await h.call(manager, "get_user_connections", user)
+            h.check(set(got) == expected, f"get_user_connections({user!r}) is {got!r}; the connections added and not removed are {expected!r}",
+                    member="get_user_connections")
+            active = await h.call(manager, "is_connection_active", user)
+            h.check(active is bool(expected), f"is_connection_active({user!r}) is {active!r} with {len(expected)} connection(s)",
+                    member="is_connection_active")
+
+
+@scenario(
+    WebSocketManager,
+    id="send-reaches-only-its-user",
+    kind=("isolation", "postcondition"),
+    text=(
+        "send_to_user(u, m) calls send_json(m) once on every socket of u and on no other socket, "
+        "and returns how many sockets it reached; for a user with no connections it returns 0."
+    ),
+)
+async def _send_reaches_only_its_user(h: Any) -> None:
+    manager = await h.build()
+    users = _users(h)
+    counts = [h.draw(st.integers(0, 3)) for _ in users]
+    made = await _connect(h, manager, users, counts)
+    user = h.draw(st.sampled_from(users))
+    message = h.draw(messages)
+    count = await h.call(manager, "send_to_user", user, message)
+    for owner, conn in made:
+        sends = _sends(conn)
+        if owner != user:
+            h.check(not sends, f"send_to_user({user!r}) sent to {conn.connection_id!r} of user {owner!r}", kind="isolation", member="send_to_user")
+            continue
+        h.check(len(sends) == 1, f"send_to_user({user!r}) called send_json {len(sends)} times on {conn.connection_id!r}, not once",
+                kind="postcondition", member="send_to_user")
+        h.check(_sent(sends[0]) == message, f"send_json on {conn.connection_id!r} got {_sent(sends[0])!r}, not the message {message!r}",
+                kind="postcondition", member="send_to_user")
+    mine = sum(1 for owner, _ in made if owner == user)
+    h.check(count == mine, f"send_to_user({user!r}) returned {count!r}; it reached {mine} socket(s)", kind="postcondition", member="send_to_user")
+
+
+@scenario(
+    WebSocketManager,
+    id="failing-socket-does-not-stop-delivery",
+    kind="cascade",
+    text=(
+        "A socket whose send_json raises does not stop delivery to the user's other sockets, "
+        "and the exception does not escape send_to_user; the count leaves it out."
+    ),
+)
+async def _failing_socket(h: Any) -> None:
+    manager = await h.build()
+    users = _users(h, 2)
+    n = h.draw(st.integers(2, 4))
+    made = await _connect(h, manager, users, [n, 1])
+    broken = set(h.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n - 1, unique=True)))
+    for i in sorted(broken):
+        made[i][1].websocket.fail(h.draw(failures))
+        h.steps.append(f"conn{i}.websocket.fail(ConnectionError())")
+    message = h.draw(messages)
+    try:
+        count = await h.call(manager, "send_to_user", users[0], message)
+    except Exception as exc:
+        h.fail(f"send_to_user let {type(exc).__name__} from a failing socket escape", member="send_to_user")
+    for i, (_, conn) in enumerate(made[:n]):
+        if i not in broken:
+            h.check(len(_sends(conn)) == 1, f"{conn.connection_id!r} got nothing after another socket failed", member="send_to_user")
+    h.check(count == n - len(broken), f"send_to_user returned {count!r}; {n - len(broken)} socket(s) took the message", member="send_to_user")
+
+
+@scenario(
+    WebSocketManager,
+    id="no-reference-after-removal",
+    kind="leak",
+    text="After every connection is removed, the manager holds no reference to any of them.",
+)
+async def _no_reference_after_removal(h: Any) -> None:
+    manager = await h.build()
+    users = _users(h, 2)
+    counts = [h.draw(st.integers(1, 3)), h.draw(st.integers(0, 2))]
+    refs = await _add_then_remove(h, manager, users, counts)
+    alive = [name for name, ref in refs if ref() is not None]
+    if alive:  # only a cycle can keep them now; a full collection is costly, so only then
+        gc.collect()
+        alive = [name for name, ref in refs if ref() is not None]
+    h.check(not alive, f"after removing every connection the manager still holds {', '.join(alive)}", member="remove_connection")
+
+
+async def _add_then_remove(h: Any, manager: Any, users: list[str], counts: list[int]) -> list[tuple[str, Any]]:
+    made = await _connect(h, manager, users, counts)
+    refs = [(conn.connection_id, weakref.ref(conn)) for _, conn in made]
+    for _, conn in made:
+        await h.call(manager, "remove_connection", conn.connection_id)
+    made.clear()
+    return refs
+
+
+@scenario(
+    WebSocketManager,
+    id="add-rejects-empty-ids",
+    kind=("none-propagation", "empty-string"),
+    text="A connection whose user_id or connection_id is None, empty or blank is rejected by add_connection, and nothing is kept.",
+)
+async def _add_rejects_empty_ids(h: Any) -> None:
+    manager = await h.build()
+    field = h.draw(st.sampled_from(("user_id", "connection_id")))
+    bad = h.draw(st.sampled_from(BLANKS))
+    owner = h.draw(ids)
+    fields = {"user_id": owner, "connection_id": "conn-0", field: bad}
+    conn = h.double(Connection, label="conn0", **fields)
+    kind = blank_kind(bad)
+    try:
+        await h.call(manager, "add_connection", conn)
+    except (ValueError, TypeError):
+        pass
+    except Exception as exc:
+        h.fail(f"add_connection raised {type(exc).__name__} for a connection whose {field} is {bad!r}, instead of ValueError or TypeError",
+               kind=kind, member="add_connection", parameter="connection")
+    else:
+        h.fail(f"add_connection accepted a connection whose {field} is {bad!r}", kind=kind, member="add_connection", parameter="connection")
+    if field == "connection_id":
+        kept = await h.call(manager, "get_user_connections", owner)
+        h.check(not kept, f"the rejected connection was kept: get_user_connections({owner!r}) is {kept!r}", kind=kind,
+                member="add_connection", parameter="connection")
+
+
+# ---- the bridge -----------------------------------------------------------------------------
+
+EVENTS: dict[str, tuple[str, str]] = {
+    "notify_agent_started": ("agent_started", "agent_name"),
+    "notify_agent_thinking": ("agent_thinking", "agent_name"),
+    "notify_tool_executing": ("tool_executing", "tool_name"),
+    "notify_tool_completed": ("tool_completed", "tool_name"),
+    "notify_agent_completed": ("agent_completed", "agent_name"),
+}
+"""Each notify member, the event type it sends, and the name parameter it carries."""
+
+StepNumber = Annotated[Strict[int], at.Ge(0)]
+Milliseconds = Annotated[Strict[Finite[float]], at.Ge(0)]
+
+
+@contract
+class WebSocketBridge(Protocol):
+    """Turns an agent run's events into messages for one user, through the manager."""
+
+    def __init__(self, websocket_manager: WebSocketManager, user_context: UserContext) -> None: ...
+
+    async def notify_agent_started(
+        self, run_id: NonEmpty[str], agent_name: NonEmpty[str], context: Mapping[str, Any] | None = None
+    ) -> bool: ...
+
+    async def notify_agent_thinking(
+        self, run_id: NonEmpty[str], agent_name: NonEmpty[str], reasoning: str, step_number: StepNumber | None = None
+    ) -> bool: ...
+
+    async def notify_tool_executing(
+        self, run_id: NonEmpty[str], tool_name: NonEmpty[str], parameters: Mapping[str, Any] | None = None
+    ) -> bool: ...
+
+    async def notify_tool_completed(
+        self,
+        run_id: NonEmpty[str],
+        tool_name: NonEmpty[str],
+        result: Mapping[str, Any] | None = None,
+        execution_time_ms: Milliseconds | None = None,
+    ) -> bool: ...
+
+    async def notify_agent_completed(
+        self,
+        run_id: NonEmpty[str],
+        agent_name: NonEmpty[str],
+        result: Mapping[str, Any] | None = None,
+        execution_time_ms: Milliseconds | None = None,
+    ) -> bool: ...
+
+
+async def _bridge(h: Any) -> tuple[Any, Any, Any]:
+    manager = h.double(WebSocketManager, label="manager")
+    context = h.double(UserContext, label="context")
+    bridge = await h.build(websocket_manager=manager, user_context=context)
+    return bridge, manager, context
+
+
+def _user_sends(manager: Any) -> list[Any]:
+    return [c for c in manager.calls if c.method == "send_to_user"]
+
+
+def _send_args(call: Any) -> tuple[Any, Any]:
+    names = ("user_id", "message")
+    values = dict(zip(names, call.args, strict=False))
+    values.update(call.kwargs)
+    return values.get("user_id"), values.get("message")
+
+
+@scenario(
+    WebSocketBridge,
+    id="notify-sends-one-message-to-its-user",
+    kind="isolation",
+    text="Each notify_* sends exactly one message through websocket_manager.send_to_user(user_context.user_id, message), to that user only.",
+)
+async def _one_message_to_its_user(h: Any) -> None:
+    bridge, manager, context = await _bridge(h)
+    member = h.draw(st.sampled_from(sorted(EVENTS)))
+    await h.call(bridge, member, **h.arguments(member))
+    sends = _user_sends(manager)
+    h.check(len(sends) == 1, f"{member} called send_to_user {len(sends)} times, not once", member=member)
+    user, _ = _send_args(sends[0])
+    h.check(user == context.user_id, f"{member} sent to {user!r}, not to the context's user {context.user_id!r}", member=member)
+
+
+@scenario(
+    WebSocketBridge,
+    id="message-names-event-and-run",
+    kind="postcondition",
+    text=(
+        "The message is a mapping with type equal to the event name, run_id equal to the argument, "
+        "and, for the two tool events, tool_name at the top level."
+    ),
+)
+async def _message_shape(h: Any) -> None:
+    bridge, manager, _ = await _bridge(h)
+    member = h.draw(st.sampled_from(sorted(EVENTS)))
+    args = h.arguments(member)
+    await h.call(bridge, member, **args)
+    sends = _user_sends(manager)
+    if len(sends) != 1:
+        return  # notify-sends-one-message-to-its-user reports it
+    _, message = _send_args(sends[0])
+    event, name = EVENTS[member]
+    h.check(isinstance(message, Mapping), f"{member} sent {message!r}, not a mapping", member=member)
+    h.check(message.get("type") == event, f"{member} sent type {message.get('type')!r}, not {event!r}", member=member)
+    h.check(message.get("run_id") == args["run_id"], f"{member} sent run_id {message.get('run_id')!r}, not {args['run_id']!r}", member=member)
+    if name == "tool_name":
+        h.check(message.get("tool_name") == args["tool_name"],
+                f"{member} sent tool_name {message.get('tool_name')!r} at the top level, not {args['tool_name']!r}", member=member)
+
+
+@scenario(
+    WebSocketBridge,
+    id="returns-whether-delivered",
+    kind="cascade",
+    text=(
+        "It returns True when the manager's send_to_user returned a count of 1 or more, False when it returned 0 or raised; "
+        "an exception from the manager never escapes."
+    ),
+)
+async def _returns_whether_delivered(h: Any) -> None:
+    bridge, manager, _ = await _bridge(h)
+    member = h.draw(st.sampled_from(sorted(EVENTS)))
+    if h.draw(st.booleans()):
+        error = h.draw(failures)
+        manager.fail(error, methods=("send_to_user",))
+        h.steps.append(f"manager.fail({type(error).__name__}())")
+        expected = False
+        what = f"send_to_user raised {type(error).__name__}"
+    else:
+        count = h.draw(st.integers(0, 3))
+        manager.answer("send_to_user", lambda *a, **k: count)
+        h.steps.append(f"manager.answer('send_to_user', lambda *a, **k: {count})")
+        expected = count >= 1
+        what = f"send_to_user returned {count}"
+    try:
+        result = await h.call(bridge, member, **h.arguments(member))
+    except Exception as exc:
+        h.fail(f"{member} let {type(exc).__name__} escape when {what}", member=member)
+    h.check(result is expected, f"{member} returned {result!r} when {what}; it must return {expected!r}", member=member)
