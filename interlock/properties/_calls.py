@@ -72,7 +72,7 @@ class Caller:
         return Violation(
             target=s.label,
             kind=kind,
-            member=member,
+            member=f"{s.prefix}{member}" if member and s.prefix else member,
             parameter=parameter,
             message=message,
             example=example,
@@ -81,15 +81,17 @@ class Caller:
         )
 
     def signature_example(self, s: Subject, m: Member | None, instance: Any) -> str:
+        """Python that prints the target's signature beside the contract's."""
         if m is None:
             return reproducer(s, {})
-        lines = ["import inspect", reproducer(s, {}).splitlines()[-1].replace("(", "", 1).split("(")[0]]
+        if s.head is not None:
+            base = reproducer(s, {})
+            return f"import inspect\n{base}\nprint(inspect.signature(product.{m.name}))  # contract: {m.signature_text()}"
         module, name = s.import_path or (getattr(s.obj, "__module__", "__main__"), getattr(s.obj, "__qualname__", "target"))
         head = name.split(".")[0]
         if m.role == "constructor":
             return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}"
         owner = name if s.mode == "class" else f"{name}()"
-        del lines
         return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({owner}.{m.name}))  # contract: {m.signature_text()}"
 
     # ---- building and calling ------------------------------------------------------------
@@ -212,6 +214,10 @@ class Caller:
             )
 
     def type_problem(self, value: Any, annotation: Any) -> str | None:
+        from interlock.contracts._declare import is_contract
+
+        if is_contract(annotation):
+            return None  # a product of a contract's type is checked against that contract, member by member
         if annotation is None or annotation is type(None):
             return None if value is None else f"{py_repr(value)} (a {type(value).__name__}), not None"
         try:

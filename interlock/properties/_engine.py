@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import random
 import time
 import warnings
@@ -12,6 +13,7 @@ from typing import Any
 from hypothesis import assume, settings
 from hypothesis import strategies as st
 
+from interlock.contracts._declare import get_contract
 from interlock.contracts._domain import read_domain
 from interlock.contracts._model import Comparable, Contract, Draws, Member, Requires, Scenario
 from interlock.properties._calls import Call, Caller
@@ -115,21 +117,8 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
     caller = Caller(contract, runner, explorer)
     for s in subjects:
         _signatures(contract, s, caller)
-    methods = [m for m in contract.members if m.role == "method"]
-    for m in methods:
-        active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
-        if not active:
-            continue
-        explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
-    ctor = contract.constructor
-    for s in subjects:
-        if s.build_error is not None:
-            continue
-        if ctor is not None and s.mode != "zero":
-            caller.outside(s, ctor)
-        for m in methods:
-            if s.callable_member(m.name):
-                caller.outside(s, m)
+    _check_members(contract, subjects, caller)
+    methods = _methods(contract)
     for m in methods:
         for clause in contract.rules(m.name, Draws):
             rule = clause.rule
@@ -139,6 +128,7 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
             for s in subjects:
                 if s.callable_member(m.name) and s.build_error is None:
                     explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
+    _products(contract, subjects, caller)
     from interlock.properties._scenario import run_scenario, run_scenario_compared
 
     for clause in contract.clauses:
@@ -150,6 +140,90 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
             continue
         for s in subjects:
             run_scenario(caller, s, clause)
+
+
+def _methods(contract: Contract) -> list[Member]:
+    return [m for m in contract.members if m.role == "method"]
+
+
+def _check_members(contract: Contract, subjects: list[Subject], caller: Caller) -> None:
+    """In-domain sweeps of every method, then the out-of-domain values of every parameter."""
+    explorer = caller.explorer
+    for m in _methods(contract):
+        active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
+        if active:
+            explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
+    ctor = contract.constructor
+    for s in subjects:
+        if s.build_error is not None:
+            continue
+        if ctor is not None and s.mode != "zero":
+            caller.outside(s, ctor)
+        for m in _methods(contract):
+            if s.callable_member(m.name):
+                caller.outside(s, m)
+
+
+def _products(contract: Contract, subjects: list[Subject], caller: Caller) -> None:
+    """What a member returns is checked against its own contract when its type is one (an engine from a factory)."""
+    from interlock.contracts._declare import is_contract
+
+    for m in _methods(contract):
+        if not is_contract(m.returns):
+            continue
+        product = get_contract(m.returns)
+        for s in subjects:
+            if s.build_error is not None or not s.callable_member(m.name):
+                continue
+            child = _product_subject(caller, s, m, product)
+            child_caller = Caller(product, caller.runner, caller.explorer)
+            _signatures(product, child, child_caller)
+            if child.build_error is None:
+                _check_members(product, [child], child_caller)
+            for v in child.found.values():
+                s.record(v)
+            for n in child.not_checked:
+                s.note(f"{child.prefix}{n.member}" if n.member else None, n.clause, n.reason)
+
+
+def _product_subject(caller: Caller, s: Subject, m: Member, product: Contract) -> Subject:
+    """A subject whose zero-argument factory builds the parent with plain values and calls ``m``."""
+    from interlock.properties._doubles import simple_value
+    from interlock.properties._subject import _call_text
+
+    contract = caller.contract
+    ctor = contract.constructor
+    ctor_values = {p.name: simple_value(p.annotation) for p in ctor.parameters} if ctor is not None and s.mode != "zero" else {}
+    values = {p.name: simple_value(p.annotation) for p in m.parameters if p.required}
+    plan = s.plans.get(m.name)
+    assert plan is not None
+    where = s.import_path or (getattr(s.obj, "__module__", "__main__"), getattr(s.obj, "__qualname__", "target"))
+    child = Subject(label=s.label, obj=None, contract=product, import_path=where, prefix=f"{m.name}().")
+
+    async def make_product() -> Any:
+        fn, args, kwargs = s.build_call(ctor_values)
+        parent = fn(*args, **kwargs)
+        margs, mkwargs = plan.split(m, values)
+        made = getattr(parent, m.name)(*margs, **mkwargs)
+        if inspect.isawaitable(made):
+            made = await made
+        child.location_owner = type(made)
+        return made
+
+    _, args, kwargs = s.build_call(ctor_values)
+    margs, mkwargs = plan.split(m, values)
+    name = where[1]
+    call = _call_text(f"target.{m.name}", margs, mkwargs)
+    protocols = tuple(getattr(type(v), "_interlock_protocol", object) for v in [*ctor_values.values(), *values.values()] if isinstance(v, _double_type()))
+    child.head = ((f"target = {_call_text(name, args, kwargs)}", f"product = asyncio.run({call})" if m.is_async else f"product = {call}"), protocols)
+    child.obj = make_product
+    return child
+
+
+def _double_type() -> type:
+    from interlock.properties._doubles import Double
+
+    return Double
 
 
 def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:

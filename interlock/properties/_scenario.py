@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import weakref
 from collections.abc import Awaitable
 from typing import Any, NoReturn
 
@@ -84,7 +85,8 @@ class Harness:
         self._imports: set[type] = set()
         self._count = 0
         self._targets = 0
-        self._names: dict[int, str] = {}
+        self._objects = 0
+        self._names = _Names()
 
     @property
     def contract(self) -> Any:
@@ -123,7 +125,7 @@ class Harness:
         values.update(fields)
         self._imports.add(protocol)
         made = double_class(protocol)(name, self.log, self._returns, values)
-        self._names[id(made)] = name
+        self._names[id(made)] = (name, made)
         given = "".join(f", {k}={py_repr(v)}" for k, v in fields.items())
         self.steps.append(f"{name} = double({protocol.__qualname__}{given})")
         return made
@@ -149,22 +151,24 @@ class Harness:
         if inspect.isawaitable(result):
             async with asyncio.timeout(self.timeout):
                 result = await result
-        self._names[id(result)] = name
+        self._names[id(result)] = (name, result)
         return result
 
     async def call(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> Any:
         """Call a member as a caller of the contract would; awaited when it returns an awaitable."""
         fn, args, kwargs = self._route(instance, member, args, kwargs)
-        owner = self._names.get(id(instance), "target")
+        owner = self._names.get(id(instance)) or "target"
         text = self._text(f"{owner}.{member}", list(args), kwargs)
-        member_model = self._member(member)
-        self.steps.append(f"await {text}" if member_model is not None and member_model.is_async else text)
+        step = len(self.steps)
+        self.steps.append(text)
         try:
             with bounded(self.timeout):
                 result = fn(*args, **kwargs)
         except CallTimedOut:
             raise _MemberTimedOut(member) from None
         if inspect.isawaitable(result):
+            text = f"await {text}"
+            self.steps[step] = text
             try:
                 async with asyncio.timeout(self.timeout) as limit:
                     result = await result
@@ -172,6 +176,11 @@ class Harness:
                 if limit.expired():
                     raise _MemberTimedOut(member) from None
                 raise
+        if _nameable(result) and id(result) not in self._names:
+            self._objects += 1
+            name = f"obj{self._objects}"
+            self._names[id(result)] = (name, result)
+            self.steps[step] = f"{name} = {text}"
         return result
 
     def _member(self, name: str) -> Any:
@@ -230,7 +239,7 @@ class Harness:
         """Python that replays what the scenario did on this target."""
         s = self._subject
         lines = []
-        if any(step.startswith("await ") for step in self.steps):
+        if any("await " in step for step in self.steps):
             lines.append("import asyncio")
         if self._imports:
             lines.append("from interlock import double")
@@ -239,13 +248,49 @@ class Harness:
         head = reproducer(s, {}).splitlines()[-2]
         lines.append(head)
         body = self.steps
-        if any(step.startswith("await ") for step in body):
+        if any("await " in step for step in body):
             lines.append("async def main():")
             lines.extend(f"    {step}" for step in body)
             lines.append("asyncio.run(main())")
         else:
             lines.extend(body)
         return "\n".join(lines)
+
+
+class _Names:
+    """Names given to objects in a reproducer, held weakly so leak checks still see them go."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[str, Any]] = {}
+
+    def __setitem__(self, key: int, entry: tuple[str, Any]) -> None:
+        name, obj = entry
+        try:
+            ref: Any = weakref.ref(obj)
+        except TypeError:
+            ref = lambda obj=obj: obj  # noqa: E731 - not weakly referable: keep it
+        self._by_id[key] = (name, ref)
+
+    def get(self, key: int, default: str | None = None) -> str | None:
+        entry = self._by_id.get(key)
+        if entry is None or entry[1]() is None or id(entry[1]()) != key:
+            return default
+        return entry[0]
+
+    def __contains__(self, key: int) -> bool:
+        return self.get(key) is not None
+
+    def __bool__(self) -> bool:
+        return bool(self._by_id)
+
+
+def _nameable(value: Any) -> bool:
+    """A result worth a name in the reproducer: an object of the target's making, not plain data."""
+    if value is None or isinstance(value, str | bytes | int | float | bool | list | tuple | dict | set | frozenset):
+        return False
+    from collections.abc import Mapping
+
+    return not isinstance(value, Mapping) and hasattr(value, "__dict__")
 
 
 def _built_types(s: Subject) -> tuple[type, ...]:

@@ -48,6 +48,9 @@ class Subject:
     bases: dict[str, tuple[dict[str, Any], dict[str, Any]]] = attrs.field(factory=dict)
     build_error: str | None = None
     import_path: tuple[str, str] | None = None
+    prefix: str = ""
+    location_owner: type | None = None
+    head: tuple[tuple[str, ...], tuple[type, ...]] | None = None
 
     def record(self, v: Violation) -> None:
         key = (v.kind, v.member, v.parameter)
@@ -65,7 +68,10 @@ class Subject:
     # ---- where things are -------------------------------------------------------------
     def location(self, member: str | None) -> str | None:
         fn: Any = self.obj
-        if member and member != "__init__" and self.mode == "class":
+        if member and self.location_owner is not None:
+            fn = inspect.getattr_static(self.location_owner, member, None)
+            fn = getattr(fn, "__func__", fn)
+        elif member and member != "__init__" and self.mode == "class":
             fn = inspect.getattr_static(self.obj, member, None)
             fn = getattr(fn, "__func__", fn)
         elif member == "__init__" and self.mode == "class":
@@ -219,6 +225,10 @@ def reproducer(
         getattr(subject.obj, "__qualname__", repr(subject.obj)),
     )
     is_async = member is not None and member.is_async
+    if subject.head is not None:
+        head_lines, head_protocols = subject.head
+        protocols.extend(p for p in head_protocols if p not in protocols)
+        is_async = is_async or any("asyncio.run" in line for line in head_lines)
     if is_async:
         lines.append("import asyncio")
     if protocols:
@@ -227,6 +237,15 @@ def reproducer(
             lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
     head = name.split(".")[0]
     lines.append(f"from {module} import {head}")
+    if subject.head is not None:
+        lines.extend(subject.head[0])
+        if member is None:
+            return "\n".join(lines)
+        plan = subject.plans.get(member.name) or CallPlan(positional=0)
+        margs, mkwargs = plan.split(member, values or {}, by_position=by_position)
+        call = _call_text(f"product.{member.name}", margs, mkwargs)
+        lines.append(f"asyncio.run({call})" if member.is_async else call)
+        return "\n".join(lines)
     _build_fn, args, kwargs = subject.build_call(ctor_values)
     build = _call_text(name, args, kwargs)
     if member is None or member.name == "__init__":
