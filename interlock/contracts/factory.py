@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import weakref
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 
 from interlock.contracts._declare import contract, scenario
 from interlock.contracts._markers import NonEmpty
-from interlock.contracts._values import BLANKS, blank_kind, ids
+from interlock.contracts._values import BLANKS, answering, blank_kind, ids
 from interlock.contracts.context import UserContext
 from interlock.contracts.websocket import WebSocketManager
 
@@ -42,7 +41,7 @@ class ExecutionEngineFactory(Protocol):
 
 async def _factory(h: Any) -> tuple[Any, Any]:
     manager = h.double(WebSocketManager, label="manager")
-    manager.answer("send_to_user", lambda *a, **k: 1)
+    manager.answer("send_to_user", answering("lambda *a, **k: 1", lambda *a, **k: 1))
     factory = await h.build(websocket_manager=manager)
     return factory, manager
 
@@ -245,6 +244,6 @@ async def _cleanup_drops_engines(h: Any) -> None:
     h.check(again is False, f"a second cleanup_user_context returned {again!r}, not False", member="cleanup_user_context")
     alive = sum(1 for r in refs if r() is not None)
     if alive:
-        gc.collect()
+        h.collect_garbage()
         alive = sum(1 for r in refs if r() is not None)
     h.check(not alive, f"the factory still holds {alive} engine(s) of the cleaned-up user", member="cleanup_user_context")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import weakref
 from collections.abc import Mapping
 from typing import Annotated, Any, Protocol, runtime_checkable
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 
 from interlock.contracts._declare import contract, scenario
 from interlock.contracts._markers import Finite, NonEmpty, Strict
-from interlock.contracts._values import BLANKS, blank_kind, failures, ids, messages
+from interlock.contracts._values import BLANKS, answering, blank_kind, failures, ids, messages
 from interlock.contracts.context import UserContext
 
 __all__ = ["Connection", "SocketLike", "WebSocketBridge", "WebSocketManager"]
@@ -160,7 +159,6 @@ async def _failing_socket(h: Any) -> None:
     broken = set(h.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n - 1, unique=True)))
     for i in sorted(broken):
         made[i][1].websocket.fail(h.draw(failures))
-        h.steps.append(f"conn{i}.websocket.fail(ConnectionError())")
     message = h.draw(messages)
     try:
         count = await h.call(manager, "send_to_user", users[0], message)
@@ -185,7 +183,7 @@ async def _no_reference_after_removal(h: Any) -> None:
     refs = await _add_then_remove(h, manager, users, counts)
     alive = [name for name, ref in refs if ref() is not None]
     if alive:  # only a cycle can keep them now; a full collection is costly, so only then
-        gc.collect()
+        h.collect_garbage()
         alive = [name for name, ref in refs if ref() is not None]
     h.check(not alive, f"after removing every connection the manager still holds {', '.join(alive)}", member="remove_connection")
 
@@ -354,13 +352,11 @@ async def _returns_whether_delivered(h: Any) -> None:
     if h.draw(st.booleans()):
         error = h.draw(failures)
         manager.fail(error, methods=("send_to_user",))
-        h.steps.append(f"manager.fail({type(error).__name__}())")
         expected = False
         what = f"send_to_user raised {type(error).__name__}"
     else:
         count = h.draw(st.integers(0, 3))
-        manager.answer("send_to_user", lambda *a, **k: count)
-        h.steps.append(f"manager.answer('send_to_user', lambda *a, **k: {count})")
+        manager.answer("send_to_user", answering(f"lambda *a, **k: {count}", lambda *a, **k: count))
         expected = count >= 1
         what = f"send_to_user returned {count}"
     try:

@@ -123,7 +123,7 @@ class SharedHistoryFactory(ReferenceFactory):
 class SloppyEngine(ReferenceEngine):
     """Takes ``agent`` where the contract says ``agent_name``, and runs with a None name."""
 
-    async def execute_agent(self, agent: str, user_message: str) -> Mapping[str, Any]:  # type: ignore[override]
+    async def execute_agent(self, agent: str, user_message: str) -> Mapping[str, Any]:
         if not isinstance(user_message, str):
             raise TypeError("user_message must be str")
         await self._event("agent_started", agent_name=agent)

@@ -98,6 +98,7 @@ class Double:
         object.__setattr__(self, "_interlock_counts", {})
         object.__setattr__(self, "_interlock_fields", dict(fields))
         object.__setattr__(self, "_interlock_overrides", {})
+        object.__setattr__(self, "_interlock_steps", None)
         for name, value in fields.items():
             object.__setattr__(self, name, value)
 
@@ -110,16 +111,27 @@ class Double:
 
     def fail(self, error: BaseException | None = None, *, methods: tuple[str, ...] | None = None) -> None:
         """From now on, raise ``error`` (a ``ConnectionError`` by default) from ``methods`` (all, if None)."""
-        object.__setattr__(self, "_interlock_failure", error or ConnectionError("interlock: injected failure"))
+        failure = error or ConnectionError("interlock: injected failure")
+        object.__setattr__(self, "_interlock_failure", failure)
         object.__setattr__(self, "_interlock_fail_methods", methods)
+        only = f", methods={methods!r}" if methods else ""
+        self._interlock_note(f"{object.__getattribute__(self, '_interlock_label')}.fail({type(failure).__name__}({str(failure)!r}){only})")
+
+    def _interlock_note(self, line: str) -> None:
+        steps = object.__getattribute__(self, "_interlock_steps")
+        if steps is not None:
+            steps.append(line)
 
     def heal(self) -> None:
         """Stop failing."""
         object.__setattr__(self, "_interlock_failure", None)
+        self._interlock_note(f"{object.__getattribute__(self, '_interlock_label')}.heal()")
 
     def answer(self, method: str, function: Callable[..., Any]) -> None:
         """Answer calls of ``method`` with ``function(*args, **kwargs)`` instead of drawn values."""
         self._interlock_overrides[method] = function  # type: ignore[attr-defined]
+        label = object.__getattribute__(self, "_interlock_label")
+        self._interlock_note(f"{label}.answer({method!r}, {_describe(function)})")
 
     def _interlock_call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         label: str = object.__getattribute__(self, "_interlock_label")
@@ -146,6 +158,15 @@ class Double:
 
         inner = "".join(f", {k}={py_repr(v)}" for k, v in fields.items())
         return f"double({proto.__qualname__}{inner})"
+
+
+def _describe(function: Callable[..., Any]) -> str:
+    """Source-like text for an answer: its own ``describe`` if it has one, else its name."""
+    text = getattr(function, "interlock_source", None)
+    if isinstance(text, str):
+        return text
+    name = getattr(function, "__qualname__", repr(function))
+    return f"{name}  # defined in {getattr(function, '__module__', '?')}"
 
 
 def protocol_methods(protocol: type) -> dict[str, tuple[bool, Any]]:

@@ -8,6 +8,7 @@ between implementations: whatever a clause needs, written with the public
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import weakref
 from collections.abc import Awaitable
@@ -21,6 +22,9 @@ from interlock.properties._subject import Subject, _call_text, draw_double_field
 from interlock.properties._values import py_repr
 
 __all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
+
+_FULL_COLLECTIONS = 3
+_COLLECTIONS: dict[tuple[int, str], int] = {}
 
 _SCENARIO_CALLS = 50
 """A scenario makes many calls; as a whole it may take this many per-call time limits."""
@@ -125,9 +129,10 @@ class Harness:
         values.update(fields)
         self._imports.add(protocol)
         made = double_class(protocol)(name, self.log, self._returns, values)
+        object.__setattr__(made, "_interlock_steps", self.steps)
         self._names[id(made)] = (name, made)
-        given = "".join(f", {k}={py_repr(v)}" for k, v in fields.items())
-        self.steps.append(f"{name} = double({protocol.__qualname__}{given})")
+        shown = "".join(f", {k}={py_repr(v)}" for k, v in values.items() if not hasattr(v, "_interlock_protocol"))
+        self.steps.append(f"{name} = double({protocol.__qualname__}{shown})")
         return made
 
     async def build(self, **arguments: Any) -> Any:
@@ -217,6 +222,17 @@ class Harness:
         if name is not None:
             return name
         return _call_text("", [value], {})[1:-1]
+
+    def collect_garbage(self) -> None:
+        """A full garbage collection, for leak checks; after a few per clause and target only a young one (it costs)."""
+        key = (id(self._subject), self._clause.id)
+        done = _COLLECTIONS.get(key, 0)
+        _COLLECTIONS[key] = done + 1
+        gc.collect() if done < _FULL_COLLECTIONS else gc.collect(0)
+
+    def step(self, line: str) -> None:
+        """Add a line to the reproducer (what the scenario set up that a call does not show)."""
+        self.steps.append(line)
 
     async def gather(self, *awaitables: Awaitable[Any]) -> list[Any]:
         """Run calls at once on the checker's event loop (two users at the same time)."""

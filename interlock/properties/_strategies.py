@@ -29,11 +29,12 @@ _json_scalars = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20)
 )
-json_values: st.SearchStrategy[Any] = st.recursive(
-    _json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
-    max_leaves=8,
-)
+def _nest(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return _json_scalars | st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+
+
+# A mapping and what it holds nest at most three deep (contracts.md): built level by level, not with st.recursive.
+json_values: st.SearchStrategy[Any] = _nest(_json_scalars | st.lists(_json_scalars, max_size=3))
 """JSON-compatible values: text, finite numbers, bools, None, and lists and dicts of those."""
 
 mappings: st.SearchStrategy[dict[str, Any]] = st.dictionaries(st.text(max_size=10), json_values, max_size=4)
@@ -56,7 +57,7 @@ def _is_union(tp: Any) -> bool:
     return typing.get_origin(tp) in (typing.Union, types.UnionType)
 
 
-_CACHE: dict[tuple[Any, int], Any] = {}
+_CACHE: dict[tuple[Any, int], tuple[Any, Any]] = {}
 
 
 def strategy_for(domain: Domain, contract: Contract | None = None) -> Any:
@@ -66,13 +67,14 @@ def strategy_for(domain: Domain, contract: Contract | None = None) -> Any:
     them costs more than drawing from them.
     """
     try:
-        key = (domain, id(contract.strategies) if contract is not None else 0)
+        key = (domain, id(contract))
         found = _CACHE.get(key)
     except TypeError:  # an unhashable annotation: build it afresh
         return _strategy_for(domain, contract)
     if found is None:
-        found = _CACHE[key] = _strategy_for(domain, contract)
-    return found
+        # the entry keeps the contract alive, so its id cannot be reused by another one
+        found = _CACHE[key] = (contract, _strategy_for(domain, contract))
+    return found[1]
 
 
 def _strategy_for(domain: Domain, contract: Contract | None) -> Any:

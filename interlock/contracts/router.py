@@ -1,0 +1,305 @@
+"""``interlock.contracts.router``: the message router and the handlers it routes to."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from hypothesis import strategies as st
+
+from interlock.contracts._declare import contract, scenario
+from interlock.contracts._markers import NonEmpty
+from interlock.contracts._values import answering, failures, ids, messages
+from interlock.contracts.websocket import SocketLike
+
+__all__ = ["MessageHandler", "MessageRouter"]
+
+
+@runtime_checkable
+class MessageHandler(Protocol):
+    """Handles the messages whose type it can handle."""
+
+    def can_handle(self, message_type: NonEmpty[str]) -> bool: ...
+
+    async def handle_message(self, user_id: NonEmpty[str], websocket: SocketLike, message: Mapping[str, Any]) -> bool: ...
+
+
+@contract
+class MessageRouter(Protocol):
+    """Routes each message to the first registered handler that can handle its type."""
+
+    def __init__(self) -> None: ...
+
+    def add_handler(self, handler: MessageHandler) -> None: ...
+
+    def remove_handler(self, handler: MessageHandler) -> bool: ...
+
+    async def route_message(self, user_id: NonEmpty[str], websocket: SocketLike, raw_message: Mapping[str, Any]) -> bool: ...
+
+
+TYPES = ("chat", "ping", "agent", "status")
+"""Message types the router scenarios draw from: a small set, so handlers overlap."""
+
+
+class _Script:
+    """How one handler double behaves: the types it handles, its answer, and a method that raises."""
+
+    def __init__(self, label: str, handles: frozenset[str], answer: bool, fail: str | None = None, error: Exception | None = None) -> None:
+        self.label = label
+        self.handles = handles
+        self.answer = answer
+        self.fail = fail
+        self.error = error
+
+    def can_handle(self, message_type: Any) -> bool:
+        return message_type in self.handles
+
+    async def handle_message(self, *args: Any, **kwargs: Any) -> bool:
+        await asyncio.sleep(0)
+        return self.answer
+
+
+def _handler(h: Any, script: _Script) -> Any:
+    handler = h.double(MessageHandler, label=script.label)
+    handler.answer("can_handle", answering(f"lambda t: t in {sorted(script.handles)!r}", script.can_handle))
+    handler.answer("handle_message", answering(f"lambda *a, **k: {script.answer!r}", script.handle_message))
+    if script.fail is not None and script.error is not None:
+        handler.fail(script.error, methods=(script.fail,))
+    return handler
+
+
+def _draw_scripts(h: Any, least: int = 1, most: int = 4) -> list[_Script]:
+    n = h.draw(st.integers(least, most))
+    return [_Script(f"handler{i}", frozenset(h.draw(st.sets(st.sampled_from(TYPES), max_size=3))), h.draw(st.booleans())) for i in range(n)]
+
+
+async def _register(h: Any, router: Any, scripts: list[_Script]) -> list[Any]:
+    made = [_handler(h, s) for s in scripts]
+    for handler in made:
+        await h.call(router, "add_handler", handler)
+    return made
+
+
+def _calls(handler: Any, method: str) -> list[Any]:
+    return [c for c in handler.calls if c.method == method]
+
+
+def _args(call: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    values = dict(zip(names, call.args, strict=False))
+    values.update(call.kwargs)
+    return values
+
+
+def _message(h: Any) -> dict[str, Any]:
+    return {**h.draw(messages), "type": h.draw(st.sampled_from(TYPES))}
+
+
+async def _route(h: Any, router: Any, user: str | None = None, socket: Any = None, message: Any = None) -> tuple[Any, str, Any, Any]:
+    user = user if user is not None else h.draw(ids)
+    socket = socket if socket is not None else h.double(SocketLike, label="websocket")
+    message = message if message is not None else _message(h)
+    result = await h.call(router, "route_message", user, socket, message)
+    return result, user, socket, message
+
+
+@scenario(
+    MessageRouter,
+    id="routes-to-first-capable-handler",
+    kind=("ordering", "postcondition"),
+    text=(
+        "route_message asks can_handle(raw_message['type']) of the handlers in the order they were added, stops at the first "
+        "that is true, and calls handle_message on exactly that handler (the first added, not yet removed, whose can_handle is "
+        "true) with the same user_id, the same websocket object and the message; and returns its result."
+    ),
+)
+async def _routes_to_first(h: Any) -> None:
+    router = await h.build()
+    scripts = _draw_scripts(h)
+    handlers = await _register(h, router, scripts)
+    removed = {i for i in range(len(handlers) - 1) if h.draw(st.booleans())}
+    for i in sorted(removed):
+        await h.call(router, "remove_handler", handlers[i])
+    live = [i for i in range(len(handlers)) if i not in removed]
+    result, user, socket, message = await _route(h, router)
+    chosen = next((i for i in live if message["type"] in scripts[i].handles), None)
+    asked_order = [c.double for c in h.log.calls if c.method == "can_handle"]
+    expected_order = [scripts[i].label for i in live[: live.index(chosen) + 1 if chosen is not None else len(live)]]
+    h.check(asked_order == expected_order,
+            f"route_message asked can_handle of {asked_order or 'no handler'}; the contract's order is {expected_order}",
+            kind="ordering", member="route_message")
+    for i, handler in enumerate(handlers):
+        handled = _calls(handler, "handle_message")
+        if i != chosen:
+            h.check(not handled, f"route_message handed the message to {scripts[i].label}"
+                    + (" after it was removed" if i in removed else ", not to the first capable handler"),
+                    kind="postcondition", member="route_message")
+            continue
+        h.check(len(handled) == 1, f"route_message called {scripts[i].label}.handle_message {len(handled)} times", kind="postcondition",
+                member="route_message")
+        got = _args(handled[0], ("user_id", "websocket", "message"))
+        h.check(got.get("user_id") == user, f"handle_message got user_id {got.get('user_id')!r}, not {user!r}", kind="postcondition",
+                member="route_message")
+        h.check(got.get("websocket") is socket, "handle_message got another websocket object than the one routed", kind="postcondition",
+                member="route_message")
+        h.check(got.get("message") == message, f"handle_message got {got.get('message')!r}, not the message", kind="postcondition",
+                member="route_message")
+    expected = scripts[chosen].answer if chosen is not None else False
+    h.check(result is expected, f"route_message returned {result!r}; the handler's answer was {expected!r}", kind="postcondition",
+            member="route_message")
+
+
+_BAD_TYPES: tuple[Any, ...] = ("missing", None, "", " ", 1, b"chat", ["chat"])
+
+
+@scenario(
+    MessageRouter,
+    id="unhandled-message-returns-false",
+    kind="unexpected-exception",
+    text="No handler for the type, a message without type, or a type that is not non-empty text: it returns False, calls no handler, raises nothing.",
+)
+async def _unhandled_returns_false(h: Any) -> None:
+    router = await h.build()
+    scripts = _draw_scripts(h, least=0, most=3)
+    handlers = await _register(h, router, scripts)
+    message = h.draw(messages)
+    message.pop("type", None)
+    bad = h.draw(st.sampled_from(("unknown", *_BAD_TYPES)))
+    if bad == "unknown":
+        known = set().union(*(s.handles for s in scripts)) if scripts else set()
+        spare = [t for t in (*TYPES, "other") if t not in known]
+        message["type"] = spare[0]
+    elif bad != "missing":
+        message["type"] = bad
+    try:
+        result, *_ = await _route(h, router, message=message)
+    except Exception as exc:
+        h.fail(f"route_message raised {type(exc).__name__}: {exc} for a message with type {message.get('type', '(none)')!r}",
+               member="route_message")
+    h.check(result is False, f"route_message returned {result!r} for a message no handler takes", member="route_message")
+    for handler in handlers:
+        h.check(not _calls(handler, "handle_message"), "route_message called a handler for a message none can handle", member="route_message")
+
+
+@scenario(
+    MessageRouter,
+    id="failing-handler-is-contained",
+    kind="cascade",
+    text=(
+        "A handler whose can_handle or handle_message raises: route_message returns False and asks no later handler; "
+        "the exception does not escape and the router keeps routing later messages."
+    ),
+)
+async def _failing_handler(h: Any) -> None:
+    router = await h.build()
+    kind = h.draw(st.sampled_from(TYPES))
+    method = h.draw(st.sampled_from(("can_handle", "handle_message")))
+    broken = _Script("handler0", frozenset({kind}), True, method, h.draw(failures))
+    later = _Script("handler1", frozenset(TYPES), True)
+    handlers = await _register(h, router, [broken, later])
+    try:
+        result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
+    except Exception as exc:
+        h.fail(f"route_message let {type(exc).__name__} from {broken.label}.{method} escape", member="route_message")
+    h.check(result is False, f"route_message returned {result!r} when {broken.label}.{method} raised", member="route_message")
+    h.check(not handlers[1].calls, f"route_message went on to {later.label} after {broken.label} raised", member="route_message")
+    broken.fail = None
+    handlers[0].heal()
+    again, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
+    h.check(again is True, f"after a handler failed, the router no longer routes: route_message returned {again!r}", member="route_message")
+
+
+@scenario(
+    MessageRouter,
+    id="duplicate-add-keeps-first-place",
+    kind="ordering",
+    text="Adding a handler that is already registered changes nothing: it keeps its first place.",
+)
+async def _duplicate_add(h: Any) -> None:
+    router = await h.build()
+    kind = h.draw(st.sampled_from(TYPES))
+    first = _Script("handler0", frozenset({kind}), True)
+    second = _Script("handler1", frozenset({kind}), False)
+    one, two = await _register(h, router, [first, second])
+    await h.call(router, "add_handler", one)
+    await h.call(router, "remove_handler", one) if h.draw(st.booleans()) else None
+    removed = bool(_calls_to(h, "remove_handler"))
+    result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
+    expected = second if removed else first
+    handled_by = [s.label for s, d in ((first, one), (second, two)) if _calls(d, "handle_message")]
+    h.check(handled_by == [expected.label], f"after adding {first.label} twice{' and removing it' if removed else ''}, "
+            f"the message went to {handled_by or 'no handler'}, not {expected.label}", member="add_handler")
+
+
+def _calls_to(h: Any, member: str) -> list[str]:
+    return [step for step in h.steps if f".{member}(" in step]
+
+
+@scenario(
+    MessageRouter,
+    id="removed-handler-is-released",
+    kind="leak",
+    text="remove_handler returns whether the handler was registered; a removed handler is never called again and the router keeps no reference to it.",
+)
+async def _removed_released(h: Any) -> None:
+    router = await h.build()
+    kind = h.draw(st.sampled_from(TYPES))
+    ref, was, again = await _add_remove(h, router, kind)
+    h.check(was is True, f"remove_handler returned {was!r} for a registered handler", member="remove_handler")
+    h.check(again is False, f"remove_handler returned {again!r} for a handler already removed", member="remove_handler")
+    result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
+    h.check(result is False, f"route_message returned {result!r} with only a removed handler", member="remove_handler")
+    if ref() is not None:
+        h.collect_garbage()
+    h.check(ref() is None, "the router still holds a reference to a removed handler", member="remove_handler")
+
+
+async def _add_remove(h: Any, router: Any, kind: str) -> tuple[Any, Any, Any]:
+    handler = _handler(h, _Script("handler0", frozenset({kind}), True))
+    await h.call(router, "add_handler", handler)
+    was = await h.call(router, "remove_handler", handler)
+    again = await h.call(router, "remove_handler", handler)
+    return weakref.ref(handler), was, again
+
+
+@scenario(
+    MessageRouter,
+    id="concurrent-users-stay-apart",
+    kind="isolation",
+    text="Routing for two users at once never hands one user's message or websocket to the other's call.",
+)
+async def _concurrent_users(h: Any) -> None:
+    router = await h.build()
+    kind = h.draw(st.sampled_from(TYPES))
+    (handler,) = await _register(h, router, [_Script("handler0", frozenset({kind}), True)])
+    users = h.draw(st.lists(ids, min_size=2, max_size=2, unique=True))
+    sockets = [h.double(SocketLike, label=f"websocket{i}") for i in range(2)]
+    msgs = [{**h.draw(messages), "type": kind, "seq": i} for i in range(2)]
+    await h.gather(*[h.call(router, "route_message", users[i], sockets[i], msgs[i]) for i in range(2)])
+    for call in _calls(handler, "handle_message"):
+        got = _args(call, ("user_id", "websocket", "message"))
+        i = users.index(got["user_id"]) if got.get("user_id") in users else None
+        h.check(i is not None, f"handle_message got user_id {got.get('user_id')!r}", member="route_message")
+        assert i is not None
+        h.check(got.get("websocket") is sockets[i], f"{users[i]!r}'s message was handed with the other user's websocket", member="route_message")
+        h.check(got.get("message") == msgs[i], f"{users[i]!r}'s call was handed the other user's message", member="route_message")
+
+
+@scenario(
+    MessageRouter,
+    id="routers-agree",
+    compare=True,
+    text="Two implementations given the same handlers and messages route every message to the same handler.",
+)
+async def _routers_agree(h: Any) -> list[Any]:
+    router = await h.build()
+    scripts = _draw_scripts(h)
+    handlers = await _register(h, router, scripts)
+    seen: list[list[str]] = []
+    for _ in range(h.draw(st.integers(1, 3))):
+        before = [len(_calls(d, "handle_message")) for d in handlers]
+        await _route(h, router, message=_message(h))
+        after = [len(_calls(d, "handle_message")) for d in handlers]
+        seen.append([s.label for s, b, a in zip(scripts, before, after, strict=True) if a > b])
+    return seen
