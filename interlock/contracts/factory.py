@@ -132,12 +132,16 @@ async def _engines_share_no_state(h: Any) -> None:
 )
 async def _create_rejects_bad_context(h: Any) -> None:
     factory, _ = await _factory(h)
-    field = h.draw(st.sampled_from(("user_id", "thread_id", "run_id")))
-    bad = h.draw(st.sampled_from(BLANKS))
+    for field in ("user_id", "thread_id", "run_id"):
+        for bad in BLANKS:  # every combination, every example: none is left to chance
+            await _rejects(h, factory, field, bad)
+
+
+async def _rejects(h: Any, factory: Any, field: str, bad: Any) -> None:
     before = await h.call(factory, "active_engine_count")
     kind = blank_kind(bad)
     try:
-        await h.call(factory, "create_for_user", _context(h, "context", **{field: bad}))
+        await h.call(factory, "create_for_user", _context(h, f"context_{field}", **{field: bad}))
     except (ValueError, TypeError):
         pass
     except Exception as exc:

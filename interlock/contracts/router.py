@@ -163,23 +163,24 @@ async def _unhandled_returns_false(h: Any) -> None:
     router = await h.build()
     scripts = _draw_scripts(h, least=0, most=3)
     handlers = await _register(h, router, scripts)
-    message = h.draw(messages)
-    message.pop("type", None)
-    bad = h.draw(st.sampled_from(("unknown", *_BAD_TYPES)))
-    if bad == "unknown":
-        known = set().union(*(s.handles for s in scripts)) if scripts else set()
-        spare = [t for t in (*TYPES, "other") if t not in known]
-        message["type"] = spare[0]
-    elif bad != "missing":
-        message["type"] = bad
-    try:
-        result, *_ = await _route(h, router, message=message)
-    except Exception as exc:
-        h.fail(f"route_message raised {type(exc).__name__}: {exc} for a message with type {message.get('type', '(none)')!r}",
-               member="route_message")
-    h.check(result is False, f"route_message returned {result!r} for a message no handler takes", member="route_message")
-    for handler in handlers:
-        h.check(not _calls(handler, "handle_message"), "route_message called a handler for a message none can handle", member="route_message")
+    base = h.draw(messages)
+    base.pop("type", None)
+    known = set().union(*(s.handles for s in scripts)) if scripts else set()
+    unknown = next(t for t in (*TYPES, "other") if t not in known)
+    for bad in (unknown, *_BAD_TYPES):  # every kind of unroutable message, every example
+        message = dict(base)
+        if bad != "missing":
+            message["type"] = bad
+        try:
+            result, *_ = await _route(h, router, message=message)
+        except Exception as exc:
+            h.fail(f"route_message raised {type(exc).__name__}: {exc} for a message with type {message.get('type', '(none)')!r}",
+                   member="route_message")
+        h.check(result is False, f"route_message returned {result!r} for a message with type {message.get('type', '(none)')!r}",
+                member="route_message")
+        for handler in handlers:
+            h.check(not _calls(handler, "handle_message"), f"route_message called a handler for type {message.get('type', '(none)')!r}",
+                    member="route_message")
 
 
 @scenario(

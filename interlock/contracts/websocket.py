@@ -205,25 +205,28 @@ async def _add_then_remove(h: Any, manager: Any, users: list[str], counts: list[
 )
 async def _add_rejects_empty_ids(h: Any) -> None:
     manager = await h.build()
-    field = h.draw(st.sampled_from(("user_id", "connection_id")))
-    bad = h.draw(st.sampled_from(BLANKS))
     owner = h.draw(ids)
-    fields = {"user_id": owner, "connection_id": "conn-0", field: bad}
-    conn = h.double(Connection, label="conn0", **fields)
-    kind = blank_kind(bad)
-    try:
-        await h.call(manager, "add_connection", conn)
-    except (ValueError, TypeError):
-        pass
-    except Exception as exc:
-        h.fail(f"add_connection raised {type(exc).__name__} for a connection whose {field} is {bad!r}, instead of ValueError or TypeError",
-               kind=kind, member="add_connection", parameter="connection")
-    else:
-        h.fail(f"add_connection accepted a connection whose {field} is {bad!r}", kind=kind, member="add_connection", parameter="connection")
-    if field == "connection_id":
-        kept = await h.call(manager, "get_user_connections", owner)
-        h.check(not kept, f"the rejected connection was kept: get_user_connections({owner!r}) is {kept!r}", kind=kind,
-                member="add_connection", parameter="connection")
+    n = 0
+    for field in ("user_id", "connection_id"):
+        for bad in BLANKS:  # every combination, every example: none is left to chance
+            fields = {"user_id": owner, "connection_id": f"conn-{n}", field: bad}
+            conn = h.double(Connection, label=f"conn{n}", **fields)
+            n += 1
+            kind = blank_kind(bad)
+            try:
+                await h.call(manager, "add_connection", conn)
+            except (ValueError, TypeError):
+                pass
+            except Exception as exc:
+                h.fail(f"add_connection raised {type(exc).__name__} for a connection whose {field} is {bad!r}, instead of ValueError or TypeError",
+                       kind=kind, member="add_connection", parameter="connection")
+            else:
+                h.fail(f"add_connection accepted a connection whose {field} is {bad!r}", kind=kind, member="add_connection",
+                       parameter="connection")
+            if field == "connection_id":
+                kept = await h.call(manager, "get_user_connections", owner)
+                h.check(not kept, f"the rejected connection was kept: get_user_connections({owner!r}) is {kept!r}", kind=kind,
+                        member="add_connection", parameter="connection")
 
 
 # ---- the bridge -----------------------------------------------------------------------------
@@ -302,12 +305,13 @@ def _send_args(call: Any) -> tuple[Any, Any]:
 )
 async def _one_message_to_its_user(h: Any) -> None:
     bridge, manager, context = await _bridge(h)
-    member = h.draw(st.sampled_from(sorted(EVENTS)))
-    await h.call(bridge, member, **h.arguments(member))
-    sends = _user_sends(manager)
-    h.check(len(sends) == 1, f"{member} called send_to_user {len(sends)} times, not once", member=member)
-    user, _ = _send_args(sends[0])
-    h.check(user == context.user_id, f"{member} sent to {user!r}, not to the context's user {context.user_id!r}", member=member)
+    for member in EVENTS:
+        before = len(_user_sends(manager))
+        await h.call(bridge, member, **h.arguments(member))
+        sends = _user_sends(manager)[before:]
+        h.check(len(sends) == 1, f"{member} called send_to_user {len(sends)} times, not once", member=member)
+        user, _ = _send_args(sends[0])
+        h.check(user == context.user_id, f"{member} sent to {user!r}, not to the context's user {context.user_id!r}", member=member)
 
 
 @scenario(
@@ -321,13 +325,16 @@ async def _one_message_to_its_user(h: Any) -> None:
 )
 async def _message_shape(h: Any) -> None:
     bridge, manager, _ = await _bridge(h)
-    member = h.draw(st.sampled_from(sorted(EVENTS)))
-    args = h.arguments(member)
-    await h.call(bridge, member, **args)
-    sends = _user_sends(manager)
-    if len(sends) != 1:
-        return  # notify-sends-one-message-to-its-user reports it
-    _, message = _send_args(sends[0])
+    for member in EVENTS:
+        args = h.arguments(member)
+        before = len(_user_sends(manager))
+        await h.call(bridge, member, **args)
+        sends = _user_sends(manager)[before:]
+        if len(sends) == 1:  # otherwise notify-sends-one-message-to-its-user reports it
+            _check_message(h, member, args, _send_args(sends[0])[1])
+
+
+def _check_message(h: Any, member: str, args: dict[str, Any], message: Any) -> None:
     event, name = EVENTS[member]
     h.check(isinstance(message, Mapping), f"{member} sent {message!r}, not a mapping", member=member)
     h.check(message.get("type") == event, f"{member} sent type {message.get('type')!r}, not {event!r}", member=member)
@@ -347,8 +354,12 @@ async def _message_shape(h: Any) -> None:
     ),
 )
 async def _returns_whether_delivered(h: Any) -> None:
+    for member in EVENTS:
+        await _delivery(h, member)
+
+
+async def _delivery(h: Any, member: str) -> None:
     bridge, manager, _ = await _bridge(h)
-    member = h.draw(st.sampled_from(sorted(EVENTS)))
     if h.draw(st.booleans()):
         error = h.draw(failures)
         manager.fail(error, methods=("send_to_user",))
