@@ -226,7 +226,7 @@ async def _duplicate_add(h: Any) -> None:
     await h.call(router, "add_handler", one)
     await h.call(router, "remove_handler", one) if h.draw(st.booleans()) else None
     removed = bool(_calls_to(h, "remove_handler"))
-    result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
+    _result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
     expected = second if removed else first
     handled_by = [s.label for s, d in ((first, one), (second, two)) if _calls(d, "handle_message")]
     h.check(handled_by == [expected.label], f"after adding {first.label} twice{' and removing it' if removed else ''}, "

@@ -354,12 +354,13 @@ def _check_message(h: Any, member: str, args: dict[str, Any], message: Any) -> N
     ),
 )
 async def _returns_whether_delivered(h: Any) -> None:
-    for member in EVENTS:
-        await _delivery(h, member)
-
-
-async def _delivery(h: Any, member: str) -> None:
     bridge, manager, _ = await _bridge(h)
+    for member in EVENTS:
+        await _delivery(h, bridge, manager, member)
+
+
+async def _delivery(h: Any, bridge: Any, manager: Any, member: str) -> None:
+    manager.heal()
     if h.draw(st.booleans()):
         error = h.draw(failures)
         manager.fail(error, methods=("send_to_user",))

@@ -124,8 +124,9 @@ class Double:
 
     def heal(self) -> None:
         """Stop failing."""
+        if object.__getattribute__(self, "_interlock_failure") is not None:
+            self._interlock_note(f"{object.__getattribute__(self, '_interlock_label')}.heal()")
         object.__setattr__(self, "_interlock_failure", None)
-        self._interlock_note(f"{object.__getattribute__(self, '_interlock_label')}.heal()")
 
     def answer(self, method: str, function: Callable[..., Any]) -> None:
         """Answer calls of ``method`` with ``function(*args, **kwargs)`` instead of drawn values."""

@@ -26,7 +26,7 @@ from interlock.properties._subject import (
     Subject,
     check_constructor,
     check_member_signature,
-    draw_double_fields,
+    double_strategy,
 )
 from interlock.properties._values import py_repr
 
@@ -55,24 +55,37 @@ class DrawnReturns(DoubleReturns):
         return self.memo[key]
 
 
+_OMIT = object()
+_VALUES: dict[tuple[int, str, bool], tuple[Contract, Any]] = {}
+
+
+def values_strategy(contract: Contract, member: Member, all_optional: bool = False) -> Any:
+    """One strategy for all of a member's arguments: drawing once costs far less than a draw per parameter."""
+    key = (id(contract), member.name, all_optional)
+    found = _VALUES.get(key)
+    if found is not None and found[0] is contract:
+        return found[1]
+    narrowed = {c.rule.parameter: c.rule.strategy for c in contract.rules(member.name, Draws) if isinstance(c.rule, Draws)}
+    parts: dict[str, Any] = {}
+    for p in member.parameters:
+        strat = narrowed.get(p.name)
+        if strat is None:
+            strat = strategy_for(p.domain, contract)
+            if strat is DOUBLE:
+                strat = double_strategy(p.domain.base, p.name)
+                if p.domain.optional:
+                    strat = st.none() | strat
+        if not p.required and not all_optional:
+            strat = st.just(_OMIT) | strat
+        parts[p.name] = strat
+    built = st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not _OMIT})
+    _VALUES[key] = (contract, built)
+    return built
+
+
 def draw_values(data: Any, contract: Contract, member: Member, *, all_optional: bool = False) -> dict[str, Any]:
     """Draw in-domain arguments for a member, by contract name; optional ones are sometimes left out."""
-    narrowed = {c.rule.parameter: c.rule.strategy for c in contract.rules(member.name, Draws) if isinstance(c.rule, Draws)}
-    values: dict[str, Any] = {}
-    for p in member.parameters:
-        if not p.required and not all_optional and not data.draw(st.booleans()):
-            continue
-        if p.name in narrowed:
-            values[p.name] = data.draw(narrowed[p.name])
-            continue
-        strat = strategy_for(p.domain, contract)
-        if strat is DOUBLE:
-            if p.domain.optional and data.draw(st.booleans()):
-                values[p.name] = None
-            else:
-                values[p.name] = draw_double_fields(p.domain.base, data.draw, p.name)
-        else:
-            values[p.name] = data.draw(strat)
+    values: dict[str, Any] = data.draw(values_strategy(contract, member, all_optional))
     for c in contract.rules(member.name, Requires):
         rule = c.rule
         assert isinstance(rule, Requires)

@@ -141,6 +141,8 @@ class Harness:
         ctor = self.contract.constructor
         if s.mode == "zero" or ctor is None:
             values: dict[str, Any] = {}
+        elif all(p.name in arguments for p in ctor.parameters):
+            values = dict(arguments)
         else:
             values = self.arguments("__init__")
             values.update(arguments)

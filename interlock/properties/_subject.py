@@ -263,24 +263,58 @@ def reproducer(
 def draw_double_fields(
     protocol: type, draw: Callable[[Any], Any], label: str, depth: int = 0, given: frozenset[str] = frozenset()
 ) -> DoubleSpec:
-    """Draw a double's data fields in their domains (nested Protocol fields become nested doubles).
+    """Draw a double's data fields in their domains, in one draw (nested Protocol fields become nested doubles).
 
     Fields named in ``given`` are left for the caller to set and not drawn.
     """
+    return _label(draw(_fields_strategy(protocol, given, depth)), label)
+
+
+class _Unlabelled:
+    """A drawn double before it has a name: its protocol and fields."""
+
+    __slots__ = ("fields", "protocol")
+
+    def __init__(self, protocol: type, fields: tuple[tuple[str, Any], ...]) -> None:
+        self.protocol = protocol
+        self.fields = fields
+
+
+def _label(drawn: _Unlabelled, label: str) -> DoubleSpec:
+    fields = tuple((k, _label(v, f"{label}.{k}") if isinstance(v, _Unlabelled) else v) for k, v in drawn.fields)
+    return DoubleSpec(drawn.protocol, label, fields)
+
+
+_FIELD_STRATEGIES: dict[tuple[type, frozenset[str], int], Any] = {}
+
+
+def _fields_strategy(protocol: type, given: frozenset[str], depth: int) -> Any:
+    key = (protocol, given, depth)
+    found = _FIELD_STRATEGIES.get(key)
+    if found is not None:
+        return found
+    from hypothesis import strategies as st
+
     from interlock.properties._strategies import DOUBLE, strategy_for
 
-    fields: list[tuple[str, Any]] = []
+    parts: list[Any] = []
+    names: list[str] = []
     for name, domain in _field_domains(protocol):
         if name in given:
             continue
         strat = strategy_for(domain)
-        if strat is DOUBLE and depth < 3:
-            fields.append((name, draw_double_fields(domain.base, draw, f"{label}.{name}", depth + 1)))
-        elif strat is DOUBLE:
-            fields.append((name, None))
-        else:
-            fields.append((name, draw(strat)))
-    return DoubleSpec(protocol, label, tuple(fields))
+        if strat is DOUBLE:
+            strat = _fields_strategy(domain.base, frozenset(), depth + 1) if depth < 3 else st.none()
+        names.append(name)
+        parts.append(strat)
+    built = st.tuples(*parts).map(lambda values: _Unlabelled(protocol, tuple(zip(names, values, strict=True))))
+    _FIELD_STRATEGIES[key] = built
+    return built
+
+
+def double_strategy(protocol: type, label: str) -> Any:
+    """Draws a double of ``protocol`` named ``label`` (its fields in their domains)."""
+    return _fields_strategy(protocol, frozenset(), 0).map(lambda drawn: _label(drawn, label))
 
 
 _FIELDS: dict[type, list[tuple[str, Any]]] = {}
