@@ -2,7 +2,16 @@
 
 Declare an interface once as a ``typing.Protocol`` contract, register every
 implementation, and check each one for drift with Hypothesis.
+
+The declaration API loads at once; the checker (Hypothesis, typeguard) loads
+on first use, so importing interlock to declare contracts, or for the mypy
+plugin, stays cheap.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 from interlock._version import __version__
 from interlock.contracts._declare import (
@@ -23,10 +32,12 @@ from interlock.contracts._declare import (
 )
 from interlock.contracts._markers import Finite, NonEmpty, Strict
 from interlock.errors import ContractDefinitionError, DriftError, InterlockError, UsageError
-from interlock.properties._api import check
-from interlock.properties._doubles import double
-from interlock.properties._report import NotChecked, Report, TargetReport, Violation
-from interlock.properties._scenario import Harness
+
+if TYPE_CHECKING:
+    from interlock.properties._api import check
+    from interlock.properties._doubles import double
+    from interlock.properties._report import NotChecked, Report, TargetReport, Violation
+    from interlock.properties._scenario import Harness
 
 __all__ = [
     "ContractDefinitionError",
@@ -60,11 +71,28 @@ __all__ = [
     "scenario",
 ]
 
+_LAZY = {
+    "check": "interlock.properties._api",
+    "double": "interlock.properties._doubles",
+    "NotChecked": "interlock.properties._report",
+    "Report": "interlock.properties._report",
+    "TargetReport": "interlock.properties._report",
+    "Violation": "interlock.properties._report",
+    "Harness": "interlock.properties._scenario",
+    "pytest": "",
+}
+
 
 def __getattr__(name: str) -> object:
-    # ``interlock.pytest`` imports pytest, so it is loaded only when asked for.
-    if name == "pytest":
-        import importlib
-
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'interlock' has no attribute {name!r}")
+    if name == "pytest":  # imports pytest, so only when asked for
         return importlib.import_module("interlock.pytest")
-    raise AttributeError(f"module 'interlock' has no attribute {name!r}")
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
