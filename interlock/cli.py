@@ -139,8 +139,10 @@ def _targets_print_to_stderr() -> Iterator[TextIO]:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
-        report.flush()
-        report.close()
+        try:
+            report.close()
+        except BrokenPipeError:
+            pass
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -174,11 +176,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                 fh.write(render_junit(report))
         except OSError as exc:
             raise UsageError(f"cannot write the JUnit report to {args.junit!r}: {exc.strerror or exc}") from None
-    if args.json:
-        out.write(report.dumps() + "\n")
-    else:
-        colour = out.isatty() and "NO_COLOR" not in os.environ
-        out.write(report.text(colour=colour) + "\n")
+    try:
+        if args.json:
+            out.write(report.dumps() + "\n")
+        else:
+            colour = out.isatty() and "NO_COLOR" not in os.environ
+            out.write(report.text(colour=colour) + "\n")
+        out.flush()
+    except BrokenPipeError:  # the reader went away (| head): the exit status still tells the result
+        _silence_stdout(out)
     if args.command == "demo":
         return EXIT_OK
     return EXIT_OK if report.conforms else EXIT_DRIFT
@@ -203,6 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("INTERLOCK_DEBUG"):
             raise
         return _fail(f"internal error: {type(exc).__name__}: {exc} (set INTERLOCK_DEBUG=1 for the traceback)", wants_json)
+
+
+def _silence_stdout(out: TextIO) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, out.fileno())
+    finally:
+        os.close(devnull)
 
 
 def _fail(message: str, wants_json: bool) -> int:

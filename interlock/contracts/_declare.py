@@ -259,7 +259,7 @@ def _default_id(member: str, fn: Callable[..., object], what: str) -> str:
     name = getattr(fn, "__name__", "<lambda>")
     if name == "<lambda>" or name.startswith("_"):
         raise ContractDefinitionError(
-            f"{member}: a {what}() clause given a lambda needs id= (a short slug such as 'greeting-names-the-person')"
+            f"{member}: the {what}() clause is given a lambda, so it needs id= (a short slug such as 'greeting-names-the-person')"
         )
     return _slug(name)
 

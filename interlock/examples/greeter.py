@@ -1,4 +1,4 @@
-"""The demo: a ``Greeter`` contract, one implementation that conforms and five that drift.
+"""The demo: a ``Greeter`` contract, one implementation that conforms and four that drift.
 
 ``interlock demo`` checks them all; each drifting one shows one kind of drift.
 """

@@ -245,7 +245,7 @@ class Caller:
                     "timeout",
                     m.name,
                     None,
-                    f"{m.name}: the call did not return within {self.runner.timeout:g}s; it was stopped",
+                    f"{m.name}: the call did not return within {self.runner.timeout:g}s; {self.runner.stops}",
                     call.example(),
                 )
             )
@@ -257,7 +257,7 @@ class Caller:
             s.skip.add(m.name)
             return [], None
         if out.error is not None:
-            return self._raised(call, out.error, returns)
+            return self._raised(call, out.error, returns, made.instance)
         found: list[Violation] = []
         failure = self._failure_clause(m)
         problem = self.type_problem(out.value, m.returns)
@@ -312,7 +312,7 @@ class Caller:
         found = self.contract.rules(m.name, ReportsFailure)
         return found[0] if found else None
 
-    def _raised(self, call: Call, error: BaseException, returns: DoubleReturns) -> tuple[list[Violation], Any]:
+    def _raised(self, call: Call, error: BaseException, returns: DoubleReturns, instance: Any = None) -> tuple[list[Violation], Any]:
         s, m = call.subject, call.member
         failure = self._failure_clause(m)
         if failure is not None:
@@ -331,7 +331,7 @@ class Caller:
         for clause in self.contract.rules(m.name, Raises):
             rule = clause.rule
             assert isinstance(rule, Raises)
-            if isinstance(error, rule.exceptions) and self._when(rule, call, error):
+            if isinstance(error, rule.exceptions) and self._when(rule, call, error, instance):
                 if isinstance(error, _REJECTIONS):
                     return [], ("rejected",)
                 return [], ("raised", type(error).__name__)
@@ -359,11 +359,12 @@ class Caller:
             )
         ], None
 
-    def _when(self, rule: Raises, call: Call, error: BaseException) -> bool:
+    def _when(self, rule: Raises, call: Call, error: BaseException, instance: Any = None) -> bool:
         if rule.when is None:
             return True
         env = dict(call.values)
         env["exception"] = error
+        env["target"] = instance
         try:
             return bool(rule.when(**{k: v for k, v in env.items() if k in rule.wants}))
         except Exception:
@@ -509,7 +510,7 @@ class Caller:
                     "timeout",
                     m.name,
                     None,
-                    f"{m.name}: the call with {_value_text(o)} for {name!r} did not return within {self.runner.timeout:g}s; it was stopped",
+                    f"{m.name}: the call with {_value_text(o)} for {name!r} did not return within {self.runner.timeout:g}s; {self.runner.stops}",
                     call.example(),
                 )
             )

@@ -44,7 +44,10 @@ class DrawnReturns(DoubleReturns):
     def value(self, label: str, method: str, annotation: Any, index: int) -> Any:
         key = (label, method, index)
         if key not in self.memo:
-            domain = read_domain(annotation, f"{label}.{method}")
+            try:
+                domain = _return_domain(annotation)
+            except TypeError:  # an unhashable annotation
+                domain = read_domain(annotation, "a double's return value")
             strat = strategy_for(domain, self.contract)
             if strat is DOUBLE:
                 from interlock.properties._doubles import double
@@ -81,6 +84,11 @@ def values_strategy(contract: Contract, member: Member, all_optional: bool = Fal
     built = st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not _OMIT})
     _VALUES[key] = (contract, built)
     return built
+
+
+@functools.lru_cache(maxsize=512)
+def _return_domain(annotation: Any) -> Any:
+    return read_domain(annotation, "a double's return value")
 
 
 def draw_values(data: Any, contract: Contract, member: Member, *, all_optional: bool = False) -> dict[str, Any]:
@@ -122,8 +130,16 @@ def run_check(
             _check_all(contract, subjects, runner, explorer)
     finally:
         runner.close()
-    reports = tuple(_target_report(contract, s) for s in subjects)
-    return Report(contract=contract.name, seed=seed, targets=reports, examples=explorer.examples, seconds=time.perf_counter() - started)
+    reports = [_target_report(contract, s) for s in subjects]
+    return Report(
+        contract=contract.name,
+        seed=seed,
+        targets=reports,
+        examples=explorer.examples,
+        seconds=time.perf_counter() - started,
+        members=tuple(m.name for m in contract.members),
+        clauses=tuple(c.id for c in contract.clauses),
+    )
 
 
 def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer) -> None:
@@ -140,7 +156,9 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
                 continue
             for s in subjects:
                 if s.callable_member(m.name) and s.build_error is None:
-                    explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
+                    reason = explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
+                    if reason:
+                        s.note(m.name, clause.id, reason)
     _products(contract, subjects, caller)
     from interlock.properties._scenario import run_scenario, run_scenario_compared
 
@@ -165,7 +183,10 @@ def _check_members(contract: Contract, subjects: list[Subject], caller: Caller) 
     for m in _methods(contract):
         active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
         if active:
-            explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
+            reason = explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
+            if reason:
+                for s in active:
+                    s.note(m.name, None, f"its behaviour was not checked: {reason}")
     ctor = contract.constructor
     for s in subjects:
         if s.build_error is not None:
@@ -306,6 +327,8 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
             clean = False
         else:
             outcomes[id(s)] = (s, signature, call)
+            if signature[0] == "ok" and member.name not in s.bases and len(values) == len(member.parameters):
+                s.bases[member.name] = (ctor_values, values)
     if clean and len(outcomes) >= 2:
         out.extend(_differential(caller, member, list(outcomes.values())))
     return out
@@ -380,4 +403,4 @@ def _target_report(contract: Contract, s: Subject) -> TargetReport:
             return (0, v.parameter)
 
     violations = sorted(s.found.values(), key=lambda v: (member_order(v.member), kind_order(v.kind), param_order(v)))
-    return TargetReport(target=s.label, violations=tuple(violations), not_checked=tuple(s.not_checked))
+    return TargetReport(target=s.label, violations=violations, not_checked=list(s.not_checked))

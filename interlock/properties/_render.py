@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from interlock.properties._report import Report
+    from interlock.properties._report import Report, Violation
 
 __all__ = ["render_junit", "render_text"]
 
@@ -51,25 +51,43 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
+_SIGNATURE_KINDS = frozenset({"missing-member", "param-name-drift", "signature-mismatch", "async-mismatch"})
+
+
+def _check_name(v: Violation) -> str:
+    """Which test case a violation fails: the signature, a clause by id, differential, or a member's own checks."""
+    if v.kind in _SIGNATURE_KINDS:
+        return "signature"
+    if v.clause:
+        return f"clause:{v.clause}"
+    if v.kind == "differential":
+        return "differential"
+    return f"member:{v.member}" if v.member else "contract"
+
+
 def render_junit(report: Report) -> str:
     """One testsuite per target, one testcase per member and check; a violation is a failure."""
     root = ET.Element("testsuites", name=f"interlock {report.contract}")
+    checks = ["signature", *(f"member:{m}" for m in report.members), *(f"clause:{c}" for c in report.clauses)]
+    if len(report.targets) > 1:
+        checks.append("differential")
     for t in report.targets:
         suite = ET.SubElement(root, "testsuite", name=t.target, tests="0", failures=str(len(t.violations)))
-        cases: dict[str, ET.Element] = {}
+        names = list(checks)
+        by_check: dict[str, list[Violation]] = {}
         for v in t.violations:
-            name = f"{v.member or 'contract'}::{v.clause or v.kind}"
-            if v.parameter:
-                name += f"[{v.parameter}]"
-            case = cases.get(name)
-            if case is None:
-                case = cases[name] = ET.SubElement(suite, "testcase", classname=t.target, name=name)
-            failure = ET.SubElement(case, "failure", message=v.message, type=v.kind)
-            failure.text = v.example
-        for nc in t.not_checked:
-            case = ET.SubElement(suite, "testcase", classname=t.target, name=f"{nc.member or 'contract'}::{nc.clause or 'check'}")
-            ET.SubElement(case, "skipped", message=nc.reason)
-        if not t.violations:
-            ET.SubElement(suite, "testcase", classname=t.target, name="conforms")
-        suite.set("tests", str(len(suite.findall("testcase"))))
+            name = _check_name(v)
+            by_check.setdefault(name, []).append(v)
+            if name not in names:
+                names.append(name)
+        skipped = {f"member:{n.member}" if n.member and not n.clause else f"clause:{n.clause}": n.reason for n in t.not_checked}
+        for name in names:
+            case = ET.SubElement(suite, "testcase", classname=t.target, name=name)
+            for v in by_check.get(name, []):
+                failure = ET.SubElement(case, "failure", message=v.message, type=v.kind)
+                failure.text = v.example
+            if name not in by_check and name in skipped:
+                ET.SubElement(case, "skipped", message=skipped[name])
+        suite.set("tests", str(len(names)))
+        suite.set("skipped", str(len(suite.findall("testcase/skipped"))))
     return ET.tostring(root, encoding="unicode", xml_declaration=True)

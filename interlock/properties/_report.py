@@ -56,8 +56,8 @@ class TargetReport:
     """The result for one target."""
 
     target: str
-    violations: tuple[Violation, ...]
-    not_checked: tuple[NotChecked, ...] = ()
+    violations: list[Violation]
+    not_checked: list[NotChecked] = attrs.field(factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -78,9 +78,11 @@ class Report:
 
     contract: str
     seed: int
-    targets: tuple[TargetReport, ...]
+    targets: list[TargetReport]
     examples: int
     seconds: float
+    members: tuple[str, ...] = ()
+    clauses: tuple[str, ...] = ()
 
     @property
     def conforms(self) -> bool:

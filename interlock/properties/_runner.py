@@ -65,6 +65,12 @@ class Runner:
         self.timeout = timeout
         self.loop = asyncio.new_event_loop()
         self._main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        self.abandoned = 0
+
+    @property
+    def stops(self) -> str:
+        """How an overrunning call ends, for messages: stopped, or left running outside the main thread."""
+        return "it was stopped" if self._main else "outside the main thread it could not be stopped and was left running"
 
     def close(self) -> None:
         self._drain()
@@ -173,6 +179,7 @@ class Runner:
         thread.start()
         thread.join(self.timeout)
         if thread.is_alive() or not box:
+            self.abandoned += 1
             return Outcome(timed_out=True)
         return box[0]
 

@@ -368,7 +368,7 @@ def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: Doubl
         return [], outcome.value, True, example
     if isinstance(err, _MemberTimedOut):
         s.record(Violation(s.label, "timeout", err.member, None,
-                           f"{err.member}: the call did not return within {caller.runner.timeout:g}s; it was stopped ({clause.id})",
+                           f"{err.member}: the call did not return within {caller.runner.timeout:g}s; {caller.runner.stops} ({clause.id})",
                            example, s.location(err.member), clause.id))
         return [], None, False, example
     if isinstance(err, _Unreachable):
