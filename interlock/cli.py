@@ -60,14 +60,14 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _add_run_options(p: argparse.ArgumentParser) -> None:
+def _add_run_options(p: argparse.ArgumentParser, examples: int = 100) -> None:
     p.add_argument("--json", action="store_true", help="print the JSON report (report.md) on standard output")
     p.add_argument(
         "--max-examples",
         type=_positive_int,
-        default=100,
+        default=examples,
         metavar="N",
-        help="generated in-domain examples per member and per clause (default 100)",
+        help=f"generated in-domain examples per member and per clause (default {examples})",
     )
     p.add_argument("--seed", type=_seed, default=None, metavar="N", help="make the run reproducible")
     p.add_argument("--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="time limit of one call into a target (default 5)")
@@ -88,10 +88,16 @@ def _parser() -> argparse.ArgumentParser:
     _add_run_options(check)
     demo = sub.add_parser(
         "demo",
-        help="check the bundled example: one conforming and several drifting implementations",
-        description="Check the bundled Greeter example; exits 0 once the report is shown.",
+        help="check the bundled examples: the built-in contracts against reference and drifting implementations",
+        description=(
+            "Check the bundled examples and show what interlock finds. 'catalog' (the default) checks every built-in "
+            "contract against its reference implementation and realistic drifting variants, as a matrix (20 examples "
+            "per member and clause unless --max-examples says otherwise); 'greeter' checks a small Greeter contract and "
+            "shows every violation in full. Exits 0 once the report is shown."
+        ),
     )
-    _add_run_options(demo)
+    demo.add_argument("example", nargs="?", choices=("catalog", "greeter"), default="catalog", help="which example (default catalog)")
+    _add_run_options(demo, examples=20)
     return parser
 
 
@@ -150,6 +156,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     from interlock.properties._engine import run_check
     from interlock.properties._render import render_junit
 
+    if args.command == "demo" and args.example == "catalog":
+        return _catalog_demo(args, out)
     if args.command == "demo":
         args.contract = "interlock.examples.greeter:Greeter"
         from interlock.examples import greeter
@@ -188,6 +196,78 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "demo":
         return EXIT_OK
     return EXIT_OK if report.conforms else EXIT_DRIFT
+
+
+def _catalog_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """The conformance matrix: every built-in contract against its reference and drifting implementations."""
+    from interlock.contracts._declare import get_contract
+    from interlock.examples import CATALOG_DEMO
+    from interlock.properties._engine import run_check
+
+    reports = []
+    for contract_path, target_paths in CATALOG_DEMO:
+        model = get_contract(resolve(contract_path)[0])
+        targets = [(path, *resolve(path)) for path in target_paths]
+        print(f"interlock demo: checking {contract_path} ...", file=sys.stderr, flush=True)
+        reports.append(run_check(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout))
+    if args.junit:
+        from interlock.properties._render import render_junit
+
+        _write(args.junit, "".join(render_junit(r) for r in reports[:1]) if len(reports) == 1 else _junit_many(reports))
+    try:
+        if args.json:
+            out.write(json.dumps({"interlock": __version__, "reports": [r.to_json() for r in reports]}, indent=2) + "\n")
+        else:
+            colour = out.isatty() and "NO_COLOR" not in os.environ
+            out.write(_matrix(reports, colour=colour) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        _silence_stdout(out)
+    return EXIT_OK
+
+
+def _junit_many(reports: list[Any]) -> str:
+    import xml.etree.ElementTree as ET
+
+    from interlock.properties._render import render_junit
+
+    root = ET.Element("testsuites", name="interlock demo")
+    for report in reports:
+        root.extend(ET.fromstring(render_junit(report).split("?>", 1)[1]))
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write the JUnit report to {path!r}: {exc.strerror or exc}") from None
+
+
+def _matrix(reports: list[Any], *, colour: bool) -> str:
+    green, red, dim, reset = ("\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m") if colour else ("", "", "", "")
+    lines = ["interlock demo: the built-in contracts, each against its reference implementation and drifting variants", ""]
+    for report in reports:
+        lines.append(report.contract)
+        width = max(len(t.target.split(":")[1]) for t in report.targets)
+        for t in report.targets:
+            name = t.target.split(":")[1].ljust(width)
+            if t.conforms:
+                lines.append(f"  {name}  {green}conforms{reset}")
+                continue
+            found: dict[str, set[str]] = {}
+            for v in t.violations:
+                found.setdefault(v.kind, set()).add(v.clause or (f"{v.member}({v.parameter})" if v.parameter else v.member or ""))
+            kinds = "; ".join(f"{kind} {dim}({', '.join(sorted(x for x in where if x))}){reset}" for kind, where in found.items())
+            lines.append(f"  {name}  {red}{kinds}{reset}")
+        lines.append("")
+    first = reports[0]
+    drifting = next((t.target for t in first.targets if not t.conforms), first.targets[0].target)
+    lines.append("Every drift above is a violation with a message, the place it is defined and a reproducer. See them in full with:")
+    lines.append(f"  interlock check {first.contract} {drifting}")
+    lines.append("  interlock demo greeter")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

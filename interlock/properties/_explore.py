@@ -25,6 +25,26 @@ __all__ = ["Explorer"]
 Candidate = tuple[Subject, Violation]
 
 
+class _FastData:
+    """Hypothesis's ``st.data()`` object, drawing through its ConjectureData directly.
+
+    ``DataObject.draw`` snapshots the global random state twice per draw, to warn
+    about strategies that use it; ours do not, and a scenario draws hundreds of
+    times per example, so the checker skips that bookkeeping where it can.
+    """
+
+    __slots__ = ("_data", "_direct")
+
+    def __init__(self, data: Any) -> None:
+        self._data = data
+        self._direct = getattr(data, "conjecture_data", None)
+
+    def draw(self, strategy: Any) -> Any:
+        if self._direct is not None:
+            return self._direct.draw(strategy)
+        return self._data.draw(strategy)
+
+
 class _Hit(Exception):
     """Raised inside a Hypothesis test when the example shows the violation being shrunk."""
 
@@ -56,7 +76,7 @@ class Explorer:
 
         def counted(data: Any) -> None:
             self.examples += 1
-            test(data)
+            test(_FastData(data))
 
         counted.__name__ = counted.__qualname__ = "interlock_" + re.sub(r"\W", "_", label)
         wrapped = hypothesis.seed(self.seed)(self.settings(max_examples)(hypothesis.given(st.data())(counted)))

@@ -267,7 +267,27 @@ def draw_double_fields(
 
     Fields named in ``given`` are left for the caller to set and not drawn.
     """
+    fixed = _nothing_to_draw(protocol, given)
+    if fixed is not None:  # every field is given or there are none: no draw, which costs
+        return _label(fixed, label)
     return _label(draw(_fields_strategy(protocol, given, depth)), label)
+
+
+def _nothing_to_draw(protocol: type, given: frozenset[str], depth: int = 0) -> _Unlabelled | None:
+    """The double's fields when none needs drawing (nested doubles included), else None."""
+    from interlock.properties._strategies import DOUBLE, strategy_for
+
+    fields: list[tuple[str, Any]] = []
+    for name, domain in _field_domains(protocol):
+        if name in given:
+            continue
+        if strategy_for(domain) is not DOUBLE or depth >= 3:
+            return None
+        nested = _nothing_to_draw(domain.base, frozenset(), depth + 1)
+        if nested is None:
+            return None
+        fields.append((name, nested))
+    return _Unlabelled(protocol, tuple(fields))
 
 
 class _Unlabelled:

@@ -153,6 +153,7 @@ USAGE_ERRORS = [
     (("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--seed", "x"), "expected a whole number"),
     (("check", "shop.contracts:Pricer"), "the following arguments are required: TARGET"),
     (("frobnicate",), "invalid choice"),
+    (("demo", "nosuch"), "invalid choice"),
     ((), "no command given"),
 ]
 
@@ -185,9 +186,10 @@ def test_version() -> None:
     assert done.stdout.strip() == f"interlock {interlock.__version__}"
 
 
-def test_demo_shows_conforming_and_drifting_targets() -> None:
-    """The demo checks the bundled example: one target passes, the drifting ones fail with their kinds."""
-    done = subprocess.run([sys.executable, "-m", "interlock", "demo", "--seed", "1", "--json"], capture_output=True, text=True, check=False, timeout=120)
+def test_greeter_demo_shows_conforming_and_drifting_targets() -> None:
+    """The greeter demo checks the bundled example: one target passes, the drifting ones fail with their kinds."""
+    done = subprocess.run([sys.executable, "-m", "interlock", "demo", "greeter", "--seed", "1", "--json", "--max-examples", "100"],
+                          capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     jsonschema.validate(report, SCHEMA)
