@@ -72,6 +72,8 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = 100) -> None:
     p.add_argument("--seed", type=_seed, default=None, metavar="N", help="make the run reproducible")
     p.add_argument("--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="time limit of one call into a target (default 5)")
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
+    p.add_argument("--isolate", action="store_true",
+                   help="check in a child process: a target that kills the process is reported as 'crash', not a lost run")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -177,7 +179,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             if not callable(obj):
                 raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
             targets.append((path, obj, where))
-    report = run_check(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout)
+    if args.isolate:
+        from interlock.properties._isolate import run_isolated
+
+        report = run_isolated(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout)
+    else:
+        report = run_check(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout)
     if args.junit:
         try:
             with open(args.junit, "w", encoding="utf-8") as fh:

@@ -25,12 +25,15 @@ def check(
     max_examples: int = 100,
     seed: int | None = None,
     timeout: float = 5.0,
+    isolate: bool = False,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
     With no targets, the implementations recorded with ``@implements`` and
     ``register`` are checked. Returns a ``Report``; ``report.assert_conforms()``
     raises ``interlock.DriftError`` with the whole report when anything drifts.
+    With ``isolate=True`` the check runs in a child process, so a target that
+    kills the process (``os._exit``, a crash in C code) is reported as ``crash``.
     """
     model = get_contract(contract)
     if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
@@ -46,4 +49,8 @@ def check(
         if not callable(t):
             raise UsageError(f"target {t!r} is not a class or a factory; pass the class itself, or a function returning an instance")
     entries = [(target_label(t), t, None) for t in chosen]
+    if isolate:
+        from interlock.properties._isolate import run_isolated
+
+        return run_isolated(model, entries, max_examples=max_examples, seed=seed, timeout=float(timeout))
     return run_check(model, entries, max_examples=max_examples, seed=seed, timeout=float(timeout))

@@ -434,6 +434,7 @@ class Caller:
             if base is None:
                 return
         ctor_values, values = base
+        self.explorer.note(f"outside_{m.name}")
         for p in m.parameters:
             if p.name in m.relaxed:
                 continue

@@ -7,7 +7,7 @@ import inspect
 import random
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from hypothesis import assume, settings
@@ -113,15 +113,21 @@ def run_check(
     max_examples: int = 100,
     seed: int | None = None,
     timeout: float = 5.0,
+    replay: bool | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
-    """Check every target against the contract; see report.md for what is found and how it is reported."""
+    """Check every target against the contract; see report.md for what is found and how it is reported.
+
+    Without a seed one is drawn and Hypothesis's example database replays known
+    failures first (``replay`` forces either); ``progress`` hears which check starts.
+    """
     started = time.perf_counter()
+    if replay is None:
+        replay = seed is None
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-        database: Any = settings().database  # Hypothesis's own: known failures replay first
-    else:
-        database = None
-    explorer = Explorer(seed=seed, max_examples=max_examples, database=database)
+    database: Any = settings().database if replay else None  # Hypothesis's own database
+    explorer = Explorer(seed=seed, max_examples=max_examples, database=database, progress=progress)
     runner = Runner(timeout)
     subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
     try:

@@ -52,11 +52,17 @@ class _Hit(Exception):
 class Explorer:
     """Runs Hypothesis tests under the run's seed, budget and database."""
 
-    def __init__(self, *, seed: int, max_examples: int, database: Any) -> None:
+    def __init__(self, *, seed: int, max_examples: int, database: Any, progress: Callable[[str], None] | None = None) -> None:
         self.seed = seed
         self.max_examples = max_examples
         self.database = database
         self.examples = 0
+        self.progress = progress
+
+    def note(self, label: str) -> None:
+        """Say which check starts (an isolated run uses it to tell where a target crashed)."""
+        if self.progress is not None:
+            self.progress(label)
 
     def settings(self, max_examples: int) -> settings:
         return settings(
@@ -79,6 +85,7 @@ class Explorer:
             test(_FastData(data))
 
         counted.__name__ = counted.__qualname__ = "interlock_" + re.sub(r"\W", "_", label)
+        self.note(label)
         wrapped = hypothesis.seed(self.seed)(self.settings(max_examples)(hypothesis.given(st.data())(counted)))
         try:
             wrapped()

@@ -1,0 +1,124 @@
+"""Checking in a child process, so a target that kills the process is a ``crash``, not a lost run.
+
+The whole check runs in one forked child. If the child dies (``os._exit``, a
+segmentation fault, the out-of-memory killer), every target is checked again
+alone in a child of its own: those that finish keep their reports, and the one
+that dies gets a ``crash`` violation naming the check it was in.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+from interlock.contracts._model import Contract
+from interlock.properties._report import Report, TargetReport, Violation
+
+__all__ = ["run_isolated"]
+
+_FAILED_IN_CHILD = 70
+
+
+def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], **options: Any) -> Report:
+    """``run_check`` in a forked child; targets that kill it are reported as ``crash``."""
+    if not hasattr(os, "fork"):
+        from interlock.errors import UsageError
+
+        raise UsageError("isolation needs os.fork, which this platform does not have; run without isolation")
+    if options.get("seed") is None:
+        import random
+
+        options = {**options, "seed": random.SystemRandom().randrange(2**32), "replay": True}
+    report, _ = _child(contract, targets, options)
+    if report is not None:
+        return report
+    parts: list[TargetReport] = []
+    examples = 0
+    seconds = 0.0
+    for target in targets:
+        alone, death = _child(contract, [target], options)
+        if alone is not None:
+            parts.extend(alone.targets)
+            examples += alone.examples
+            seconds += alone.seconds
+        else:
+            parts.append(_crashed(contract, target, death))
+    return Report(
+        contract=contract.name,
+        seed=int(options["seed"]),
+        targets=parts,
+        examples=examples,
+        seconds=seconds,
+        members=tuple(m.name for m in contract.members),
+        clauses=tuple(c.id for c in contract.clauses),
+    )
+
+
+def _child(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any]) -> tuple[Report | None, tuple[str, str]]:
+    """Run the check in a forked child: its report, or how it died and the last check it started."""
+    from interlock.properties._engine import run_check
+
+    with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
+        result_path = os.path.join(folder, "report.pickle")
+        progress_path = os.path.join(folder, "progress")
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            code = _FAILED_IN_CHILD
+            try:
+                with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
+
+                    def note(label: str) -> None:
+                        progress.write(label + "\n")
+
+                    report = run_check(contract, targets, progress=note, **options)
+                with open(result_path, "wb") as out:
+                    pickle.dump(report, out)
+                code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        last = _last_line(progress_path)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
+            with open(result_path, "rb") as found:
+                return pickle.load(found), ("", last)  # noqa: S301 - our own child's pickle
+        if os.WIFSIGNALED(status):
+            how = f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        else:
+            how = f"exited with status {os.WEXITSTATUS(status)}"
+        return None, (how, last)
+
+
+def _last_line(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [line.strip() for line in fh if line.strip()]
+    except OSError:
+        return ""
+    return lines[-1] if lines else ""
+
+
+def _crashed(contract: Contract, target: tuple[str, Any, tuple[str, str] | None], death: tuple[str, str]) -> TargetReport:
+    from interlock.properties._subject import Subject
+
+    label, obj, path = target
+    how, last = death
+    phase, _, member = last.partition("_")
+    member_name = member if phase in ("sweep", "outside", "base") and member else None
+    where = f" while checking {member_name}" if member_name else (f" during {last}" if last else "")
+    module, name = path or (getattr(obj, "__module__", "__main__"), getattr(obj, "__qualname__", "target"))
+    example = f"from {module} import {name.split('.')[0]}\n# the checking process {how}{where}; run interlock check with --seed to replay"
+    violation = Violation(
+        target=label,
+        kind="crash",
+        member=member_name,
+        parameter=None,
+        message=f"the checking process {how}{where}: the target ended the process instead of returning or raising",
+        example=example,
+        location=Subject(label=label, obj=obj, contract=contract, import_path=path).location(member_name),
+        clause=None,
+    )
+    return TargetReport(target=label, violations=[violation])
