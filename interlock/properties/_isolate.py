@@ -84,7 +84,7 @@ def _child(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str]
         last = _last_line(progress_path)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
             with open(result_path, "rb") as found:
-                return pickle.load(found), ("", last)  # noqa: S301 - our own child's pickle
+                return pickle.load(found), ("", last)
         if os.WIFSIGNALED(status):
             how = f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
         else:
