@@ -333,11 +333,23 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
             clean = False
         else:
             outcomes[id(s)] = (s, signature, call)
-            if signature[0] == "ok" and member.name not in s.bases and len(values) == len(member.parameters):
-                s.bases[member.name] = (ctor_values, values)
+            if signature[0] == "ok":
+                _keep_simplest(s, member, ctor_values, values)
     if clean and len(outcomes) >= 2:
         out.extend(_differential(caller, member, list(outcomes.values())))
     return out
+
+
+def _keep_simplest(s: Subject, member: Member, ctor_values: dict[str, Any], values: dict[str, Any]) -> None:
+    """Keep the simplest accepted arguments as the base of out-of-domain values: reproducers read best short.
+
+    An optional parameter the example left out takes the contract's default, so every parameter has a base value.
+    """
+    full = {p.name: values.get(p.name, p.default) for p in member.parameters if p.name in values or not p.required}
+    size = len(repr(ctor_values)) + len(repr(full))
+    kept = s.bases.get(member.name)
+    if kept is None or size < len(repr(kept[0])) + len(repr(kept[1])):
+        s.bases[member.name] = (ctor_values, full)
 
 
 def _differential(caller: Caller, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
