@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import attrs
 from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
-from interlock.contracts._model import Clause, Contract, Draws, Ensures, Member, Raises, ReportsFailure
+from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Member, Raises, ReportsFailure
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._explore import Candidate, Explorer
 from interlock.properties._report import Violation
@@ -276,9 +275,11 @@ class Caller:
                 found.append(self.violation(s, clause.kinds[0], m.name, None, broken, call.example(), clause=clause.id))
         if found:
             return found, None
-        comparable = self.contract.rules(m.name, _comparable_type())
+        comparable = self.contract.rules(m.name, Comparable)
         if comparable:
-            proj = comparable[0].rule.projection  # type: ignore[union-attr]
+            rule = comparable[0].rule
+            assert isinstance(rule, Comparable)
+            proj = rule.projection
             try:
                 key = proj(out.value) if proj else out.value
             except Exception as exc:
@@ -631,13 +632,7 @@ def _clip(text: str, n: int = 120) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-def _comparable_type() -> type:
-    from interlock.contracts._model import Comparable
 
-    return Comparable
-
-
-_ = math
 
 
 def _value_text(o: Any) -> str:
