@@ -254,6 +254,7 @@ class Caller:
         if out.awaitable_mismatch:
             s.record(self.violation(s, "async-mismatch", m.name, None, f"{m.name}: {out.awaitable_mismatch}", call.example()))
             s.skip.add(m.name)
+            s.note(m.name, None, "its behaviour was not checked: it is not async where the contract says, or the reverse")
             return [], None
         if out.error is not None:
             return self._raised(call, out.error, returns, made.instance)

@@ -274,8 +274,7 @@ def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
     if ctor is not None and s.build_plan is None:
         s.build_error = "the constructor cannot be called as the contract declares it"
         for m in contract.members:
-            if m.role != "constructor":
-                s.note(m.name, None, "not checked: " + s.build_error)
+            s.note(m.name, None, "not checked: " + s.build_error)
         return
     instance = caller.probe(s)
     if instance is None and s.build_error is not None:

@@ -1,0 +1,285 @@
+"""Generated contract tests: which tests a contract and its targets get, and each test's verdict.
+
+One ``interlock.check`` runs per suite (a ``contract_tests`` class, or a contract
+under ``--interlock``); every generated test reads its own slice of that report,
+so pytest's results are the command's results, cut finer.
+
+Every violation belongs to exactly one test, by the first rule that applies:
+
+1. a signature kind (``missing-member``, ``param-name-drift``, ``signature-mismatch``,
+   ``async-mismatch``): ``test_signature[TARGET]``;
+2. a clause id of the contract: ``test_clause[TARGET-CLAUSE_ID]`` (a ``differential``
+   violation of a ``@comparable`` clause too: it is the target's, by the rules of
+   report.md);
+3. ``differential`` on a member no clause compares: ``test_differential``;
+4. a member of the contract: ``test_member[TARGET-MEMBER]``;
+5. anything else (no violation the checker reports today): ``test_signature[TARGET]``.
+
+A test with no violation is skipped, with the reason, when the checker could
+not check its subject (the report's ``not_checked``): the member, the clause,
+the member the clause is on, or the whole target. A clause that only compares
+targets is skipped when there is one target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import attrs
+import pytest
+
+from interlock.contracts._declare import get_contract, implementations
+from interlock.contracts._model import Contract
+from interlock.errors import UsageError
+from interlock.properties._report import NotChecked, Report, TargetReport, Violation
+
+__all__ = ["CHECKS", "SIGNATURE_KINDS", "Case", "Check", "Suite", "make_suite", "run_case"]
+
+SIGNATURE_KINDS = frozenset({"missing-member", "param-name-drift", "signature-mismatch", "async-mismatch"})
+
+Check = Literal["signature", "member", "clause", "differential"]
+CHECKS: tuple[Check, ...] = ("signature", "member", "clause", "differential")
+
+
+@attrs.frozen
+class Case:
+    """One generated test: a check, on one target (by position), of one member or clause."""
+
+    check: Check
+    index: int | None = None
+    target: str | None = None
+    member: str | None = None
+    clause: str | None = None
+
+    @property
+    def id(self) -> str | None:
+        """The parametrize id: ``TARGET``, ``TARGET-MEMBER`` or ``TARGET-CLAUSE_ID``; none for the differential test."""
+        if self.target is None:
+            return None
+        return "-".join(p for p in (self.target, self.member, self.clause) if p is not None)
+
+    @property
+    def name(self) -> str:
+        """The test's name as pytest shows it: ``test_member[MyRouter-route_message]``."""
+        return f"test_{self.check}" + (f"[{self.id}]" if self.id is not None else "")
+
+
+@attrs.define
+class Suite:
+    """A contract, its targets and their cases: ``run`` checks every target, ``verdict`` judges one case on the report."""
+
+    model: Contract
+    targets: tuple[Any, ...]
+    names: tuple[str, ...]
+    own: dict[str, Any]
+    cases: tuple[Case, ...]
+
+    @property
+    def contract_name(self) -> str:
+        return self.model.protocol.__name__
+
+    def cases_for(self, check: Check) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if c.check == check)
+
+    def run(self, options: dict[str, Any]) -> Report:
+        """Check every target at once, as ``interlock check`` does."""
+        from interlock.properties._api import check
+
+        report = check(self.model, *self.targets, **options)
+        if len(report.targets) != len(self.targets):  # pragma: no cover - a broken engine, not a user error
+            raise RuntimeError(f"interlock.check reported {len(report.targets)} targets for {len(self.targets)} given")
+        return report
+
+    def verdict(self, case: Case, report: Report, *, replay: str) -> None:
+        """Pass, or fail (``pytest.fail``) or skip (``pytest.skip``) with a readable message."""
+        found = [(i, v) for i, v in self._violations(case, report) if self.assign(v) == _key(case)]
+        if found:
+            pytest.fail(self._message(case, found, report.seed, replay), pytrace=False)
+        if case.index is not None:
+            reason = self._not_checked(case, report.targets[case.index])
+            if reason:
+                # The item's location, not this module's, is what a skip summary should point at.
+                raise pytest.skip.Exception(reason, _use_item_location=True)
+
+    def _violations(self, case: Case, report: Report) -> list[tuple[int, Violation]]:
+        """The violations a case looks at, each with its target's position: its target's, or every target's."""
+        return [(i, v) for i, target in enumerate(report.targets) if case.index in (None, i) for v in target.violations]
+
+    def assign(self, v: Violation) -> tuple[Any, ...]:
+        """The key of the one test a violation belongs to (see the module docstring); the target is left out."""
+        if v.kind in SIGNATURE_KINDS:
+            return ("signature", None, None)
+        if v.clause is not None and any(c.id == v.clause for c in self.model.clauses):
+            return ("clause", None, v.clause)
+        if v.kind == "differential":
+            return ("differential", None, None)
+        base = _base_member(v.member)
+        if base is not None and any(m.name == base for m in self.model.members):
+            return ("member", base, None)
+        return ("signature", None, None)
+
+    def _not_checked(self, case: Case, target: TargetReport) -> str | None:
+        """Why a test's whole subject was not checked on its target, or None when it was checked."""
+        if case.check == "member":
+            member = case.member
+        elif case.check == "clause":
+            clause = self.model.clause(case.clause or "")
+            if len(self.targets) < 2 and set(clause.kinds) == {"differential"}:
+                return f"not checked: [{clause.id}] compares implementations, and there is only one target"
+            member = clause.member
+        else:
+            return None
+
+        def covers(nc: NotChecked) -> bool:
+            if nc.clause is not None:
+                return nc.clause == case.clause
+            return nc.member in (None, member)
+
+        reasons = [_reason(nc) for nc in target.not_checked if covers(nc)]
+        return "; ".join(dict.fromkeys(reasons)) or None
+
+    def _message(self, case: Case, found: list[tuple[int, Violation]], seed: int, replay: str) -> str:
+        contract = self.contract_name
+        where = ", ".join(dict.fromkeys(_where(v) for _, v in found))
+        kinds = ", ".join(dict.fromkeys(v.kind for _, v in found))
+        if case.check == "signature":
+            title = f"{case.target} drifts from {contract}: {kinds} in {where}"
+        elif case.check == "member":
+            title = f"{case.target}.{case.member} breaks {contract}: {kinds} in {where}"
+        elif case.check == "clause":
+            clause = self.model.clause(case.clause or "")
+            text = clause.text.strip().splitlines()[0] if clause.text.strip() else clause.id
+            title = f"{case.target} breaks clause {clause.id!r} of {contract} ({text}): {kinds} in {where}"
+        else:
+            who = ", ".join(dict.fromkeys(self.names[i] for i, _ in found))
+            title = f"implementations of {contract} disagree: {who} in {where}"
+        lines = [title, ""]
+        for i, v in found:
+            lines.extend(_block(v, self.names[i] if case.check == "differential" else None))
+        lines.append("")
+        lines.append(f"seed {seed}; replay this run with {replay.format(seed=seed)}")
+        return "\n".join(lines)
+
+
+def _key(case: Case) -> tuple[Any, ...]:
+    return (case.check, case.member, case.clause)
+
+
+def _base_member(member: str | None) -> str | None:
+    # A factory product's member is reported as "create().send"; its test is the factory member's.
+    if member is None:
+        return None
+    return member.split("().")[0] if "()." in member else member
+
+
+def _reason(nc: NotChecked) -> str:
+    what = nc.member or "(contract)"
+    if nc.clause:
+        what += f" [{nc.clause}]"
+    return f"not checked: {what}: {nc.reason}"
+
+
+def _where(v: Violation) -> str:
+    where = v.member or "(contract)"
+    return f"{where}({v.parameter})" if v.parameter else where
+
+
+def _block(v: Violation, target: str | None) -> list[str]:
+    head = f"{v.kind} {_where(v)}" + (f" [{v.clause}]" if v.clause else "") + f": {v.message}"
+    lines = [f"{target}: {head}" if target else head]
+    if v.location:
+        lines.append(f"  at {v.location}")
+    lines.append("  reproduce:")
+    lines.extend(f"    {line}" for line in v.example.splitlines())
+    return lines
+
+
+# ---- building a suite ---------------------------------------------------------------------
+
+
+def _whole(name: str, value: Any, *, minimum: int | None, what: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or (minimum is not None and value < minimum):
+        raise UsageError(f"{name} must be {what} (got {value!r})")
+
+
+def _check_options(max_examples: Any, seed: Any, timeout: Any) -> dict[str, Any]:
+    _whole("max_examples", max_examples, minimum=1, what="a whole number of 1 or more")
+    _whole("seed", seed, minimum=None, what="a whole number")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf")):
+        raise UsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
+    return {k: v for k, v in (("max_examples", max_examples), ("seed", seed), ("timeout", timeout)) if v is not None}
+
+
+def _short_names(targets: Sequence[Any]) -> tuple[str, ...]:
+    """Stable, distinct ids for targets: the name, then the qualified name where names collide, then an index."""
+
+    def name(t: Any) -> str:
+        return str(getattr(t, "__name__", None) or type(t).__name__)
+
+    def qualified(t: Any) -> str:
+        return f"{getattr(t, '__module__', None) or '?'}.{getattr(t, '__qualname__', None) or name(t)}"
+
+    names = [name(t) for t in targets]
+    names = [qualified(t) if names.count(n) > 1 else n for t, n in zip(targets, names, strict=True)]
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for n in names:
+        if names.count(n) > 1:
+            seen[n] = seen.get(n, -1) + 1
+            out.append(f"{n}{seen[n]}")
+        else:
+            out.append(n)
+    return tuple(out)
+
+
+def make_suite(contract: Any, targets: Sequence[Any], *, max_examples: Any = None, seed: Any = None, timeout: Any = None) -> Suite:
+    """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
+    model = get_contract(contract)
+    own = _check_options(max_examples, seed, timeout)
+    chosen = tuple(targets) or tuple(implementations(model.protocol))
+    if not chosen:
+        raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")
+    for i, t in enumerate(chosen):
+        if not callable(t):
+            raise UsageError(f"target {t!r} is not a class or a factory; pass the class itself, or a function returning an instance")
+        if any(t is u for u in chosen[:i]):
+            raise UsageError(f"target {t!r} is given twice; give each implementation once")
+    names = _short_names(chosen)
+    cases: list[Case] = []
+    for i, n in enumerate(names):
+        cases.append(Case("signature", i, n))
+    for i, n in enumerate(names):
+        cases.extend(Case("member", i, n, member=m.name) for m in model.members)
+    for i, n in enumerate(names):
+        cases.extend(Case("clause", i, n, clause=c.id) for c in model.clauses)
+    if len(chosen) > 1:
+        cases.append(Case("differential"))
+    return Suite(model=model, targets=chosen, names=names, own=own, cases=tuple(cases))
+
+
+# ---- running a case -----------------------------------------------------------------------
+
+_CACHE = "_interlock_outcome"
+
+
+def run_case(suite: Suite, case: Case, holder: Any, item: pytest.Item, *, replay: str) -> None:
+    """Give ``item`` its verdict, checking the suite first if ``holder`` (its class or collector) has no report yet."""
+    from interlock.adapters._pytest_options import MARKER, SETTINGS_KEY, marker_options, resolve
+
+    cached = vars(holder).get(_CACHE)
+    if cached is None:
+        settings = item.config.stash.get(SETTINGS_KEY, None)
+        options = resolve(settings, suite.own, marker_options(list(item.iter_markers(MARKER)), item.nodeid))
+        try:
+            cached = (suite.run(options), item.nodeid)
+        except Exception as exc:
+            setattr(holder, _CACHE, (exc, item.nodeid))
+            raise
+        setattr(holder, _CACHE, cached)
+    outcome, first = cached
+    if isinstance(outcome, BaseException):
+        pytest.fail(f"interlock could not check {suite.contract_name}: {type(outcome).__name__}: {outcome} (see {first})", pytrace=False)
+    suite.verdict(case, outcome, replay=replay)

@@ -1,0 +1,147 @@
+"""interlock's pytest plugin, loaded through the ``pytest11`` entry point ``interlock``.
+
+- ``--interlock`` (ini ``interlock = true``) imports the modules named by the
+  ``interlock_modules`` ini key and runs the contract tests of every
+  implementation they record (see ``interlock.adapters._pytest_items``);
+- ``--interlock-examples``, ``--interlock-seed``, ``--interlock-timeout`` (ini
+  ``interlock_examples``, ``interlock_seed``, ``interlock_timeout``) set the
+  checker's options for every generated test;
+- ``@pytest.mark.interlock(max_examples=..., seed=..., timeout=...)`` sets them
+  for one test class, and ``-m interlock`` selects the generated tests.
+
+This module imports only pytest and the option definitions: everything that
+checks is imported inside the hooks, when it is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import pytest
+
+from interlock.adapters._pytest_options import (
+    INI_ENABLE,
+    INI_EXAMPLES,
+    INI_MODULES,
+    INI_SEED,
+    INI_TIMEOUT,
+    MARKER,
+    OPTION_ENABLE,
+    OPTION_EXAMPLES,
+    OPTION_SEED,
+    OPTION_TIMEOUT,
+    SETTINGS_KEY,
+    marker_options,
+    read_settings,
+)
+
+__all__ = [
+    "pytest_addoption",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_pycollect_makeitem",
+    "pytest_report_header",
+]
+
+# The attribute interlock.pytest.contract_tests sets on the classes it makes.
+_SUITE_ATTRIBUTE = "_interlock_suite"
+
+_REGISTRATIONS = pytest.StashKey[list[tuple[type, tuple[object, ...]]]]()
+
+_MARKER_LINE = (
+    f"{MARKER}(max_examples=None, seed=None, timeout=None): interlock's options for the contract tests of this class; "
+    f"bare, it marks them (-m {MARKER})"
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("interlock", "interlock contract tests")
+    group.addoption(
+        OPTION_ENABLE,
+        action="store_true",
+        default=False,
+        dest="interlock",
+        help=f"Check every implementation recorded by the modules named by the {INI_MODULES} ini key. Ini: {INI_ENABLE} = true.",
+    )
+    group.addoption(
+        OPTION_EXAMPLES,
+        dest="interlock_examples",
+        default=None,
+        metavar="N",
+        help=f"Generated examples per member and clause (default: the Hypothesis profile's max_examples). Ini: {INI_EXAMPLES}.",
+    )
+    group.addoption(
+        OPTION_SEED,
+        dest="interlock_seed",
+        default=None,
+        metavar="N",
+        help=f"Seed for a reproducible run (default: --hypothesis-seed, else drawn and shown on failure). Ini: {INI_SEED}.",
+    )
+    group.addoption(
+        OPTION_TIMEOUT,
+        dest="interlock_timeout",
+        default=None,
+        metavar="SECONDS",
+        help=f"Time limit for one call into a target (default 5). Ini: {INI_TIMEOUT}.",
+    )
+    parser.addini(INI_ENABLE, type="bool", default=False, help=f"Same as {OPTION_ENABLE}.")
+    parser.addini(INI_MODULES, type="args", default=[], help=f"Modules whose recorded implementations {OPTION_ENABLE} checks.")
+    parser.addini(INI_EXAMPLES, type="string", default="", help=f"Same as {OPTION_EXAMPLES}.")
+    parser.addini(INI_SEED, type="string", default="", help=f"Same as {OPTION_SEED}.")
+    parser.addini(INI_TIMEOUT, type="string", default="", help=f"Same as {OPTION_TIMEOUT}.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _MARKER_LINE)
+    settings = read_settings(config)
+    config.stash[SETTINGS_KEY] = settings
+    if settings.enabled:
+        # Imported here, once: a module that cannot be imported stops the run before any worker starts.
+        from interlock.adapters._pytest_items import load_registrations
+
+        config.stash[_REGISTRATIONS] = load_registrations(settings.modules)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    registrations = config.stash.get(_REGISTRATIONS, None)
+    if not registrations:
+        return None
+    names = ", ".join(contract.__qualname__ for contract, _ in registrations)
+    return f"interlock: {len(registrations)} contract{'s' if len(registrations) != 1 else ''} ({names})"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pycollect_makeitem(collector: pytest.Module | pytest.Class, name: str, obj: object) -> Generator[None, object, object]:
+    result = yield
+    if isinstance(obj, type) and hasattr(obj, _SUITE_ATTRIBUTE):
+        for node in result if isinstance(result, list) else [result]:
+            if isinstance(node, pytest.Class):
+                _check_marker(node)
+    return result
+
+
+def _check_marker(node: pytest.Class) -> None:
+    """Mark a generated class ``interlock`` (for ``-m``), and check its options from ``@pytest.mark.interlock(...)``.
+
+    A bad option is an error of the module's collection, worded like a usage error.
+    Not ``pytest.UsageError``: raised while a pytest-xdist worker collects, that is
+    shown only as an INTERNALERROR, without its message.
+    """
+    node.obj  # noqa: B018 - reading the class object is what attaches its marks to the node
+    # Added here rather than in contract_tests, so that a run without the plugin and
+    # with --strict-markers does not trip over a marker the user never wrote.
+    node.add_marker(MARKER)
+    try:
+        marker_options(list(node.iter_markers(MARKER)), node.nodeid)
+    except pytest.UsageError as exc:
+        raise pytest.Collector.CollectError(str(exc)) from None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    # First, so that -k, -m and --deselect see the generated tests too.
+    registrations = config.stash.get(_REGISTRATIONS, None)
+    if registrations:
+        from interlock.adapters._pytest_items import collect_contracts
+
+        items.extend(collect_contracts(session, registrations))

@@ -1,0 +1,72 @@
+"""Under pytest-xdist the generated tests are distributed: their ids are the same in every worker."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pytest_plugin.conftest import BASE_INI
+
+CLASSES = """
+import interlock.pytest
+from shapes import GoodNotifier, LaxNotifier, ListPricer, Notifier, Pricer, ZeroPricer
+
+TestNotifiers = interlock.pytest.contract_tests(Notifier, GoodNotifier, LaxNotifier)
+TestPricers = interlock.pytest.contract_tests(Pricer, ListPricer, ZeroPricer)
+"""
+
+REGISTRATIONS = """
+import interlock
+from shapes import GoodNotifier, Notifier, RenamedNotifier
+
+interlock.register(Notifier, GoodNotifier)
+interlock.register(Notifier, RenamedNotifier)
+"""
+
+
+@pytest.mark.usefixtures("shared_hypothesis_storage")
+def test_two_workers_run_the_generated_tests(project: pytest.Pytester) -> None:
+    """With -n 2, both workers collect the same ids (xdist refuses a run where they differ) and share the tests.
+
+    contract_tests classes and --interlock items run together; the outcomes are those of a
+    single-process run, and failures still read as the violation with its reproducer.
+    """
+    project.makeini(
+        BASE_INI + "interlock_modules = impls\ninterlock_examples = 5\ninterlock_seed = 1\nfilterwarnings = error\npythonpath = .\n"
+    )
+    project.makepyfile(test_classes=CLASSES, impls=REGISTRATIONS)
+    result = project.runpytest_subprocess("-n", "2", "--interlock", "-p", "no:cacheprovider", "-v", "-rf")
+    # Notifier (Good, Lax): 9 tests, Lax's notify fails. Pricer (List, Zero): 11 tests, the differential fails.
+    # --interlock on Notifier (Good, Renamed): 9 tests, Renamed's signature fails.
+    result.assert_outcomes(passed=26, failed=3)
+    result.stdout.fnmatch_lines_random(
+        [
+            "created: 2/2 workers",
+            "*[[]gw0[]]*PASSED test_classes.py::*",
+            "*[[]gw1[]]*PASSED test_classes.py::*",
+            "FAILED test_classes.py::TestNotifiers::test_member[[]LaxNotifier-notify[]] - Failed: LaxNotifier.notify breaks Notifier*",
+            "FAILED test_classes.py::TestPricers::test_differential - Failed: implementations of Pricer disagree*",
+            "FAILED interlock::shapes.Notifier::test_signature[[]RenamedNotifier[]] - Failed: RenamedNotifier drifts from Notifier*",
+            "    target.notify(user_id=None, message=*)",
+        ]
+    )
+
+
+@pytest.mark.usefixtures("shared_hypothesis_storage")
+def test_bad_marker_is_reported_under_xdist(project: pytest.Pytester) -> None:
+    """A wrong @pytest.mark.interlock argument reaches the user under -n 2 as the module's collection error, message and all."""
+    project.makeini(BASE_INI + "pythonpath = .\n")
+    project.makepyfile(
+        test_marked="""
+        import pytest
+        import interlock.pytest
+        from shapes import GoodNotifier, Notifier
+
+        @pytest.mark.interlock(max_examples="10")
+        class TestMarked(interlock.pytest.contract_tests(Notifier, GoodNotifier)):
+            pass
+        """
+    )
+    result = project.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["test_marked.py::TestMarked: @pytest.mark.interlock(max_examples='10'): max_examples must be *"])
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
