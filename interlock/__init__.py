@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from interlock._version import __version__
+from interlock.contracts._answers import answering
 from interlock.contracts._declare import (
     comparable,
     contract,
@@ -53,6 +54,7 @@ __all__ = [
     "UsageError",
     "Violation",
     "__version__",
+    "answering",
     "check",
     "comparable",
     "contract",

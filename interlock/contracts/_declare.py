@@ -519,7 +519,8 @@ def _read_member(cls: type, name: str, value: Any, strategies: dict[Any, Any]) -
             extra = rule.wants - names - {"result", "target"}
             if (extra and what != "raises") or (what == "raises" and extra - {"exception"}):
                 raise ContractDefinitionError(
-                    f"{where}: the {what}() predicate asks for {sorted(extra)!r}; it may ask for parameters, 'result' and 'target'"
+                    f"{where}: the {what}() predicate asks for {sorted(extra)!r}; it may ask for parameters, 'target'"
+                    + (" and 'exception'" if what == "raises" else " and 'result'")
                 )
         if isinstance(rule, ReportsFailure) and role == "constructor":
             raise ContractDefinitionError(f"{where}: a constructor cannot report failure in a return value")

@@ -192,7 +192,7 @@ def answer_from_secret(secret: str) -> Any:
         valid, sub = reference_verdict(token, secret)
         return {"valid": valid, "user_id": sub}
 
-    return answering(f"answer_from_secret({secret!r})", post)
+    return answering(f"interlock.contracts.auth.answer_from_secret({secret!r})", post)
 
 
 _subs = ids
@@ -269,6 +269,9 @@ async def _agrees(h: Any, target: Any, secret: str, source: str) -> None:
         got = getattr(result, "valid", None)
         h.check(got is expected, f"validate_token says valid={got!r} for a {kind} token; {source} {expected!r}",
                 kind="differential", member="validate_token")
+        if got is False:
+            h.check(is_failure(result), f"validate_token rejected a {kind} token without an error ({_show(result)})",
+                    kind="unexpected-exception", member="validate_token")
 
 
 async def _isolation(h: Any, target: Any, secret: str) -> None:

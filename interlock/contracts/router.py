@@ -278,6 +278,9 @@ async def _concurrent_users(h: Any) -> None:
     sockets = [h.double(SocketLike, label=f"websocket{i}") for i in range(2)]
     msgs = [{**h.draw(messages), "type": kind, "seq": i} for i in range(2)]
     await h.gather(*[h.call(router, "route_message", users[i], sockets[i], msgs[i]) for i in range(2)])
+    handled = [_args(c, ("user_id", "websocket", "message")).get("user_id") for c in _calls(handler, "handle_message")]
+    h.check(sorted(map(str, handled)) == sorted(users), f"routing for {users[0]!r} and {users[1]!r} at once handed the handler {handled!r}",
+            member="route_message")
     for call in _calls(handler, "handle_message"):
         got = _args(call, ("user_id", "websocket", "message"))
         i = users.index(got["user_id"]) if got.get("user_id") in users else None

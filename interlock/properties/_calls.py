@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
+from hypothesis import strategies as st
 from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
 from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Member, Raises, ReportsFailure
@@ -542,13 +544,18 @@ class Caller:
         elif out.error is not None and isinstance(out.error, _REJECTIONS) and not made.log.calls and not made.changed:
             return
         what = _accepted(out, made.log, made.changed)
+        must = (
+            f"it must report failure in its result ({failure.id})"
+            if failure is not None
+            else "it must be rejected with ValueError or TypeError before anything else happens"
+        )
         s.record(
             self.violation(
                 s,
                 o.kind,
                 m.name,
                 name,
-                f"{m.name}: {what} {_value_text(o)} for {name!r}, outside its domain ({m.parameter(name).domain.describe()}); it must be rejected with ValueError or TypeError before anything else happens",
+                f"{m.name}: {what} {_value_text(o)} for {name!r}, outside its domain ({m.parameter(name).domain.describe()}); {must}",
                 call.example(),
             )
         )
@@ -568,6 +575,13 @@ class Caller:
             return []
         contains = rule.contains
         value = data.draw(strat.filter(lambda v: not contains(v)))
+        if p.domain.base is str and data.draw(st.booleans()):
+            # a near miss of an in-domain value ("FREE", " mid"): what normalising code lets through
+            inside = data.draw(rule.strategy)
+            if isinstance(inside, str):
+                near = data.draw(st.sampled_from(_NEAR_MISSES))(inside)
+                if near.strip() and not contains(near):
+                    value = near
         ctor = self.contract.constructor
         cv = draw_values(data, self.contract, ctor) if ctor is not None and s.mode != "zero" else {}
         vals = {**draw_values(data, self.contract, m), rule.parameter: value}
@@ -594,6 +608,9 @@ class Caller:
                 ),
             )
         ]
+
+
+_NEAR_MISSES: tuple[Callable[[str], str], ...] = (str.upper, str.title, lambda v: f" {v}", lambda v: f"{v} ", lambda v: f"{v}s")
 
 
 def materialize_all(values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> dict[str, Any]:

@@ -132,7 +132,14 @@ class Double:
         """Answer calls of ``method`` with ``function(*args, **kwargs)`` instead of drawn values."""
         self._interlock_overrides[method] = function  # type: ignore[attr-defined]
         label = object.__getattribute__(self, "_interlock_label")
-        self._interlock_note(f"{label}.answer({method!r}, {_describe(function)})")
+        source = getattr(function, "interlock_source", None)
+        if isinstance(source, str):
+            self._interlock_note(f"{label}.answer({method!r}, {source})")
+        else:
+            name = getattr(function, "__qualname__", repr(function))
+            self._interlock_note(
+                f"# {label}.answer({method!r}, {name}): give it as interlock.answering('lambda ...', function) to see it here"
+            )
 
     def _interlock_call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         label: str = object.__getattribute__(self, "_interlock_label")
@@ -159,15 +166,6 @@ class Double:
 
         inner = "".join(f", {k}={py_repr(v)}" for k, v in fields.items())
         return f"double({proto.__qualname__}{inner})"
-
-
-def _describe(function: Callable[..., Any]) -> str:
-    """Source-like text for an answer: its own ``describe`` if it has one, else its name."""
-    text = getattr(function, "interlock_source", None)
-    if isinstance(text, str):
-        return text
-    name = getattr(function, "__qualname__", repr(function))
-    return f"{name}  # defined in {getattr(function, '__module__', '?')}"
 
 
 def protocol_methods(protocol: type) -> dict[str, tuple[bool, Any]]:

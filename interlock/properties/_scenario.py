@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
+import re
 import weakref
 from collections.abc import Awaitable
 from typing import Any, NoReturn
@@ -23,10 +24,12 @@ from interlock.properties._values import py_repr
 
 __all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
 
+_QUALIFIED = re.compile(r"\b(interlock\.contracts\.[a-z_]+)\.[A-Za-z_]+\(")
 _FULL_COLLECTIONS = 3
 _COLLECTIONS: dict[tuple[int, str], int] = {}
 
 _SCENARIO_CALLS = 50
+_GRACE = 0.25
 """A scenario makes many calls; as a whole it may take this many per-call time limits."""
 
 
@@ -130,6 +133,9 @@ class Harness:
         self._imports.add(protocol)
         made = double_class(protocol)(name, self.log, self._returns, values)
         object.__setattr__(made, "_interlock_steps", self.steps)
+        for value in values.values():
+            if hasattr(value, "_interlock_protocol"):
+                object.__setattr__(value, "_interlock_steps", self.steps)
         self._names[id(made)] = (name, made)
         shown = "".join(f", {k}={py_repr(v)}" for k, v in values.items() if not hasattr(v, "_interlock_protocol"))
         self.steps.append(f"{name} = double({protocol.__qualname__}{shown})")
@@ -153,21 +159,31 @@ class Harness:
         try:
             with bounded(self.timeout):
                 result = fn(*args, **kwargs)
+            if inspect.isawaitable(result):
+                async with asyncio.timeout(self.timeout):
+                    result = await result
         except CallTimedOut:
             raise _MemberTimedOut("__init__") from None
-        if inspect.isawaitable(result):
-            async with asyncio.timeout(self.timeout):
-                result = await result
+        except Exception as exc:  # the sweep reports a constructor that fails on in-domain values
+            raise _Unreachable(f"building the target raised {type(exc).__name__}: {exc}") from None
         self._names[id(result)] = (name, result)
         return result
 
     async def call(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> Any:
         """Call a member as a caller of the contract would; awaited when it returns an awaitable."""
+        if member in self._subject.skip and member in self._subject.plans:
+            raise _Unreachable(f"{member} is not called again after it timed out or is not async as the contract says")
         fn, args, kwargs = self._route(instance, member, args, kwargs)
         owner = self._names.get(id(instance)) or "target"
         text = self._text(f"{owner}.{member}", list(args), kwargs)
         step = len(self.steps)
         self.steps.append(text)
+        try:
+            inspect.signature(fn).bind(*args, **kwargs)
+        except TypeError as exc:
+            raise _Unreachable(f"{member} cannot take the arguments the contract gives it ({exc})") from None
+        except ValueError:
+            pass  # no signature to read: judged by calling it
         try:
             with bounded(self.timeout):
                 result = fn(*args, **kwargs)
@@ -177,8 +193,12 @@ class Harness:
             text = f"await {text}"
             self.steps[step] = text
             try:
-                async with asyncio.timeout(self.timeout) as limit:
-                    result = await result
+                # asyncio's timeout cancels a pending await; the timer, a little later, stops code that blocks the loop
+                with bounded(self.timeout + _GRACE):
+                    async with asyncio.timeout(self.timeout) as limit:
+                        result = await result
+            except CallTimedOut:
+                raise _MemberTimedOut(member) from None
             except TimeoutError:
                 if limit.expired():
                     raise _MemberTimedOut(member) from None
@@ -265,6 +285,8 @@ class Harness:
                 lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
         head = reproducer(s, {}).splitlines()[-2]
         lines.append(head)
+        for module in sorted({m for step in self.steps for m in _QUALIFIED.findall(step)}):
+            lines.append(f"import {module}")
         body = self.steps
         if any("await " in step for step in body):
             lines.append("async def main():")
@@ -367,6 +389,9 @@ def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: Doubl
     if err is None:
         return [], outcome.value, True, example
     if isinstance(err, _MemberTimedOut):
+        if err.member in s.plans:
+            s.skip.add(err.member)
+            s.note(err.member, None, "not called again after it timed out")
         s.record(Violation(s.label, "timeout", err.member, None,
                            f"{err.member}: the call did not return within {caller.runner.timeout:g}s; {caller.runner.stops} ({clause.id})",
                            example, s.location(err.member), clause.id))
