@@ -257,8 +257,28 @@ class Harness:
         self.steps.append(line)
 
     async def gather(self, *awaitables: Awaitable[Any]) -> list[Any]:
-        """Run calls at once on the checker's event loop (two users at the same time)."""
-        return list(await asyncio.gather(*awaitables))
+        """Run calls at once on the checker's event loop (two users at the same time).
+
+        In the reproducer the calls made at once stand in one ``await asyncio.gather(...)``.
+        """
+        start = len(self.steps)
+        try:
+            return list(await asyncio.gather(*awaitables))
+        finally:
+            self._merge_gathered(start)
+
+    def _merge_gathered(self, start: int) -> None:
+        made = self.steps[start:]
+        calls = [step for step in made if step.startswith("await ") or " = await " in step]
+        if len(calls) < 2:
+            return
+        others = [step for step in made if step not in calls]
+        names = [step.split(" = await ", 1)[0] if " = await " in step else "_" for step in calls]
+        awaited = [step.split("await ", 1)[1] for step in calls]
+        line = f"await asyncio.gather({', '.join(awaited)})"
+        if any(n != "_" for n in names):
+            line = f"{', '.join(names)} = {line}"
+        self.steps[start:] = [*others, line]
 
     def fail(self, message: str, *, kind: str | None = None, member: str | None = None, parameter: str | None = None) -> NoReturn:
         """The clause is broken: report ``message`` with ``kind`` (by default the clause's first)."""

@@ -207,14 +207,12 @@ def test_reproducer_runs(contract: type, target: Any, kind: str, member: str, ra
     assert type(caught.value).__name__ == _exception_name(violation.message), violation.message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a scenario that runs two users at once (h.gather) is written into the reproducer as one await after the other, "
-    "so the reproducer of a race does not race"))
 def test_reproducer_of_a_concurrent_scenario_runs_the_calls_at_once() -> None:
     """The reproducer of an isolation violation found with two users at once runs their calls at once too."""
     report = interlock.check(factory.ExecutionEngineFactory, cf.CurrentRequestFactory, seed=SEED)
     (violation,) = [v for v in report.violations if v.kind == "isolation"]
-    assert "gather(" in violation.example, violation.example
+    assert "await asyncio.gather(" in violation.example, violation.example
+    exec(compile(violation.example, "<reproducer>", "exec"), {"__name__": "__reproducer__"})
 
 
 # ---- clause ids ------------------------------------------------------------------------------------
