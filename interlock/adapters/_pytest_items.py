@@ -31,10 +31,9 @@ Registration = tuple[type, tuple[object, ...]]
 
 
 def _recorded() -> dict[type, list[object]]:
-    # The registry has no public listing of its contracts yet; read it, and copy it.
-    from interlock.contracts._declare import _IMPLEMENTATIONS
+    from interlock.contracts._declare import registrations
 
-    return {contract: list(found) for contract, found in _IMPLEMENTATIONS.items()}
+    return registrations()
 
 
 def _within(obj: object, modules: Sequence[str]) -> bool:

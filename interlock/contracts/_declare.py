@@ -40,6 +40,7 @@ __all__ = [
     "is_contract",
     "raises",
     "register",
+    "registrations",
     "relax",
     "reports_failure",
     "requires",
@@ -334,6 +335,11 @@ def register(contract_type: type, target: _T) -> _T:
 def implementations(contract_type: type) -> list[object]:
     """The targets recorded for ``contract_type``, in the order they were recorded."""
     return list(_IMPLEMENTATIONS.get(contract_type, ()))
+
+
+def registrations() -> dict[type, list[object]]:
+    """Every contract with implementations recorded so far, and those implementations (a copy)."""
+    return {contract: list(found) for contract, found in _IMPLEMENTATIONS.items()}
 
 
 def scenario(

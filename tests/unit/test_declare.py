@@ -85,6 +85,9 @@ def test_register_and_implements_record_targets() -> None:
     interlock.register(Thing, make_b)
     interlock.register(Thing, make_b)
     assert interlock.implementations(Thing) == [A, make_b]
+    from interlock.contracts import registrations
+
+    assert registrations()[Thing] == [A, make_b]
     assert interlock.check(Thing, seed=1, max_examples=5).conforms
 
 
