@@ -36,7 +36,9 @@ from interlock.errors import ContractDefinitionError, DriftError, InterlockError
 
 if TYPE_CHECKING:
     from interlock.properties._api import check
+    from interlock.properties._assertions import assert_clause, assert_returns
     from interlock.properties._doubles import double
+    from interlock.properties._internal import InternalError
     from interlock.properties._report import NotChecked, Report, TargetReport, Violation
     from interlock.properties._scenario import Harness
 
@@ -46,6 +48,7 @@ __all__ = [
     "Finite",
     "Harness",
     "InterlockError",
+    "InternalError",
     "NonEmpty",
     "NotChecked",
     "Report",
@@ -55,6 +58,8 @@ __all__ = [
     "Violation",
     "__version__",
     "answering",
+    "assert_clause",
+    "assert_returns",
     "check",
     "comparable",
     "contract",
@@ -75,6 +80,9 @@ __all__ = [
 
 _LAZY = {
     "check": "interlock.properties._api",
+    "assert_clause": "interlock.properties._assertions",
+    "assert_returns": "interlock.properties._assertions",
+    "InternalError": "interlock.properties._internal",
     "double": "interlock.properties._doubles",
     "NotChecked": "interlock.properties._report",
     "Report": "interlock.properties._report",

@@ -432,7 +432,7 @@ def build_contract(cls: type, *, strict_inputs: bool, strategies: dict[Any, Any]
         for name, value in base.__dict__.items():
             if name in _SKIP or name.startswith("_abc_") or name in ("_is_protocol", "_is_runtime_protocol"):
                 continue
-            if name.startswith("__") and name not in ("__init__", "__call__"):
+            if name.startswith("__") and name not in ("__init__", "__call__") and not declared_dunder(base, name, value):
                 continue
             member, member_clauses = _read_member(cls, name, value, strategies)
             if member is None:
@@ -456,6 +456,19 @@ def build_contract(cls: type, *, strict_inputs: bool, strategies: dict[Any, Any]
     members.sort(key=lambda m: (m.role != "constructor",))
     _check_ids(cls, clauses)
     return Contract(protocol=cls, members=tuple(members), clauses=tuple(clauses), strict_inputs=strict_inputs, strategies=strategies)
+
+
+_LIFECYCLE = frozenset({"__init__", "__new__", "__del__", "__getattr__", "__getattribute__", "__setattr__", "__delattr__"})
+"""Special methods that make, unmake or look into the object itself: the constructor clause covers ``__init__``,
+and the rest are how an object works, not what it offers its callers."""
+
+
+def declared_dunder(owner: type, name: str, value: Any) -> bool:
+    """Whether a dunder in a Protocol's body is one its author wrote (``__len__``), not one Python or typing added."""
+    fn = value.__func__ if isinstance(value, staticmethod | classmethod) else value
+    if not (name.startswith("__") and name.endswith("__")) or name in _LIFECYCLE or not inspect.isfunction(fn):
+        return False
+    return fn.__qualname__ == f"{owner.__qualname__}.{name}" and fn.__module__ == owner.__module__
 
 
 def _hints(owner: type, fn_or_cls: Any, contract_cls: type, name: str = "") -> dict[str, Any]:

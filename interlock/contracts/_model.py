@@ -84,6 +84,11 @@ class Member:
     relaxed: frozenset[str] = frozenset()
     line: int | None = None
 
+    @property
+    def is_dunder(self) -> bool:
+        """A special method (``__len__``, ``__contains__``): operators call it, always by position."""
+        return self.role == "method" and self.name.startswith("__") and self.name.endswith("__")
+
     def parameter(self, name: str) -> Parameter:
         for param in self.parameters:
             if param.name == name:
@@ -214,9 +219,6 @@ class Contract:
             if m.name == name:
                 return m
         raise KeyError(name)
-
-    def clauses_for(self, member: str | None) -> tuple[Clause, ...]:
-        return tuple(c for c in self.clauses if c.member == member)
 
     def rules(self, member: str, rule_type: type[Any]) -> list[Clause]:
         return [c for c in self.clauses if c.member == member and isinstance(c.rule, rule_type)]

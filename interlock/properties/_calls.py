@@ -7,16 +7,19 @@ from typing import Any
 
 import attrs
 from hypothesis import strategies as st
-from typeguard import CollectionCheckStrategy, TypeCheckError, check_type
 
 from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Member, Raises, ReportsFailure
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._explore import Candidate, Explorer
 from interlock.properties._report import Violation
 from interlock.properties._runner import Outcome, Runner
+from interlock.properties._signature import binding_drift
 from interlock.properties._strategies import DOUBLE, outside_values, strategy_for
-from interlock.properties._subject import Subject, materialize, reproducer
-from interlock.properties._values import py_repr
+from interlock.properties._subject import Subject, _call_text, materialize, reproducer
+from interlock.properties._types import type_problem
+from interlock.properties._values import describe_error, py_repr
+from interlock.properties._verdicts import Raised, Rejected, Returned
+from interlock.properties._watch import Unjudged, watched
 
 __all__ = ["Call", "Caller"]
 
@@ -33,8 +36,14 @@ class Call:
     values: dict[str, Any]
     by_position: bool = False
 
-    def example(self, extra: list[str] | None = None) -> str:
-        return reproducer(self.subject, self.ctor_values, self.member, self.values, extra, by_position=self.by_position)
+    def example(self, extra: list[str] | None = None, *, result: bool = False, reject: str | None = None) -> str:
+        """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
+        imports: tuple[str, ...] = ()
+        helpers = [h for h in ("assert_clause", "assert_returns") if any(h in line for line in extra or [])]
+        if helpers:
+            imports = _assert_imports(self.subject.contract, *helpers)
+        return reproducer(self.subject, self.ctor_values, self.member, self.values, extra, by_position=self.by_position,
+                          result=result, imports=imports, reject=reject)
 
 
 @attrs.define
@@ -47,13 +56,11 @@ class Made:
     build: Outcome | None = None
     bound: bool = True
     changed: tuple[str, ...] = ()
+    binding: TypeError | None = None
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc)
-    if len(text) > 160:
-        text = text[:157] + "..."
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return describe_error(exc)
 
 
 class Caller:
@@ -63,7 +70,6 @@ class Caller:
         self.contract = contract
         self.runner = runner
         self.explorer = explorer
-        self.type_check = CollectionCheckStrategy.ALL_ITEMS
 
     # ---- making violations ---------------------------------------------------------------
     def violation(
@@ -126,6 +132,9 @@ class Caller:
             return Made(instance, Outcome(error=exc), log, build=built)
         before = self._queries(s, instance, m) if watch else {}
         outcome = self.runner.call(fn, args, kwargs, is_async=m.is_async)
+        if plan.opaque and outcome.error is not None and binding_drift(m, outcome.error) is not None:
+            assert isinstance(outcome.error, TypeError)  # the sweep's calls by position still reach the behaviour
+            return Made(instance, None, log, build=built, bound=False, binding=outcome.error)
         changed: tuple[str, ...] = ()
         if before:
             after = self._queries(s, instance, m)
@@ -188,7 +197,10 @@ class Caller:
         return box[0] if box else None
 
     def check_attribute(self, s: Subject, m: Member, instance: Any) -> None:
-        if not hasattr(instance, m.name):
+        """A data member, read on a built instance: present, readable and of its declared type."""
+        try:
+            value = getattr(instance, m.name)
+        except AttributeError:
             s.record(
                 self.violation(
                     s,
@@ -196,12 +208,19 @@ class Caller:
                     m.name,
                     None,
                     f"{m.name}: a built target has no attribute {m.name!r}; the contract declares {m.signature_text()}",
-                    reproducer(s, {}) + f"\nprint(hasattr(target, {m.name!r}))",
+                    reproducer(s, {}, extra=[f"assert hasattr(target, {m.name!r}), 'missing-member: {m.name}'"]),
                 )
             )
             return
-        value = getattr(instance, m.name)
-        problem = self.type_problem(value, m.returns)
+        except Exception as exc:  # a property of the target's that raises
+            s.record(
+                self.violation(
+                    s, "unexpected-exception", m.name, None, f"{m.name}: reading the attribute raised {describe_error(exc)}",
+                    reproducer(s, {}, extra=[f"target.{m.name}"]),
+                )
+            )
+            return
+        problem = type_problem(value, m.returns, m.name)
         if problem:
             s.record(
                 self.violation(
@@ -210,24 +229,10 @@ class Caller:
                     m.name,
                     None,
                     f"{m.name}: the attribute is {problem}; the contract declares {m.signature_text()}",
-                    reproducer(s, {}),
+                    reproducer(s, {}, extra=[f"assert_returns({_contract_ref(self.contract)}, {m.name!r}, target.{m.name})"],
+                               imports=_assert_imports(self.contract, "assert_returns")),
                 )
             )
-
-    def type_problem(self, value: Any, annotation: Any) -> str | None:
-        from interlock.contracts._declare import is_contract
-
-        if is_contract(annotation):
-            return None  # a product of a contract's type is checked against that contract, member by member
-        if annotation is None or annotation is type(None):
-            return None if value is None else f"{py_repr(value)} (a {type(value).__name__}), not None"
-        try:
-            check_type(value, annotation, collection_check_strategy=self.type_check)
-        except TypeCheckError as exc:
-            return f"{_clip(py_repr(value))} ({exc})"
-        except Exception:
-            return None
-        return None
 
     # ---- in-domain -------------------------------------------------------------------------
     def in_domain(self, call: Call, returns: DoubleReturns) -> tuple[list[Violation], Any]:
@@ -236,6 +241,8 @@ class Caller:
         made = self.make(call, returns)
         if made.build is not None and not made.build.returned:
             return self._build_failed(call, made.build, returns), None
+        if made.binding is not None:
+            return self._binding_drift(call, made.binding), None
         if not made.bound or made.outcome is None:
             return [], None
         out = made.outcome
@@ -253,29 +260,29 @@ class Caller:
             s.skip.add(m.name)
             s.note(m.name, None, "not called again after it timed out")
             return [], None
-        if out.awaitable_mismatch:
-            s.record(self.violation(s, "async-mismatch", m.name, None, f"{m.name}: {out.awaitable_mismatch}", call.example()))
-            s.skip.add(m.name)
-            s.note(m.name, None, "its behaviour was not checked: it is not async where the contract says, or the reverse")
-            return [], None
-        if out.error is not None:
-            return self._raised(call, out.error, returns, made.instance)
         found: list[Violation] = []
+        if out.awaitable_mismatch:
+            # reported, and the value it gave (awaited where it was an awaitable) is still judged
+            found.append(self.violation(s, "async-mismatch", m.name, None, f"{m.name}: {out.awaitable_mismatch}", call.example()))
+        if out.error is not None:
+            raised, verdict = self._raised(call, out.error, returns, made.instance)
+            return found + raised, None if found else verdict
         failure = self._failure_clause(m)
-        problem = self.type_problem(out.value, m.returns)
+        problem = type_problem(out.value, m.returns, m.name)
         if problem:
             found.append(
                 self.violation(
-                    s, "return-type", m.name, None, f"{m.name}: returned {problem}; the contract declares -> {_ret(m)}", call.example()
+                    s, "return-type", m.name, None, f"{m.name}: returned {problem}; the contract declares -> {_ret(m)}",
+                    call.example([f"assert_returns({_contract_ref(self.contract)}, {m.name!r}, result)"], result=True),
                 )
             )
             return found, None
         if failure is not None and _passes(failure, out.value):
-            return [], ("rejected",)
+            return found, None if found else Rejected()
         for clause in self.contract.rules(m.name, Ensures):
             broken = self._ensures(clause, made, out.value, call)
-            if broken:
-                found.append(self.violation(s, clause.kinds[0], m.name, None, broken, call.example(), clause=clause.id))
+            if broken is not None:
+                found.append(broken)
         if found:
             return found, None
         comparable = self.contract.rules(m.name, Comparable)
@@ -286,31 +293,68 @@ class Caller:
             try:
                 key = proj(out.value) if proj else out.value
             except Exception as exc:
-                key = ("projection raised", _short(exc))
-            return [], ("ok", key)
-        return [], ("ok",)
+                key = ("projection raised", describe_error(exc))
+            return [], Returned(key, shown=True)
+        return [], Returned(None)
 
-    def _ensures(self, clause: Clause, made: Made, result: Any, call: Call) -> str | None:
+    def _ensures(self, clause: Clause, made: Made, result: Any, call: Call) -> Violation | None:
+        """Judge one postcondition; a query it asks of the target is checked where it is seen, like any result."""
         rule = clause.rule
         assert isinstance(rule, Ensures)
+        s, m = call.subject, call.member
         env = dict(call.values)
         env["result"] = result
-        env["target"] = made.instance
+        env["target"] = watched(self.contract, made.instance, self._query_report(call)) if "target" in rule.wants else made.instance
         kwargs = {k: v for k, v in env.items() if k in rule.wants}
-        missing = rule.wants - set(kwargs)
-        for name in missing:
-            p = call.member.parameter(name) if name in {q.name for q in call.member.parameters} else None
-            if p is not None:
-                kwargs[name] = p.default
+        for name in rule.wants - set(kwargs):
+            if name in {q.name for q in m.parameters}:
+                kwargs[name] = m.parameter(name).default
+        check = call.example([f"assert_clause({_contract_ref(self.contract)}, {clause.id!r}{_clause_args(rule, call)})"], result=True)
         try:
-            ok = rule.predicate(**kwargs)
-        except AssertionError as exc:
-            return f"{call.member.name}: broke '{clause.id}': {exc or clause.text}"
+            outcome = self.runner.call(rule.predicate, [], kwargs, is_async=None)
+        except Unjudged as unjudged:
+            s.note(m.name, clause.id, f"not judged where {unjudged.reason} (reported as return-type)")
+            return unjudged.violation
+        if outcome.timed_out:
+            s.note(m.name, clause.id, f"not judged: checking it did not finish within {self.runner.timeout:g}s")
+            return None
+        err = outcome.error
+        if isinstance(err, AssertionError):
+            return self.violation(s, clause.kinds[0], m.name, None, f"{m.name}: broke '{clause.id}': {describe_error(err)}", check, clause=clause.id)
+        if err is not None:
+            return self.violation(
+                s, clause.kinds[0], m.name, None,
+                f"{m.name}: checking '{clause.id}' raised {describe_error(err)} on the result {_clip(py_repr(result))}", check, clause=clause.id,
+            )
+        try:
+            ok = bool(outcome.value)
         except Exception as exc:
-            return f"{call.member.name}: checking '{clause.id}' raised {_short(exc)} on the result {_clip(py_repr(result))}"
+            ok, note = False, f" (its truth value raised {describe_error(exc)})"
+        else:
+            note = ""
         if not ok:
-            return f"{call.member.name}: broke '{clause.id}' ({clause.text}); it returned {_clip(py_repr(result))}"
+            return self.violation(
+                s, clause.kinds[0], m.name, None,
+                f"{m.name}: broke '{clause.id}' ({clause.text}); it returned {_clip(py_repr(result))}{note}", check, clause=clause.id,
+            )
         return None
+
+    def _query_report(self, call: Call) -> Callable[[Member, Any, tuple[Any, ...], dict[str, Any], str], Violation]:
+        def report(q: Member, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any], problem: str) -> Violation:
+            line = f"assert_returns({_contract_ref(self.contract)}, {q.name!r}, {_call_text('target.' + q.name, list(args), kwargs)})"
+            return self.violation(
+                call.subject, "return-type", q.name, None,
+                f"{q.name}: returned {problem}; the contract declares -> {_ret(q)}", call.example([line]),
+            )
+
+        return report
+
+    def _binding_drift(self, call: Call, error: TypeError) -> list[Violation]:
+        """Python's own binding TypeError from a ``(*args, **kwargs)`` target: the signature drift it shows."""
+        drift = binding_drift(call.member, error)
+        if drift is None:
+            return []
+        return [self.violation(call.subject, drift.kind, call.member.name, drift.parameter, drift.message, call.example())]
 
     def _failure_clause(self, m: Member) -> Clause | None:
         found = self.contract.rules(m.name, ReportsFailure)
@@ -337,8 +381,8 @@ class Caller:
             assert isinstance(rule, Raises)
             if isinstance(error, rule.exceptions) and self._when(rule, call, error, instance):
                 if isinstance(error, _REJECTIONS):
-                    return [], ("rejected",)
-                return [], ("raised", type(error).__name__)
+                    return [], Rejected()
+                return [], Raised(type(error).__name__)
         blank = self._blank_culprit(call, returns)
         if blank is not None:
             return [
@@ -400,6 +444,9 @@ class Caller:
             return []
         err = built.error
         assert err is not None
+        for clause in self.contract.clauses:
+            if clause.member == call.member.name and isinstance(clause.rule, Ensures | Comparable):
+                s.note(call.member.name, clause.id, f"could not run where building the target raised {type(err).__name__} (reported on __init__)")
         if ctor is not None:
             for p in ctor.parameters:
                 v = call.ctor_values.get(p.name)
@@ -491,6 +538,8 @@ class Caller:
         if built.error is not None and isinstance(built.error, _REJECTIONS) and not log.calls:
             return
         what = _accepted(built, log)
+        if built.error is None:
+            example = reproducer(s, values, m, reject=f"{o.kind}: __init__ accepted {_value_text(o)} for {name!r}")
         s.record(
             self.violation(
                 s,
@@ -544,6 +593,12 @@ class Caller:
         elif out.error is not None and isinstance(out.error, _REJECTIONS) and not made.log.calls and not made.changed:
             return
         what = _accepted(out, made.log, made.changed)
+        if failure is not None:
+            example = call.example([f"assert_clause({_contract_ref(self.contract)}, {failure.id!r}, result=result)"], result=True)
+        elif out.error is None:
+            example = call.example(reject=f"{o.kind}: {m.name} accepted {_value_text(o)} for {name!r}")
+        else:
+            example = call.example()
         must = (
             f"it must report failure in its result ({failure.id})"
             if failure is not None
@@ -556,7 +611,7 @@ class Caller:
                 m.name,
                 name,
                 f"{m.name}: {what} {_value_text(o)} for {name!r}, outside its domain ({m.parameter(name).domain.describe()}); {must}",
-                call.example(),
+                example,
             )
         )
 
@@ -644,6 +699,22 @@ def _ret(m: Member) -> str:
     from interlock.contracts._domain import format_annotation
 
     return format_annotation(m.returns)
+
+
+def _assert_imports(contract: Contract, *helpers: str) -> tuple[str, ...]:
+    proto = contract.protocol
+    return (f"from interlock import {', '.join(sorted(helpers))}", f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
+
+
+def _contract_ref(contract: Contract) -> str:
+    return contract.protocol.__qualname__
+
+
+def _clause_args(rule: Ensures, call: Call) -> str:
+    names = [p.name for p in call.member.parameters if p.name in rule.wants]
+    parts = [f"{n}={_call_text('', [call.values[n]], {})[1:-1]}" for n in names if n in call.values]
+    parts += [f"{n}={n}" for n in ("result", "target") if n in rule.wants]
+    return "".join(f", {p}" for p in parts)
 
 
 def _clip(text: str, n: int = 120) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 
+from interlock.contracts._declare import declared_dunder
+
 __all__ = ["CallLog", "Double", "DoubleReturns", "double", "double_class", "protocol_fields", "protocol_methods"]
 
 
@@ -176,7 +178,7 @@ def protocol_methods(protocol: type) -> dict[str, tuple[bool, Any]]:
             continue
         for name, value in base.__dict__.items():
             fn = value.__func__ if isinstance(value, staticmethod | classmethod) else value
-            if not inspect.isfunction(fn) or (name.startswith("__") and name != "__call__"):
+            if not inspect.isfunction(fn) or (name.startswith("__") and name != "__call__" and not declared_dunder(base, name, value)):
                 continue
             try:
                 hints = typing.get_type_hints(fn, include_extras=True)

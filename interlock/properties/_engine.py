@@ -28,7 +28,7 @@ from interlock.properties._subject import (
     check_member_signature,
     double_strategy,
 )
-from interlock.properties._values import py_repr
+from interlock.properties._verdicts import Returned, describe, verdict_key
 
 __all__ = ["DrawnReturns", "run_check"]
 
@@ -267,18 +267,25 @@ def _double_type() -> type:
 
 
 def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
-    """Signature kinds, computed before any behaviour; then a probe build for what needs an instance."""
+    """Signature kinds, computed before any behaviour; then a probe build for what needs an instance.
+
+    A constructor that cannot be called hides nothing: a class's members are still compared, from the class.
+    """
     ctor = contract.constructor
     for d in check_constructor(s):
         s.record(caller.violation(s, d.kind, "__init__", d.parameter, d.message, caller.signature_example(s, ctor, None)))
+    instance = None
     if ctor is not None and s.build_plan is None:
         s.build_error = "the constructor cannot be called as the contract declares it"
         for m in contract.members:
-            s.note(m.name, None, "not checked: " + s.build_error)
-        return
-    instance = caller.probe(s)
-    if instance is None and s.build_error is not None:
-        return
+            if m.role != "constructor":
+                s.note(m.name, None, "its behaviour was not checked: " + s.build_error)
+        if s.mode != "class":
+            return
+    else:
+        instance = caller.probe(s)
+        if instance is None and s.build_error is not None and s.mode != "class":
+            return
     owner = s.obj if s.mode == "class" else instance
     for m in contract.members:
         if m.role == "method":
@@ -298,15 +305,10 @@ def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
                 continue
             for d in drifts:
                 s.record(caller.violation(s, d.kind, m.name, d.parameter, d.message, caller.signature_example(s, m, instance)))
-                if d.kind == "async-mismatch":
-                    s.skip.add(m.name)
-            if s.plans.get(m.name) is None and m.name not in s.skip:
+            if s.plans.get(m.name) is None and m.name not in s.skip and s.build_error is None:
                 s.note(m.name, None, "no call written against the contract can reach it (see the signature violations)")
         elif m.role == "attribute" and instance is not None:
             caller.check_attribute(s, m, instance)
-    for m in contract.members:
-        if m.role == "method" and m.name in s.skip and s.plans.get(m.name) is not None:
-            s.note(m.name, None, "its behaviour was not checked: the signature differs in kind (sync/async)")
 
 
 def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> list[Candidate]:
@@ -332,7 +334,7 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
             clean = False
         else:
             outcomes[id(s)] = (s, signature, call)
-            if signature[0] == "ok":
+            if isinstance(signature, Returned):
                 _keep_simplest(s, member, ctor_values, values)
     if clean and len(outcomes) >= 2:
         out.extend(_differential(caller, member, list(outcomes.values())))
@@ -353,23 +355,21 @@ def _keep_simplest(s: Subject, member: Member, ctor_values: dict[str, Any], valu
 
 def _differential(caller: Caller, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
     clauses = caller.contract.rules(member.name, Comparable)
-    return differential_between(caller, member.name, results, clauses[0].id if clauses else None, describe=_describe)
+    return differential_between(caller, member.name, results, clauses[0].id if clauses else None)
 
 
-def differential_between(
-    caller: Caller, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None, *, describe: Any
-) -> list[Candidate]:
+def differential_between(caller: Caller, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None) -> list[Candidate]:
     """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie)."""
+    keys = {id(s): verdict_key(v) for s, v, _ in results}
     groups: dict[Any, list[tuple[Subject, Any]]] = {}
-    for s, sig, call in results:
-        groups.setdefault(_hashable(sig), []).append((s, call))
+    for s, _, call in results:
+        groups.setdefault(keys[id(s)], []).append((s, call))
     if len(groups) < 2:
         return []
     sizes = sorted((len(g) for g in groups.values()), reverse=True)
     tie = sizes[0] == sizes[1]
     largest = max(groups.values(), key=len)
-    described = {id(s): describe(sig) for s, sig, _ in results}
-    keys = {id(s): _hashable(sig) for s, sig, _ in results}
+    described = {id(s): describe(v) for s, v, _ in results}
     out: list[Candidate] = []
     for group in groups.values():
         if group is largest and not tie and len(results) > 2:
@@ -381,23 +381,6 @@ def differential_between(
             msg = f"{prefix}{described[id(s)]}, where {names} on the same input"
             out.append((s, caller.violation(s, "differential", member, None, msg, call.example(), clause=clause_id)))
     return out
-
-
-def _hashable(sig: Any) -> Any:
-    try:
-        hash(sig)
-        return sig
-    except TypeError:
-        return repr(sig)
-
-
-def _describe(sig: Any) -> str:
-    tag = sig[0]
-    if tag == "ok":
-        return "returned" if len(sig) == 1 else f"returned {py_repr(sig[1])}"
-    if tag == "rejected":
-        return "rejected it"
-    return f"raised {sig[1]}"
 
 
 def _target_report(contract: Contract, s: Subject) -> TargetReport:

@@ -104,14 +104,14 @@ class Explorer:
             state: dict[str, Any] = {"key": None, "hit": None}
 
             def test(data: Any, state: dict[str, Any] = state) -> None:
-                fresh = [(s, v) for s, v in collect(data) if (v.kind, v.member, v.parameter) not in s.found]
+                fresh = [(s, v) for s, v in collect(data) if (v.kind, v.member, v.parameter, v.clause) not in s.found]
                 if not fresh:
                     return
                 if state["key"] is None:
                     s0, v0 = fresh[0]
-                    state["key"] = (id(s0), v0.kind, v0.member, v0.parameter)
+                    state["key"] = (id(s0), v0.kind, v0.member, v0.parameter, v0.clause)
                 for s, v in fresh:
-                    if (id(s), v.kind, v.member, v.parameter) == state["key"]:
+                    if (id(s), v.kind, v.member, v.parameter, v.clause) == state["key"]:
                         state["hit"] = (s, v)
                         raise _Hit
 

@@ -10,6 +10,7 @@ import attrs
 from interlock._version import __version__
 from interlock.contracts._model import KINDS
 from interlock.errors import DriftError
+from interlock.properties._internal import InternalError
 
 __all__ = ["NotChecked", "Report", "TargetReport", "Violation"]
 
@@ -83,6 +84,7 @@ class Report:
     seconds: float
     members: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
+    internal_errors: list[InternalError] = attrs.field(factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -101,6 +103,7 @@ class Report:
             "contract": self.contract,
             "seed": self.seed,
             "targets": [t.to_json() for t in self.targets],
+            "internal_errors": [e.to_json() for e in self.internal_errors],
             "summary": {
                 "targets": len(self.targets),
                 "conforming": sum(1 for t in self.targets if t.conforms),
@@ -120,8 +123,8 @@ class Report:
         return render_text(self, colour=colour)
 
     def assert_conforms(self) -> None:
-        """Raise ``interlock.DriftError`` with the whole text report if any target drifts."""
-        if not self.conforms:
+        """Raise ``interlock.DriftError`` with the whole text report if any target drifts, or the check itself failed."""
+        if not self.conforms or self.internal_errors:
             raise DriftError(self.text())
 
     def __str__(self) -> str:

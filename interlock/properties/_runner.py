@@ -21,16 +21,26 @@ from typing import Any
 
 import attrs
 
-__all__ = ["CallTimedOut", "Outcome", "Runner", "bounded"]
+__all__ = ["CallTimedOut", "Outcome", "Runner", "Signal", "bounded"]
 
 
-class CallTimedOut(BaseException):
-    """Raised into a call that overran its time limit; a BaseException so ``except Exception`` cannot swallow it."""
+class Signal(BaseException):
+    """Base of interlock's own control flow: a ``BaseException``, as Hypothesis's ``StopTest`` is, so a target's
+    or a clause's ``except Exception`` cannot catch it and it is never taken for a target's outcome."""
+
+
+class CallTimedOut(Signal):
+    """Raised into a call that overran its time limit."""
 
 
 @attrs.define
 class Outcome:
-    """What one call did: returned ``value``, raised ``error``, or ``timed_out``."""
+    """What one call did: returned ``value``, raised ``error``, or ``timed_out``.
+
+    ``awaitable_mismatch`` says the call was not of the shape the contract declares (a plain value from an async
+    member, an awaitable from a plain one); the value is still there (awaited where it was an awaitable), so the
+    mismatch hides nothing else.
+    """
 
     value: Any = None
     error: BaseException | None = None
@@ -39,7 +49,7 @@ class Outcome:
 
     @property
     def returned(self) -> bool:
-        return self.error is None and not self.timed_out and self.awaitable_mismatch is None
+        return self.error is None and not self.timed_out
 
 
 def _alarm(signum: int, frame: Any) -> None:
@@ -55,7 +65,7 @@ def _hypothesis_control() -> tuple[type[BaseException], ...]:
 _CONTROL = _hypothesis_control()
 """Hypothesis's own control flow (data ran out, an assumption failed): never a target's outcome."""
 
-_PASS: tuple[type[BaseException], ...] = (CallTimedOut, *_CONTROL)
+_PASS: tuple[type[BaseException], ...] = (Signal, *_CONTROL)
 
 
 class Runner:
@@ -65,7 +75,6 @@ class Runner:
         self.timeout = timeout
         self.loop = asyncio.new_event_loop()
         self._main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-        self.abandoned = 0
 
     @property
     def stops(self) -> str:
@@ -103,10 +112,11 @@ class Runner:
             raise
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from a target are its outcome too
             return Outcome(error=exc)
-        awaitable = inspect.isawaitable(result)
+        awaitable = _is_awaitable(result)
         if is_async is False and awaitable:
-            _discard(result)
-            return Outcome(awaitable_mismatch="returned an awaitable where the contract's member is a plain def")
+            awaited = self._await(result, timeout or self.timeout)
+            awaited.awaitable_mismatch = "returned an awaitable where the contract's member is a plain def"
+            return awaited
         if is_async is True and not awaitable:
             return Outcome(value=result, awaitable_mismatch="returned a plain value where the contract's member is async")
         if not awaitable:
@@ -135,10 +145,6 @@ class Runner:
             return Outcome(error=exc)
         finally:
             self._drain()
-
-    def run(self, awaitable: Awaitable[Any]) -> Any:
-        """Run a checker coroutine (a scenario) to completion on this loop."""
-        return self.loop.run_until_complete(_as_coroutine(awaitable))
 
     def _drain(self) -> None:
         """Cancel what a target left pending, so nothing of one example runs into the next."""
@@ -179,22 +185,16 @@ class Runner:
         thread.start()
         thread.join(self.timeout)
         if thread.is_alive() or not box:
-            self.abandoned += 1
             return Outcome(timed_out=True)
         return box[0]
 
 
-async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
-
-
-def _discard(result: Any) -> None:
-    close = getattr(result, "close", None)
-    if callable(close):
-        close()
-    cancel = getattr(result, "cancel", None)
-    if callable(cancel):
-        cancel()
+def _is_awaitable(value: Any) -> bool:
+    """``inspect.isawaitable``, where a result whose ``__await__`` lookup raises is simply not awaitable."""
+    try:
+        return inspect.isawaitable(value)
+    except Exception:
+        return False
 
 
 @contextlib.contextmanager

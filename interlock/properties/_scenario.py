@@ -491,7 +491,7 @@ def run_scenario_compared(caller: Any, subjects: list[Subject], clause: Clause) 
             clean = clean and ok and not found
             observed.append((s, observation, _Example(example)))
         if clean and len(observed) >= 2:
-            out.extend(differential_between(caller, None, observed, clause.id, describe=_observation))
+            out.extend(differential_between(caller, None, observed, clause.id))
         return out
 
     reason = caller.explorer.explore(f"compare_{clause.id}", collect, max_examples=rule.examples)
@@ -509,6 +509,3 @@ class _Example:
     def example(self) -> str:
         return self.text
 
-
-def _observation(value: Any) -> str:
-    return f"observed {py_repr(value)}"

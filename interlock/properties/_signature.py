@@ -8,6 +8,7 @@ does not hide the behaviour behind it.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ import attrs
 
 from interlock.contracts._model import Member, Parameter
 
-__all__ = ["CallPlan", "Drift", "compare_signature", "target_signature"]
+__all__ = ["CallPlan", "Drift", "binding_drift", "compare_signature", "target_signature"]
 
 _P = inspect.Parameter
 _EMPTY = inspect.Parameter.empty
@@ -40,6 +41,8 @@ class CallPlan:
     positional: int
     omit: frozenset[str] = frozenset()
     max_positional: int = 0
+    opaque: bool = False
+    """The target takes ``(*args, **kwargs)``: its shape says nothing, and calling it tells (report.md)."""
 
     def split(self, member: Member, values: dict[str, Any], *, by_position: bool = False) -> tuple[list[Any], dict[str, Any]]:
         """Arguments and keyword arguments for a call; ``by_position`` passes all it can by position."""
@@ -62,7 +65,7 @@ def target_signature(fn: Callable[..., Any]) -> inspect.Signature | None:
     """The signature a caller meets, read through ``functools.wraps``; None where Python cannot tell."""
     try:
         return inspect.signature(fn)
-    except (TypeError, ValueError):
+    except Exception:  # TypeError, ValueError, or a metaclass of the target's that breaks inspect
         return None
 
 
@@ -76,13 +79,15 @@ def compare_signature(member: Member, sig: inspect.Signature) -> tuple[list[Drif
     Returns the drifts and the plan for calling it, or None when no call written
     against the contract can reach it.
     """
+    if member.is_dunder:
+        return _compare_by_position(member, sig)
     tparams = list(sig.parameters.values())
     var_pos = any(p.kind is _P.VAR_POSITIONAL for p in tparams)
     var_kw = any(p.kind is _P.VAR_KEYWORD for p in tparams)
     named = [p for p in tparams if p.kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD)]
     if var_pos and var_kw and not any(p.default is _EMPTY for p in named):
         # (*args, **kwargs): judged by calling it, by name and by position
-        return [], CallPlan(positional=0, max_positional=sum(1 for p in member.parameters if p.positional))
+        return [], CallPlan(positional=0, max_positional=sum(1 for p in member.parameters if p.positional), opaque=True)
     by_name = {p.name: p for p in named}
     t_pos = [p for p in named if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)]
     contract_names = {p.name for p in member.parameters}
@@ -185,6 +190,31 @@ def compare_signature(member: Member, sig: inspect.Signature) -> tuple[list[Drif
     return drifts, CallPlan(positional=need_positional, omit=frozenset(omit), max_positional=max_positional)
 
 
+def _compare_by_position(member: Member, sig: inspect.Signature) -> tuple[list[Drift], CallPlan | None]:
+    """A special method is called by operators, always by position: names do not matter, places and counts do."""
+    tparams = list(sig.parameters.values())
+    var_pos = any(p.kind is _P.VAR_POSITIONAL for p in tparams)
+    t_pos = [p for p in tparams if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)]
+    drifts: list[Drift] = []
+    uncallable = False
+    for i, c in enumerate(member.parameters):
+        if i < len(t_pos):
+            if not c.required and t_pos[i].default is _EMPTY:
+                drifts.append(Drift("signature-mismatch", c.name, f"{member.name}: argument {i + 1} ({c.name!r}) is required in the target but optional in the contract"))
+        elif not var_pos:
+            drifts.append(Drift("signature-mismatch", c.name, f"{member.name}: the target takes no argument {i + 1} ({c.name!r}); callers passing it get TypeError"))
+            uncallable = uncallable or c.required
+    extra = [p for p in t_pos[len(member.parameters):] if p.default is _EMPTY]
+    extra += [p for p in tparams if p.kind is _P.KEYWORD_ONLY and p.default is _EMPTY]
+    for p in extra:
+        drifts.append(Drift("signature-mismatch", None, f"{member.name}: the target requires a parameter {p.name!r} that the contract does not have; callers omit it"))
+        uncallable = True
+    if uncallable:
+        return drifts, None
+    count = len(member.parameters)
+    return drifts, CallPlan(positional=count, max_positional=count)
+
+
 def _slot(c: Parameter, params: tuple[Parameter, ...], t_pos: list[inspect.Parameter]) -> inspect.Parameter | None:
     index = [p for p in params if p.positional].index(c)
     return t_pos[index] if index < len(t_pos) else None
@@ -212,3 +242,39 @@ def _same_default(a: Any, b: Any) -> bool:
         return type(a) is type(b) and bool(a == b)
     except Exception:
         return False
+
+
+_BINDING = (
+    (re.compile(r"\(\) got an unexpected keyword argument '(\w+)'"), "param-name-drift",
+     "parameter {p!r} is not a name the target's inner function takes; a caller passing {p}=... gets TypeError"),
+    (re.compile(r"\(\) got some positional-only arguments passed as keyword arguments: '(\w+)"), "param-name-drift",
+     "parameter {p!r} is positional-only in the target's inner function; a caller passing {p}=... gets TypeError"),
+    (re.compile(r"\(\) missing \d+ required (?:positional|keyword-only) arguments?: '(\w+)'"), "signature-mismatch",
+     "the target's inner function requires {p!r}, which a caller written against the contract does not pass"),
+    (re.compile(r"\(\) got multiple values for argument '(\w+)'"), "signature-mismatch",
+     "the target's inner function takes {p!r} at another place; a caller written against the contract gets TypeError"),
+    (re.compile(r"\(\) takes (?:from )?\d+ (?:to \d+ )?positional arguments? but \d+ (?:was|were) given"), "signature-mismatch",
+     "the target's inner function takes fewer arguments by position than the contract passes"),
+)
+
+
+def binding_drift(member: Member, error: BaseException) -> Drift | None:
+    """The drift a ``(*args, **kwargs)`` target shows by Python's own binding ``TypeError``, or None for any other."""
+    if type(error) is not TypeError:
+        return None
+    try:
+        text = str(error)
+    except Exception:
+        return None
+    names = {p.name for p in member.parameters}
+    for pattern, kind, message in _BINDING:
+        found = pattern.search(text)
+        if found is None:
+            continue
+        name = found.group(1) if found.groups() else None
+        parameter = name if name in names else None
+        if kind == "param-name-drift" and parameter is None:
+            continue
+        shown = name or "an argument"
+        return Drift(kind, parameter, f"{member.name}: {message.format(p=shown)} ({text})")
+    return None

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from interlock.contracts._domain import Domain, read_domain
 from interlock.contracts._model import Contract
+from interlock.properties._doubles import double, simple_value
 
 __all__ = ["DOUBLE", "Outside", "json_values", "mappings", "outside_values", "strategy_for"]
 
@@ -148,8 +149,6 @@ def _base_strategy(domain: Domain, contract: Contract | None) -> Any:
 def _sub(annotation: Any, contract: Contract | None) -> Any:
     strat = strategy_for(read_domain(annotation, "nested"), contract)
     if strat is DOUBLE:
-        from interlock.properties._doubles import double
-
         proto = read_domain(annotation, "nested").base
         return st.builds(lambda: double(proto))
     return strat
@@ -223,6 +222,22 @@ def outside_values(domain: Domain, base_value: Any, *, has_base: bool) -> list[O
                 Outside(-math.inf, "type-coercion", "-inf"),
             ]
         out += _bound_breakers(domain, is_int=False)
+    elif tp is bytes:
+        out.append(Outside("x", "type-coercion", "text"))
+        if has_base and isinstance(base_value, bytes) and base_value != b"x":
+            try:
+                text = base_value.decode()
+            except UnicodeDecodeError:
+                pass
+            else:
+                out.append(Outside(text, "type-coercion", "the text of valid bytes"))
+    elif _is_mapping(tp):
+        pairs = list(base_value.items()) if has_base and isinstance(base_value, cabc.Mapping) else []
+        if not pairs:  # an empty mapping's pairs are an empty list: make one valid pair, so only the shape is wrong
+            key_type, value_type = (*typing.get_args(tp), Any, Any)[:2]
+            key = "x" if key_type in (str, Any) else simple_value(key_type)
+            pairs = [(key, simple_value(value_type))]
+        out.append(Outside(pairs, "type-coercion", "a list of its pairs"))
     elif tp is bool:
         out += [
             Outside(0, "type-coercion", "an int"),
@@ -231,6 +246,11 @@ def outside_values(domain: Domain, base_value: Any, *, has_base: bool) -> list[O
             Outside("true", "type-coercion", "text"),
         ]
     return out
+
+
+def _is_mapping(tp: Any) -> bool:
+    origin = typing.get_origin(tp) or tp
+    return isinstance(origin, type) and issubclass(origin, cabc.Mapping)
 
 
 def _bound_breakers(domain: Domain, *, is_int: bool) -> list[Outside]:

@@ -19,7 +19,8 @@ from interlock.properties._values import py_repr
 __all__ = ["DoubleSpec", "Subject", "materialize", "reproducer"]
 
 Mode = Literal["class", "factory", "zero"]
-Key = tuple[str, str | None, str | None]
+Key = tuple[str, str | None, str | None, str | None]
+"""A violation's identity on one target: (kind, member, parameter, clause); each is reported once."""
 
 
 @attrs.frozen
@@ -53,7 +54,7 @@ class Subject:
     head: tuple[tuple[str, ...], tuple[type, ...]] | None = None
 
     def record(self, v: Violation) -> None:
-        key = (v.kind, v.member, v.parameter)
+        key = (v.kind, v.member, v.parameter, v.clause)
         if key not in self.found:
             self.found[key] = v
 
@@ -80,7 +81,7 @@ class Subject:
             fn = inspect.unwrap(fn)
             path = inspect.getsourcefile(fn)
             line = inspect.getsourcelines(fn)[1]
-        except (TypeError, OSError):
+        except Exception:  # TypeError, OSError, or a target object that breaks inspect
             return None
         if path is None:
             return None
@@ -100,9 +101,6 @@ class Subject:
         plan = self.build_plan or CallPlan(positional=0)
         args, kwargs = plan.split(ctor, values)
         return self.obj, args, kwargs
-
-    def member_fn(self, instance: Any, name: str) -> Any:
-        return getattr(instance, name)
 
 
 def materialize(value: Any, log: CallLog, returns: DoubleReturns) -> Any:
@@ -150,7 +148,10 @@ def check_member_signature(subject: Subject, member: Member, owner: Any) -> tupl
     static = inspect.getattr_static(owner, member.name, _MISSING)
     if static is _MISSING:
         return [], False
-    fn = getattr(owner, member.name)
+    try:
+        fn = getattr(owner, member.name)
+    except Exception:  # a descriptor of the target's that raises: judge what is stored
+        fn = static
     bound_self = isinstance(owner, type) and not isinstance(static, staticmethod | classmethod)
     sig = target_signature(fn)
     drifts: list[Drift] = []
@@ -212,8 +213,15 @@ def reproducer(
     extra: list[str] | None = None,
     *,
     by_position: bool = False,
+    result: bool = False,
+    imports: tuple[str, ...] = (),
+    reject: str | None = None,
 ) -> str:
-    """Self-contained Python that builds the target as the checker did and makes the failing call."""
+    """Self-contained Python that builds the target as the checker did and makes the failing call.
+
+    ``result`` keeps the call's value as ``result`` for the ``extra`` lines (an ``assert`` on it); ``reject``
+    wraps the call so the script fails with that message unless the call raises ``ValueError`` or ``TypeError``.
+    """
     lines: list[str] = []
     protocols: list[type] = []
     for v in [*ctor_values.values(), *(values or {}).values()]:
@@ -237,6 +245,15 @@ def reproducer(
             lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
     head = name.split(".")[0]
     lines.append(f"from {module} import {head}")
+    lines.extend(imports)
+
+    def called(call: str) -> list[str]:
+        text = f"asyncio.run({call})" if is_async else call
+        if reject is not None:
+            return ["try:", f"    {text}", "except (ValueError, TypeError):", "    pass  # rejected, as the contract says",
+                    "else:", f"    raise AssertionError({reject!r})"]
+        return [f"result = {text}" if result else text]
+
     if subject.head is not None:
         lines.extend(subject.head[0])
         if member is None:
@@ -244,18 +261,24 @@ def reproducer(
         plan = subject.plans.get(member.name) or CallPlan(positional=0)
         margs, mkwargs = plan.split(member, values or {}, by_position=by_position)
         call = _call_text(f"product.{member.name}", margs, mkwargs)
-        lines.append(f"asyncio.run({call})" if member.is_async else call)
+        lines.extend(called(call))
+        lines.extend(extra or [])
         return "\n".join(lines)
     _build_fn, args, kwargs = subject.build_call(ctor_values)
     build = _call_text(name, args, kwargs)
+    if member is not None and member.name == "__init__" and reject is not None:
+        is_async = False
+        lines.extend(called(build))
+        return "\n".join(lines)
     if member is None or member.name == "__init__":
-        lines.append(build)
+        lines.append(f"target = {build}" if extra else build)
+        lines.extend(extra or [])
         return "\n".join(lines)
     lines.append(f"target = {build}")
     plan = subject.plans.get(member.name) or CallPlan(positional=0)
     margs, mkwargs = plan.split(member, values or {}, by_position=by_position)
     call = _call_text(f"target.{member.name}", margs, mkwargs)
-    lines.append(f"asyncio.run({call})" if is_async else call)
+    lines.extend(called(call))
     lines.extend(extra or [])
     return "\n".join(lines)
 

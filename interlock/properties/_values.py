@@ -5,11 +5,39 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["py_repr"]
+__all__ = ["describe_error", "py_repr"]
 
 
 def py_repr(value: Any) -> str:
-    """Python source that evaluates to ``value`` (``float('nan')`` for nan, doubles by their builder)."""
+    """Python source that evaluates to ``value`` (``float('nan')`` for nan, doubles by their builder).
+
+    A target's object whose ``__repr__`` raises is shown by its type, never a failed run.
+    """
+    try:
+        return _py_repr(value)
+    except Exception as exc:
+        return f"<{_type_name(value)} whose __repr__ raised {_type_name(exc)}>"
+
+
+def describe_error(exc: BaseException, limit: int = 160) -> str:
+    """``Type: message`` of an exception, clipped; an exception whose ``__str__`` raises is named by its type."""
+    try:
+        text = str(exc)
+    except Exception as inner:
+        text = f"<its __str__ raised {_type_name(inner)}>"
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{_type_name(exc)}: {text}" if text else _type_name(exc)
+
+
+def _type_name(value: Any) -> str:
+    try:
+        return str(type(value).__name__)
+    except Exception:
+        return "object"
+
+
+def _py_repr(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "float('nan')"
@@ -17,15 +45,15 @@ def py_repr(value: Any) -> str:
             return "float('inf')" if value > 0 else "float('-inf')"
         return repr(value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{py_repr(k)}: {py_repr(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_py_repr(k)}: {_py_repr(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(py_repr(v) for v in value) + "]"
+        return "[" + ", ".join(_py_repr(v) for v in value) + "]"
     if isinstance(value, tuple):
-        inner = ", ".join(py_repr(v) for v in value)
+        inner = ", ".join(_py_repr(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, set | frozenset):
         if not value:
             return "set()" if isinstance(value, set) else "frozenset()"
-        inner = "{" + ", ".join(py_repr(v) for v in sorted(value, key=repr)) + "}"
+        inner = "{" + ", ".join(_py_repr(v) for v in sorted(value, key=repr)) + "}"
         return inner if isinstance(value, set) else f"frozenset({inner})"
     return repr(value)

@@ -67,9 +67,16 @@ class ForgetfulNotifier(GoodNotifier):
 
 
 class AsyncNotifier(GoodNotifier):
-    """Drifts: ``notify`` is async (async-mismatch); its behaviour cannot be checked."""
+    """Drifts: ``notify`` is async (async-mismatch); what it returns, awaited, is still judged."""
 
     async def notify(self, user_id: str, message: str) -> str:  # type: ignore[override]
+        return super().notify(user_id, message)
+
+
+class ChannelNotifier(GoodNotifier):
+    """Drifts: notify requires a ``channel`` the contract does not have, so no caller of the contract can reach it."""
+
+    def notify(self, user_id: str, message: str, channel: str) -> str:  # type: ignore[override]
         return super().notify(user_id, message)
 
 

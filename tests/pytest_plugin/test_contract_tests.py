@@ -93,7 +93,9 @@ def test_failure_shows_kind_member_message_location_and_reproducer(project: pyte
             "  reproduce:",
             "    from shapes import LaxNotifier",
             "    target = LaxNotifier(sender='0')",
-            "    target.notify(user_id=None, message='0')",
+            "    try:",
+            "        target.notify(user_id=None, message='0')",
+            "    except (ValueError, TypeError):",
             "empty-string notify(user_id): *",
         ]
     )
@@ -179,7 +181,26 @@ def test_comparing_clause_is_skipped_for_a_single_target(project: pytest.Pyteste
 
 
 def test_member_that_cannot_be_checked_is_skipped_with_the_reason(project: pytest.Pytester) -> None:
-    """An async method where the contract has a plain one fails test_signature; its member and clause tests are skipped, saying why."""
+    """A method no caller of the contract can reach fails test_signature; its member and clause tests are skipped, saying why."""
+    project.makepyfile(
+        test_notify="""
+        import interlock.pytest
+        from shapes import ChannelNotifier, Notifier
+
+        TestChannel = interlock.pytest.contract_tests(Notifier, ChannelNotifier, max_examples=10, seed=1)
+        """
+    )
+    result = project.runpytest("-rs")
+    result.assert_outcomes(passed=1, failed=1, skipped=2)
+    # The skip points at the line that made the class, not into interlock.
+    result.stdout.fnmatch_lines(
+        ["SKIPPED [[]2[]] test_notify.py:4: not checked: notify: no call written against the contract can reach it (see the signature violations)"]
+    )
+
+
+def test_async_member_of_a_plain_contract_member_is_still_checked(project: pytest.Pytester) -> None:
+    """An async method where the contract has a plain one fails test_signature; what it returns is still judged,
+    so its member and clause tests pass when the awaited value is right."""
     project.makepyfile(
         test_notify="""
         import interlock.pytest
@@ -188,12 +209,9 @@ def test_member_that_cannot_be_checked_is_skipped_with_the_reason(project: pytes
         TestAsync = interlock.pytest.contract_tests(Notifier, AsyncNotifier, max_examples=10, seed=1)
         """
     )
-    result = project.runpytest("-rs")
-    result.assert_outcomes(passed=1, failed=1, skipped=2)
-    # The skip points at the line that made the class, not into interlock.
-    result.stdout.fnmatch_lines(
-        ["SKIPPED [[]2[]] test_notify.py:4: not checked: notify: its behaviour was not checked: the signature differs in kind (sync/async)"]
-    )
+    result = project.runpytest("-rf")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["FAILED test_notify.py::TestAsync::test_signature[[]AsyncNotifier[]] - Failed: *async-mismatch*"])
 
 
 def test_check_runs_once_per_class(project: pytest.Pytester, check_spy: CheckSpy) -> None:

@@ -52,7 +52,8 @@ def test_runs_every_recorded_implementation(registered: pytest.Pytester) -> None
             "  reproduce:",
             "    from shapes import LaxNotifier",
             "*",
-            "    target.notify(user_id=None, message=*)",
+            "    try:",
+            "        target.notify(user_id=None, message=*)",
         ]
     )
     result.stdout.fnmatch_lines(["seed *; replay this run with pytest --interlock --interlock-seed *"])

@@ -46,7 +46,7 @@ def test_two_workers_run_the_generated_tests(project: pytest.Pytester) -> None:
             "FAILED test_classes.py::TestNotifiers::test_member[[]LaxNotifier-notify[]] - Failed: LaxNotifier.notify breaks Notifier*",
             "FAILED test_classes.py::TestPricers::test_differential - Failed: implementations of Pricer disagree*",
             "FAILED interlock::shapes.Notifier::test_signature[[]RenamedNotifier[]] - Failed: RenamedNotifier drifts from Notifier*",
-            "    target.notify(user_id=None, message=*)",
+            "        target.notify(user_id=None, message=*)",
         ]
     )
 

@@ -172,7 +172,8 @@ REPRODUCERS = [
     pytest.param(timeouts.TimeoutPolicy, ct.KeyErrorPolicy, "unexpected-exception", "websocket_recv_timeout", KeyError,
                  id="policy-unexpected-exception-sync"),
     pytest.param(websocket.WebSocketManager, ew.LingeringManager, "leak", "remove_connection", None, id="manager-leak-runs"),
-    pytest.param(timeouts.TimeoutPolicy, et.ShortSocketPolicy, "postcondition", "websocket_recv_timeout", None, id="policy-postcondition-runs"),
+    pytest.param(timeouts.TimeoutPolicy, et.ShortSocketPolicy, "postcondition", "websocket_recv_timeout", AssertionError,
+                 id="policy-postcondition-fails"),
     pytest.param(websocket.WebSocketManager, ew.StopOnErrorManager, "cascade", "send_to_user", _FAILURES, id="manager-cascade-escapes"),
     pytest.param(auth.ServiceAuthClient, ea.StickyClient, "isolation", "validate_token", None, id="client-isolation-runs"),
 ]
@@ -186,7 +187,8 @@ def _exception_name(message: str) -> str | None:
 @pytest.mark.parametrize(("contract", "target", "kind", "member", "raises"), REPRODUCERS)
 def test_reproducer_runs(contract: type, target: Any, kind: str, member: str, raises: Any) -> None:
     """The violation's ``example`` is Python that runs in a fresh namespace (with ``asyncio.run`` for an async member)
-    and raises what the target raised in the check: the escaped failure, or the unexpected exception's type."""
+    and raises what the target raised in the check: the escaped failure, the unexpected exception's type, or an
+    ``AssertionError`` naming the broken postcondition."""
     report = interlock.check(contract, target, seed=SEED, max_examples=BROKEN_EXAMPLES.get(contract, 100))
     found = [v for v in report.violations if (v.kind, v.member) == (kind, member)]
     assert found, f"no {kind} on {member}:\n{_show(report)}"
@@ -200,6 +202,10 @@ def test_reproducer_runs(contract: type, target: Any, kind: str, member: str, ra
         return
     with pytest.raises(Exception) as caught:
         exec(code, namespace)
+    if raises is AssertionError:
+        assert isinstance(caught.value, AssertionError)
+        assert str(violation.clause) in str(caught.value)
+        return
     if isinstance(raises, str):
         assert type(caught.value).__name__ == raises
     else:

@@ -72,7 +72,7 @@ BROKEN = [
     (c.Limits, b.LenientTierLimits, {("unexpected-exception", "limit", "tier")}),
     (c.Limits, b.RaisingParseLimits, {("unexpected-exception", "parse", None)}),
     (c.Notifier, b.MisroutingNotifier, {("isolation", None, None)}),
-    (c.Greeter, b.KeywordsOnlyForwardingGreeter, {("unexpected-exception", "greet", None)}),
+    (c.Greeter, b.KeywordsOnlyForwardingGreeter, {("signature-mismatch", "greet", "name")}),
     (
         c.Registry,
         b.LateCheckRegistry,

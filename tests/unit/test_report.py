@@ -68,13 +68,14 @@ def test_reproducer_of_an_exception_raises_it() -> None:
         exec(compile(v.example, "<example>", "exec"), {})
 
 
-def test_reproducer_of_an_accepted_none_runs_without_error() -> None:
-    """The example of none-propagation, run as Python, shows the target accepting None."""
+def test_reproducer_of_an_accepted_none_fails_when_run() -> None:
+    """The example of none-propagation, run as Python, fails with the kind and the value the target accepted."""
     report = interlock.check(c.Greeter, b.NoneAcceptingGreeter, seed=5, max_examples=40)
     (v,) = report.violations
     assert "name=None" in v.example
     assert "asyncio.run(" in v.example
-    exec(compile(v.example, "<example>", "exec"), {})
+    with pytest.raises(AssertionError, match="none-propagation: greet_later accepted None for 'name'"):
+        exec(compile(v.example, "<example>", "exec"), {})
 
 
 def test_reproducer_of_a_signature_drift_prints_both_signatures() -> None:

@@ -1,0 +1,44 @@
+"""What reproducers end with: an ``assert`` that fails with the clause and the value observed, and passes on a
+conforming target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from interlock.contracts._declare import get_contract
+from interlock.contracts._model import Ensures, ReportsFailure
+from interlock.properties._types import type_problem
+from interlock.properties._values import py_repr
+
+__all__ = ["assert_clause", "assert_returns"]
+
+
+def assert_returns(contract: Any, member: str, value: Any) -> None:
+    """Raise ``AssertionError`` unless ``value`` is of what ``member`` of ``contract`` declares it returns."""
+    model = get_contract(contract)
+    declared = model.member(member)
+    problem = type_problem(value, declared.returns, member)
+    if problem:
+        raise AssertionError(f"return-type: {member} returned {problem}; the contract declares {declared.signature_text()}")
+
+
+def assert_clause(contract: Any, clause: str, /, **values: Any) -> None:
+    """Raise ``AssertionError`` naming the clause and what was observed unless the clause holds for ``values``.
+
+    ``values`` are what the clause's predicate asks for: the member's arguments by name, ``result`` and ``target``.
+    """
+    found = get_contract(contract).clause(clause)
+    rule = found.rule
+    if isinstance(rule, ReportsFailure):
+        if not rule.predicate(values.get("result")):
+            raise AssertionError(f"{clause}: {found.text}; it returned {py_repr(values.get('result'))}")
+        return
+    if not isinstance(rule, Ensures):
+        raise TypeError(f"clause {clause!r} is not a postcondition; assert_clause judges ensures() and reports_failure() clauses")
+    wanted = {k: v for k, v in values.items() if k in rule.wants}
+    try:
+        ok = rule.predicate(**wanted)
+    except AssertionError as exc:
+        raise AssertionError(f"{clause}: {exc}; it returned {py_repr(values.get('result'))}") from None
+    if not ok:
+        raise AssertionError(f"{clause}: {found.text}; it returned {py_repr(values.get('result'))}")

@@ -1,0 +1,67 @@
+"""Is a value of an annotation? typeguard decides, with every item of a collection looked at.
+
+Two differences from typeguard's defaults, both what a caller of the contract relies on: ``bytes`` means
+``bytes`` (typeguard, after PEP 484, lets ``bytearray`` and ``memoryview`` pass), and a product whose type is
+itself a contract is checked against that contract member by member, not here.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+import typeguard
+from typeguard import CollectionCheckStrategy, TypeCheckError, TypeCheckMemo, check_type
+
+from interlock.contracts._declare import is_contract
+from interlock.properties._values import describe_error, py_repr
+
+__all__ = ["type_problem"]
+
+_STRICT = contextvars.ContextVar("interlock_strict_bytes", default=False)
+
+_BINARY_DUNDERS = frozenset(
+    {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__sub__", "__mul__", "__truediv__",
+     "__floordiv__", "__mod__", "__and__", "__or__", "__xor__", "__radd__", "__rsub__", "__rmul__"}
+)
+"""Special methods that may return ``NotImplemented`` to let the other operand decide (the data model's rule)."""
+
+
+def _strict_bytes(value: Any, origin_type: Any, args: tuple[Any, ...], memo: TypeCheckMemo) -> None:
+    if not isinstance(value, bytes):
+        raise TypeCheckError("is not bytes (bytearray and memoryview are not bytes to a caller that hashes or stores it)")
+
+
+def _lookup(origin_type: Any, args: tuple[Any, ...], extras: tuple[Any, ...]) -> Any:
+    if origin_type is bytes and _STRICT.get():
+        return _strict_bytes
+    return None
+
+
+if _lookup not in typeguard.checker_lookup_functions:
+    # only while interlock checks a value (the context variable), so a user's own typeguard is left as it is
+    typeguard.checker_lookup_functions.insert(0, _lookup)
+
+
+def type_problem(value: Any, annotation: Any, member: str | None = None) -> str | None:
+    """Why ``value`` is not of ``annotation``, or None when it is."""
+    if is_contract(annotation):
+        return None  # a product of a contract's type is checked against that contract, member by member
+    if member in _BINARY_DUNDERS and value is NotImplemented:
+        return None
+    if annotation is None or annotation is type(None):
+        return None if value is None else f"{_clip(py_repr(value))} (a {type(value).__name__}), not None"
+    token = _STRICT.set(True)
+    try:
+        check_type(value, annotation, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
+    except TypeCheckError as exc:
+        return f"{_clip(py_repr(value))} ({exc})"
+    except Exception as exc:  # the value's own dunders raised while it was looked at
+        return f"a {type(value).__name__} that cannot be checked against its type: looking at it raised {describe_error(exc)}"
+    finally:
+        _STRICT.reset(token)
+    return None
+
+
+def _clip(text: str, n: int = 120) -> str:
+    return text if len(text) <= n else text[: n - 3] + "..."
