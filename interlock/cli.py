@@ -1,7 +1,9 @@
 """The ``interlock`` command: ``check`` a contract against targets, or run the ``demo``.
 
 Exit status: 0 every target conforms, 1 at least one violation, 2 a usage or
-definition error (one line on standard error, never a traceback).
+definition error (one line on standard error, never a traceback), 3 interlock
+itself failed (one line per failure on standard error, the traceback in a file
+the line names; the report is still written).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_DRIFT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -200,6 +202,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         out.flush()
     except BrokenPipeError:  # the reader went away (| head): the exit status still tells the result
         _silence_stdout(out)
+    for error in report.internal_errors:
+        print(error.line(report.contract), file=sys.stderr)
+    if report.internal_errors:
+        return EXIT_INTERNAL
     if args.command == "demo":
         return EXIT_OK
     return EXIT_OK if report.conforms else EXIT_DRIFT
@@ -292,10 +298,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), wants_json)
     except KeyboardInterrupt:
         return _fail("interrupted", wants_json)
-    except Exception as exc:  # an interlock bug: still one line, with a way to see more
+    except Exception as exc:  # an interlock bug: still one line, the traceback in a file
         if os.environ.get("INTERLOCK_DEBUG"):
             raise
-        return _fail(f"internal error: {type(exc).__name__}: {exc} (set INTERLOCK_DEBUG=1 for the traceback)", wants_json)
+        from interlock.properties._internal import internal_error
+
+        found = internal_error(exc, None, None, None)
+        kept = f" (traceback in {found.traceback})" if found.traceback else ""
+        return _fail(f"internal error: {found.error}{kept}", wants_json, status=EXIT_INTERNAL)
 
 
 def _silence_stdout(out: TextIO) -> None:
@@ -306,13 +316,13 @@ def _silence_stdout(out: TextIO) -> None:
         os.close(devnull)
 
 
-def _fail(message: str, wants_json: bool) -> int:
+def _fail(message: str, wants_json: bool, status: int = EXIT_USAGE) -> int:
     message = " ".join(message.split())
     print(f"interlock: error: {message}", file=sys.stderr)
     if wants_json:
         sys.stdout.write(json.dumps({"interlock": __version__, "error": message}) + "\n")
         sys.stdout.flush()
-    return EXIT_USAGE
+    return status
 
 
 def entry() -> NoReturn:

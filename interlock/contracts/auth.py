@@ -250,14 +250,19 @@ async def _validator_accepts(h: Any) -> None:
     id="validator-agrees-with-reference",
     kind=("differential", "unexpected-exception"),
     text=(
-        "A TokenValidator agrees with the reference verdict (PyJWT under the same secret) on every token: valid, expired, "
+        "A TokenValidator agrees with the reference verdict (PyJWT with exp and sub required and a non-blank text sub, under "
+        "the same secret) on every token: valid, expired, "
         "tampered, wrongly signed, alg: none, malformed. Tokens without exp are not compared."
     ),
 )
 async def _validator_reference(h: Any) -> None:
     secret = h.draw(SECRETS)
     validator = await h.build(secret=secret)
-    await _agrees(h, validator, secret, "the reference verdict (PyJWT) is")
+    await _agrees(h, validator, secret, f"the reference verdict ({REFERENCE}) is")
+
+
+REFERENCE = "PyJWT with exp and sub required and a non-blank text sub"
+"""How the reference verdict is named in messages: not plain "PyJWT", whose own default is laxer."""
 
 
 async def _agrees(h: Any, target: Any, secret: str, source: str) -> None:
@@ -375,7 +380,8 @@ def _show(result: Any) -> str:
     kind=("differential", "unexpected-exception"),
     text=(
         "A ServiceAuthClient whose transport answers from the same secret agrees with the reference verdict on every token "
-        "(the checker's transport double answers with PyJWT's verdict)."
+        "(the checker's transport double answers with the reference verdict: PyJWT with exp and sub required and a "
+        "non-blank text sub)."
     ),
 )
 async def _client_reference(h: Any) -> None:

@@ -79,10 +79,25 @@ async def _new_engine_per_call(h: Any) -> None:
 _DEPENDENCY_TYPES = (str, int, float, bool, bytes, type(None), tuple, frozenset)
 
 
+def _fields(obj: Any) -> list[tuple[str, Any]]:
+    """An object's attributes, from its ``__dict__`` and its ``__slots__`` alike (an engine may use either)."""
+    found: dict[str, Any] = dict(getattr(obj, "__dict__", None) or {})
+    for cls in type(obj).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name in ("__dict__", "__weakref__") or name in found:
+                continue
+            try:
+                found[name] = getattr(obj, name)
+            except AttributeError:  # a slot never set
+                continue
+    return list(found.items())
+
+
 def _state(engine: Any, skip: set[int]) -> dict[str, str]:
     """What another engine could see of this one: its attributes and its class's mutable ones, as text."""
     seen: dict[str, str] = {}
-    for name, value in list(vars(engine).items()) + [(f"class.{k}", v) for k, v in vars(type(engine)).items()]:
+    for name, value in _fields(engine) + [(f"class.{k}", v) for k, v in vars(type(engine)).items()]:
         if id(value) in skip or callable(value) or name.startswith("class.__"):
             continue
         try:
@@ -93,8 +108,8 @@ def _state(engine: Any, skip: set[int]) -> dict[str, str]:
 
 
 def _shared(one: Any, two: Any, skip: set[int]) -> list[str]:
-    mine = {id(v): k for k, v in vars(one).items() if not isinstance(v, _DEPENDENCY_TYPES) and id(v) not in skip}
-    return [k for k, v in vars(two).items() if id(v) in mine]
+    mine = {id(v): k for k, v in _fields(one) if not isinstance(v, _DEPENDENCY_TYPES) and id(v) not in skip}
+    return [k for k, v in _fields(two) if id(v) in mine]
 
 
 @scenario(

@@ -7,6 +7,7 @@ from typing import Any
 from interlock.contracts._declare import get_contract, implementations
 from interlock.errors import UsageError
 from interlock.properties._engine import run_check
+from interlock.properties._isolate import run_isolated
 from interlock.properties._report import Report
 
 __all__ = ["check", "target_label"]
@@ -50,7 +51,5 @@ def check(
             raise UsageError(f"target {t!r} is not a class or a factory; pass the class itself, or a function returning an instance")
     entries = [(target_label(t), t, None) for t in chosen]
     if isolate:
-        from interlock.properties._isolate import run_isolated
-
         return run_isolated(model, entries, max_examples=max_examples, seed=seed, timeout=float(timeout))
     return run_check(model, entries, max_examples=max_examples, seed=seed, timeout=float(timeout))

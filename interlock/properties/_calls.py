@@ -8,8 +8,10 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from interlock.contracts._domain import format_annotation
 from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Member, Raises, ReportsFailure
 from interlock.properties._doubles import CallLog, DoubleReturns
+from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._explore import Candidate, Explorer
 from interlock.properties._report import Violation
 from interlock.properties._runner import Outcome, Runner
@@ -70,6 +72,8 @@ class Caller:
         self.contract = contract
         self.runner = runner
         self.explorer = explorer
+        self.current: Subject | None = None
+        """The target being called: an internal error in a check over several targets names it."""
 
     # ---- making violations ---------------------------------------------------------------
     def violation(
@@ -103,6 +107,7 @@ class Caller:
 
     # ---- building and calling ------------------------------------------------------------
     def build(self, s: Subject, ctor_values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> Outcome:
+        self.current = s
         fn, args, kwargs = s.build_call(materialize_all(ctor_values, log, returns))
         return self.runner.call(fn, args, kwargs, is_async=None)
 
@@ -162,8 +167,6 @@ class Caller:
         ctor = self.contract.constructor
 
         def test(data: Any) -> None:
-            from interlock.properties._engine import DrawnReturns, draw_values
-
             values = draw_values(data, self.contract, ctor) if ctor is not None and s.mode != "zero" else {}
             if s.build_error is not None:
                 return
@@ -504,8 +507,6 @@ class Caller:
         ctor = self.contract.constructor
 
         def test(data: Any) -> None:
-            from interlock.properties._engine import DrawnReturns, draw_values
-
             cv = draw_values(data, self.contract, ctor, all_optional=True) if ctor is not None and s.mode != "zero" else {}
             vals = draw_values(data, self.contract, m, all_optional=True) if m.role == "method" else {}
             if m.role == "constructor":
@@ -622,8 +623,6 @@ class Caller:
         assert rule.contains is not None
         if not s.callable_member(m.name):
             return []
-        from interlock.properties._engine import DrawnReturns, draw_values
-
         p = m.parameter(rule.parameter)
         strat = strategy_for(p.domain, self.contract)
         if strat is DOUBLE:
@@ -696,8 +695,6 @@ def _pick(kinds: tuple[str, ...], preferred: str) -> str:
 
 
 def _ret(m: Member) -> str:
-    from interlock.contracts._domain import format_annotation
-
     return format_annotation(m.returns)
 
 

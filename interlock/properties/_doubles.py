@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from interlock.contracts._declare import declared_dunder
+from interlock.properties._values import py_repr
 
 __all__ = ["CallLog", "Double", "DoubleReturns", "double", "double_class", "protocol_fields", "protocol_methods"]
 
@@ -164,8 +165,6 @@ class Double:
     def __repr__(self) -> str:
         proto = type(self)._interlock_protocol
         fields: dict[str, Any] = object.__getattribute__(self, "_interlock_fields")
-        from interlock.properties._values import py_repr
-
         inner = "".join(f", {k}={py_repr(v)}" for k, v in fields.items())
         return f"double({proto.__qualname__}{inner})"
 

@@ -2,108 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import random
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from hypothesis import assume, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from interlock.contracts._declare import get_contract
-from interlock.contracts._domain import read_domain
-from interlock.contracts._model import Comparable, Contract, Draws, Member, Requires, Scenario
+from interlock.contracts._declare import get_contract, is_contract
+from interlock.contracts._model import Comparable, Contract, Draws, Member, Scenario
 from interlock.properties._calls import Call, Caller
-from interlock.properties._doubles import DoubleReturns
+from interlock.properties._differential import differential_between
+from interlock.properties._doubles import Double, simple_value
+from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._explore import Candidate, Explorer
+from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
 from interlock.properties._runner import Runner
-from interlock.properties._strategies import DOUBLE, strategy_for
-from interlock.properties._subject import (
-    Subject,
-    check_constructor,
-    check_member_signature,
-    double_strategy,
-)
-from interlock.properties._verdicts import Returned, describe, verdict_key
+from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
+from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature
+from interlock.properties._verdicts import Returned
 
-__all__ = ["DrawnReturns", "run_check"]
-
-
-class DrawnReturns(DoubleReturns):
-    """Double return values drawn from their annotations, the same for every target in an example."""
-
-    def __init__(self, data: Any, contract: Contract) -> None:
-        self.data = data
-        self.contract = contract
-        self.memo: dict[tuple[str, str, int], Any] = {}
-
-    def value(self, label: str, method: str, annotation: Any, index: int) -> Any:
-        key = (label, method, index)
-        if key not in self.memo:
-            try:
-                domain = _return_domain(annotation)
-            except TypeError:  # an unhashable annotation
-                domain = read_domain(annotation, "a double's return value")
-            strat = strategy_for(domain, self.contract)
-            if strat is DOUBLE:
-                from interlock.properties._doubles import double
-
-                self.memo[key] = double(domain.base)
-            else:
-                self.memo[key] = self.data.draw(strat)
-        return self.memo[key]
-
-
-_OMIT = object()
-_VALUES: dict[tuple[int, str, bool], tuple[Contract, Any]] = {}
-
-
-def values_strategy(contract: Contract, member: Member, all_optional: bool = False) -> Any:
-    """One strategy for all of a member's arguments: drawing once costs far less than a draw per parameter."""
-    key = (id(contract), member.name, all_optional)
-    found = _VALUES.get(key)
-    if found is not None and found[0] is contract:
-        return found[1]
-    narrowed = {c.rule.parameter: c.rule.strategy for c in contract.rules(member.name, Draws) if isinstance(c.rule, Draws)}
-    parts: dict[str, Any] = {}
-    for p in member.parameters:
-        strat = narrowed.get(p.name)
-        if strat is None:
-            strat = strategy_for(p.domain, contract)
-            if strat is DOUBLE:
-                strat = double_strategy(p.domain.base, p.name)
-                if p.domain.optional:
-                    strat = st.none() | strat
-        if not p.required and not all_optional:
-            strat = st.just(_OMIT) | strat
-        parts[p.name] = strat
-    built = st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not _OMIT})
-    _VALUES[key] = (contract, built)
-    return built
-
-
-@functools.lru_cache(maxsize=512)
-def _return_domain(annotation: Any) -> Any:
-    return read_domain(annotation, "a double's return value")
-
-
-def draw_values(data: Any, contract: Contract, member: Member, *, all_optional: bool = False) -> dict[str, Any]:
-    """Draw in-domain arguments for a member, by contract name; optional ones are sometimes left out."""
-    values: dict[str, Any] = data.draw(values_strategy(contract, member, all_optional))
-    for c in contract.rules(member.name, Requires):
-        rule = c.rule
-        assert isinstance(rule, Requires)
-        wanted = {k: v for k, v in values.items() if k in rule.wants}
-        try:
-            ok = rule.predicate(**wanted)
-        except Exception:
-            ok = False
-        assume(bool(ok))
-    return values
+__all__ = ["run_check"]
 
 
 def run_check(
@@ -130,10 +55,11 @@ def run_check(
     explorer = Explorer(seed=seed, max_examples=max_examples, database=database, progress=progress)
     runner = Runner(timeout)
     subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
+    guard = _Guard()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
-            _check_all(contract, subjects, runner, explorer)
+            _check_all(contract, subjects, runner, explorer, guard)
     finally:
         runner.close()
     reports = [_target_report(contract, s) for s in subjects]
@@ -145,14 +71,34 @@ def run_check(
         seconds=time.perf_counter() - started,
         members=tuple(m.name for m in contract.members),
         clauses=tuple(c.id for c in contract.clauses),
+        internal_errors=guard.errors,
     )
 
 
-def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer) -> None:
+class _Guard:
+    """Keeps interlock's own failures apart from the targets': one check that fails is an internal error naming
+    where it was, and the other checks go on (report.md, "What interlock itself raises")."""
+
+    def __init__(self) -> None:
+        self.errors: list[InternalError] = []
+
+    @contextlib.contextmanager
+    def at(self, caller: Caller, target: Subject | None, member: str | None = None, clause: str | None = None) -> Iterator[None]:
+        caller.current = target
+        try:
+            yield
+        except (Exception, ClauseCodeFailed) as exc:
+            error = exc.error if isinstance(exc, ClauseCodeFailed) else exc
+            who = target or caller.current
+            self.errors.append(internal_error(error, who.label if who else None, member, clause))
+
+
+def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer, guard: _Guard) -> None:
     caller = Caller(contract, runner, explorer)
     for s in subjects:
-        _signatures(contract, s, caller)
-    _check_members(contract, subjects, caller)
+        with guard.at(caller, s):
+            _signatures(contract, s, caller)
+    _check_members(contract, subjects, caller, guard)
     methods = _methods(contract)
     for m in methods:
         for clause in contract.rules(m.name, Draws):
@@ -162,52 +108,54 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
                 continue
             for s in subjects:
                 if s.callable_member(m.name) and s.build_error is None:
-                    reason = explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
-                    if reason:
-                        s.note(m.name, clause.id, reason)
-    _products(contract, subjects, caller)
-    from interlock.properties._scenario import run_scenario, run_scenario_compared
-
+                    with guard.at(caller, s, m.name, clause.id):
+                        reason = explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
+                        if reason:
+                            s.note(m.name, clause.id, reason)
+    _products(contract, subjects, caller, guard)
     for clause in contract.clauses:
         if clause.member is not None or not isinstance(clause.rule, Scenario):
             continue
         if clause.rule.compare:
             if len(subjects) >= 2:
-                run_scenario_compared(caller, subjects, clause)
+                with guard.at(caller, None, None, clause.id):
+                    run_scenario_compared(caller, subjects, clause)
             continue
         for s in subjects:
-            run_scenario(caller, s, clause)
+            with guard.at(caller, s, None, clause.id):
+                run_scenario(caller, s, clause)
 
 
 def _methods(contract: Contract) -> list[Member]:
     return [m for m in contract.members if m.role == "method"]
 
 
-def _check_members(contract: Contract, subjects: list[Subject], caller: Caller) -> None:
+def _check_members(contract: Contract, subjects: list[Subject], caller: Caller, guard: _Guard) -> None:
     """In-domain sweeps of every method, then the out-of-domain values of every parameter."""
     explorer = caller.explorer
     for m in _methods(contract):
         active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
         if active:
-            reason = explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
-            if reason:
-                for s in active:
-                    s.note(m.name, None, f"its behaviour was not checked: {reason}")
+            with guard.at(caller, None, m.name):
+                reason = explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
+                if reason:
+                    for s in active:
+                        s.note(m.name, None, f"its behaviour was not checked: {reason}")
     ctor = contract.constructor
     for s in subjects:
         if s.build_error is not None:
             continue
         if ctor is not None and s.mode != "zero":
-            caller.outside(s, ctor)
+            with guard.at(caller, s, "__init__"):
+                caller.outside(s, ctor)
         for m in _methods(contract):
             if s.callable_member(m.name):
-                caller.outside(s, m)
+                with guard.at(caller, s, m.name):
+                    caller.outside(s, m)
 
 
-def _products(contract: Contract, subjects: list[Subject], caller: Caller) -> None:
+def _products(contract: Contract, subjects: list[Subject], caller: Caller, guard: _Guard) -> None:
     """What a member returns is checked against its own contract when its type is one (an engine from a factory)."""
-    from interlock.contracts._declare import is_contract
-
     for m in _methods(contract):
         if not is_contract(m.returns):
             continue
@@ -217,9 +165,10 @@ def _products(contract: Contract, subjects: list[Subject], caller: Caller) -> No
                 continue
             child = _product_subject(caller, s, m, product)
             child_caller = Caller(product, caller.runner, caller.explorer)
-            _signatures(product, child, child_caller)
+            with guard.at(caller, s, m.name):
+                _signatures(product, child, child_caller)
             if child.build_error is None:
-                _check_members(product, [child], child_caller)
+                _check_members(product, [child], child_caller, guard)
             for v in child.found.values():
                 s.record(v)
             for n in child.not_checked:
@@ -228,9 +177,6 @@ def _products(contract: Contract, subjects: list[Subject], caller: Caller) -> No
 
 def _product_subject(caller: Caller, s: Subject, m: Member, product: Contract) -> Subject:
     """A subject whose zero-argument factory builds the parent with plain values and calls ``m``."""
-    from interlock.properties._doubles import simple_value
-    from interlock.properties._subject import _call_text
-
     contract = caller.contract
     ctor = contract.constructor
     ctor_values = {p.name: simple_value(p.annotation) for p in ctor.parameters} if ctor is not None and s.mode != "zero" else {}
@@ -254,16 +200,10 @@ def _product_subject(caller: Caller, s: Subject, m: Member, product: Contract) -
     margs, mkwargs = plan.split(m, values)
     name = where[1]
     call = _call_text(f"target.{m.name}", margs, mkwargs)
-    protocols = tuple(getattr(type(v), "_interlock_protocol", object) for v in [*ctor_values.values(), *values.values()] if isinstance(v, _double_type()))
+    protocols = tuple(getattr(type(v), "_interlock_protocol", object) for v in [*ctor_values.values(), *values.values()] if isinstance(v, Double))
     child.head = ((f"target = {_call_text(name, args, kwargs)}", f"product = asyncio.run({call})" if m.is_async else f"product = {call}"), protocols)
     child.obj = make_product
     return child
-
-
-def _double_type() -> type:
-    from interlock.properties._doubles import Double
-
-    return Double
 
 
 def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
@@ -356,31 +296,6 @@ def _keep_simplest(s: Subject, member: Member, ctor_values: dict[str, Any], valu
 def _differential(caller: Caller, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
     clauses = caller.contract.rules(member.name, Comparable)
     return differential_between(caller, member.name, results, clauses[0].id if clauses else None)
-
-
-def differential_between(caller: Caller, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None) -> list[Candidate]:
-    """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie)."""
-    keys = {id(s): verdict_key(v) for s, v, _ in results}
-    groups: dict[Any, list[tuple[Subject, Any]]] = {}
-    for s, _, call in results:
-        groups.setdefault(keys[id(s)], []).append((s, call))
-    if len(groups) < 2:
-        return []
-    sizes = sorted((len(g) for g in groups.values()), reverse=True)
-    tie = sizes[0] == sizes[1]
-    largest = max(groups.values(), key=len)
-    described = {id(s): describe(v) for s, v, _ in results}
-    out: list[Candidate] = []
-    for group in groups.values():
-        if group is largest and not tie and len(results) > 2:
-            continue
-        for s, call in group:
-            others = [o for o, _, _ in results if keys[id(o)] != keys[id(s)]]
-            names = ", ".join(f"{o.label} ({described[id(o)]})" for o in others)
-            prefix = f"{member}: " if member else ""
-            msg = f"{prefix}{described[id(s)]}, where {names} on the same input"
-            out.append((s, caller.violation(s, "differential", member, None, msg, call.example(), clause=clause_id)))
-    return out
 
 
 def _target_report(contract: Contract, s: Subject) -> TargetReport:

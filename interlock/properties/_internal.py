@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-__all__ = ["InternalError", "Where", "internal_error"]
+__all__ = ["InternalError", "internal_error"]
 
 
 @attrs.frozen
@@ -57,21 +55,3 @@ def _printable(exc: BaseException) -> bool:
     except Exception:
         return False
     return True
-
-
-@attrs.define
-class Where:
-    """Where the checker is (target, member, clause), so an internal error names it; updated as checks start."""
-
-    target: str | None = None
-    member: str | None = None
-    clause: str | None = None
-
-    @contextlib.contextmanager
-    def at(self, target: str | None = None, member: str | None = None, clause: str | None = None) -> Iterator[None]:
-        saved = (self.target, self.member, self.clause)
-        self.target, self.member, self.clause = target, member, clause
-        try:
-            yield
-        finally:
-            self.target, self.member, self.clause = saved

@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from interlock.contracts._model import Contract
+from interlock.errors import UsageError
+from interlock.properties._engine import run_check
 from interlock.properties._report import Report, TargetReport, Violation
+from interlock.properties._subject import Subject
 
 __all__ = ["run_isolated"]
 
@@ -26,8 +29,6 @@ _FAILED_IN_CHILD = 70
 def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], **options: Any) -> Report:
     """``run_check`` in a forked child; targets that kill it are reported as ``crash``."""
     if not hasattr(os, "fork"):
-        from interlock.errors import UsageError
-
         raise UsageError("isolation needs os.fork, which this platform does not have; run without isolation")
     if options.get("seed") is None:
         import random
@@ -60,8 +61,6 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
 
 def _child(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any]) -> tuple[Report | None, tuple[str, str]]:
     """Run the check in a forked child: its report, or how it died and the last check it started."""
-    from interlock.properties._engine import run_check
-
     with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
         result_path = os.path.join(folder, "report.pickle")
         progress_path = os.path.join(folder, "progress")
@@ -102,8 +101,6 @@ def _last_line(path: str) -> str:
 
 
 def _crashed(contract: Contract, target: tuple[str, Any, tuple[str, str] | None], death: tuple[str, str]) -> TargetReport:
-    from interlock.properties._subject import Subject
-
     label, obj, path = target
     how, last = death
     phase, _, member = last.partition("_")

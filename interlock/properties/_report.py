@@ -11,6 +11,7 @@ from interlock._version import __version__
 from interlock.contracts._model import KINDS
 from interlock.errors import DriftError
 from interlock.properties._internal import InternalError
+from interlock.properties._render import render_text
 
 __all__ = ["NotChecked", "Report", "TargetReport", "Violation"]
 
@@ -118,8 +119,6 @@ class Report:
 
     def text(self, *, colour: bool = False) -> str:
         """The report for people: grouped by target, each violation with its message and reproducer."""
-        from interlock.properties._render import render_text
-
         return render_text(self, colour=colour)
 
     def assert_conforms(self) -> None:

@@ -8,19 +8,23 @@ between implementations: whatever a clause needs, written with the public
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import inspect
 import re
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from typing import Any, NoReturn
 
 from interlock.contracts._model import Clause, Scenario
+from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns, double_class
+from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._report import Violation
-from interlock.properties._runner import CallTimedOut, bounded
-from interlock.properties._subject import Subject, _call_text, draw_double_fields, materialize, reproducer
-from interlock.properties._values import py_repr
+from interlock.properties._runner import CallTimedOut, Signal, bounded
+from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_double_fields, materialize, reproducer
+from interlock.properties._types import type_problem
+from interlock.properties._values import describe_error, py_repr
 
 __all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
 
@@ -33,8 +37,9 @@ _GRACE = 0.25
 """A scenario makes many calls; as a whole it may take this many per-call time limits."""
 
 
-class ScenarioFailure(Exception):
-    """Raised by ``Harness.fail``: the clause is broken."""
+class ScenarioFailure(Signal):
+    """Raised by ``Harness.fail``: the clause is broken (a ``BaseException``, so a clause's ``except Exception``
+    around it cannot swallow it)."""
 
     def __init__(self, message: str, kind: str | None, member: str | None, parameter: str | None) -> None:
         super().__init__(message)
@@ -43,14 +48,35 @@ class ScenarioFailure(Exception):
         self.parameter = parameter
 
 
-class _Unreachable(Exception):
+class _Unreachable(Signal):
     """A call the scenario makes cannot reach the target (a signature drift already reported)."""
 
+    def __init__(self, reason: str, member: str | None = None) -> None:
+        super().__init__(reason)
+        self.member = member
 
-class _MemberTimedOut(BaseException):
+
+class _MemberTimedOut(Signal):
     def __init__(self, member: str) -> None:
         super().__init__(member)
         self.member = member
+
+
+class _Stopped(Signal):
+    """What the scenario needed went wrong on the target and is reported on the member (a set-up call that raised,
+    a result of the wrong type): the clause is not judged on this example."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ClauseCodeFailed(Signal):
+    """The clause's own code raised (not the target, not interlock's signals): an internal error, never a violation."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(describe_error(error))
+        self.error = error
 
 
 class _Draws:
@@ -94,6 +120,9 @@ class Harness:
         self._targets = 0
         self._objects = 0
         self._names = _Names()
+        self.found: list[Violation] = []
+        self.unchecked: list[tuple[str | None, str]] = []
+        self._raised: dict[int, tuple[str, BaseException]] = {}
 
     @property
     def contract(self) -> Any:
@@ -111,14 +140,10 @@ class Harness:
 
     def arguments(self, member: str) -> dict[str, Any]:
         """In-domain arguments for every parameter of a contract member, drawn as the checker draws them."""
-        from interlock.properties._engine import draw_values
-
         values = draw_values(_DrawAdapter(self._draws), self.contract, self.contract.member(member), all_optional=True)
         return {k: self._materialize(v) for k, v in values.items()}
 
     def _materialize(self, value: Any) -> Any:
-        from interlock.properties._subject import DoubleSpec
-
         if isinstance(value, DoubleSpec):
             self._imports.add(value.protocol)
         return materialize(value, self.log, self._returns)
@@ -164,15 +189,31 @@ class Harness:
                     result = await result
         except CallTimedOut:
             raise _MemberTimedOut("__init__") from None
-        except Exception as exc:  # the sweep reports a constructor that fails on in-domain values
-            raise _Unreachable(f"building the target raised {type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # a set-up failure: once, on the constructor, never under this clause's kind
+            self._member_raised("__init__", exc)
+            raise _Stopped(f"building the target raised {type(exc).__name__} (reported on __init__)") from None
         self._names[id(result)] = (name, result)
         return result
 
+    def _member_raised(self, member: str, exc: BaseException) -> None:
+        s = self._subject
+        self.found.append(Violation(s.label, "unexpected-exception", member, None,
+                                    f"{member}: raised {describe_error(exc)} on in-domain values; the contract allows no exception here",
+                                    self.example(mark=member), s.location(member), None))
+
+    def _side(self, kind: str, member: str, message: str) -> None:
+        """A violation of the member itself, seen while the clause ran (a return type, sync versus async)."""
+        s = self._subject
+        self.found.append(Violation(s.label, kind, member, None, message, self.example(mark=member), s.location(member), None))
+
     async def call(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> Any:
-        """Call a member as a caller of the contract would; awaited when it returns an awaitable."""
+        """Call a member as a caller of the contract would; awaited when it returns an awaitable.
+
+        What it returns is checked against the member's declared type, and sync versus async is judged, as in
+        the sweep; an exception the target raises reaches the clause unchanged.
+        """
         if member in self._subject.skip and member in self._subject.plans:
-            raise _Unreachable(f"{member} is not called again after it timed out or is not async as the contract says")
+            raise _Unreachable(f"{member} is not called again after it timed out, or is missing", member)
         fn, args, kwargs = self._route(instance, member, args, kwargs)
         owner = self._names.get(id(instance)) or "target"
         text = self._text(f"{owner}.{member}", list(args), kwargs)
@@ -180,19 +221,27 @@ class Harness:
         self.steps.append(text)
         try:
             signature: inspect.Signature | None = inspect.signature(fn)
-        except (TypeError, ValueError):
+        except Exception:
             signature = None  # no signature to read: judged by calling it
         if signature is not None:
             try:
                 signature.bind(*args, **kwargs)
             except TypeError as exc:
-                raise _Unreachable(f"{member} cannot take the arguments the contract gives it ({exc})") from None
+                raise _Unreachable(f"{member} cannot take the arguments the contract gives it ({exc})", member) from None
+        model = self._member(member) if self._is_target(instance) else None
         try:
             with bounded(self.timeout):
                 result = fn(*args, **kwargs)
         except CallTimedOut:
             raise _MemberTimedOut(member) from None
-        if inspect.isawaitable(result):
+        except Exception as exc:
+            self._raised[id(exc)] = (member, exc)
+            raise
+        awaitable = _awaitable(result)
+        if model is not None and model.role == "method" and awaitable != model.is_async:
+            shape = "an awaitable where the contract's member is a plain def" if awaitable else "a plain value where the contract's member is async"
+            self._side("async-mismatch", member, f"{member}: returned {shape}")
+        if awaitable:
             text = f"await {text}"
             self.steps[step] = text
             try:
@@ -202,16 +251,70 @@ class Harness:
                         result = await result
             except CallTimedOut:
                 raise _MemberTimedOut(member) from None
-            except TimeoutError:
+            except TimeoutError as exc:
                 if limit.expired():
                     raise _MemberTimedOut(member) from None
+                self._raised[id(exc)] = (member, exc)
                 raise
+            except Exception as exc:
+                self._raised[id(exc)] = (member, exc)
+                raise
+        if model is not None and model.role == "method":
+            problem = type_problem(result, model.returns, member)
+            if problem:
+                self._side("return-type", member, f"{member}: returned {problem}; the contract declares {model.signature_text()}")
+                raise _Stopped(f"{member} returned a value of the wrong type (reported as return-type)")
         if _nameable(result) and id(result) not in self._names:
             self._objects += 1
             name = f"obj{self._objects}"
             self._names[id(result)] = (name, result)
             self.steps[step] = f"{name} = {text}"
         return result
+
+    def _is_target(self, instance: Any) -> bool:
+        return isinstance(instance, _built_types(self._subject)) and not hasattr(instance, "_interlock_protocol")
+
+    def reachable(self, member: str) -> bool:
+        """Whether the target has ``member`` in a shape a caller of the contract can call (a scenario walking several
+        members skips one that is not, and goes on with the rest)."""
+        s = self._subject
+        return s.callable_member(member)
+
+    @contextlib.contextmanager
+    def part(self, member: str) -> Iterator[None]:
+        """A part of the scenario about one member: a failure inside it is reported on that member and the scenario
+        goes on with the next part, so one broken member hides no other."""
+        try:
+            yield
+        except ScenarioFailure as failure:
+            self.found.append(self._failure(failure))
+        except _Unreachable as gone:
+            self.unchecked.append((gone.member or member, f"not checked: {gone}"))
+        except _MemberTimedOut as late:
+            self.found.append(self._timeout(late.member))
+        except _Stopped as stopped:
+            self.unchecked.append((member, f"not judged on some inputs: {stopped.reason}"))
+        except Exception as exc:
+            raised = self._raised.get(id(exc))
+            if raised is None or raised[1] is not exc:
+                raise ClauseCodeFailed(exc) from exc
+            self._member_raised(raised[0], exc)
+
+    def _failure(self, err: ScenarioFailure) -> Violation:
+        s, clause = self._subject, self._clause
+        kind = err.kind or clause.kinds[0]
+        where = f"{err.member}: " if err.member else ""
+        return Violation(s.label, kind, err.member, err.parameter, f"{where}{err} ({clause.id})", self.example(mark=err.member),
+                         s.location(err.member), clause.id)
+
+    def _timeout(self, member: str) -> Violation:
+        s = self._subject
+        if member in s.plans:
+            s.skip.add(member)
+            s.note(member, None, "not called again after it timed out")
+        runner = self._caller.runner
+        return Violation(s.label, "timeout", member, None, f"{member}: the call did not return within {runner.timeout:g}s; {runner.stops}",
+                         self.example(mark=member), s.location(member), None)
 
     def _member(self, name: str) -> Any:
         try:
@@ -224,14 +327,14 @@ class Harness:
         try:
             fn = getattr(instance, member)
         except AttributeError:
-            raise _Unreachable(f"the target has no member {member!r}") from None
+            raise _Unreachable(f"the target has no member {member!r}", member) from None
         model = self._member(member)
         s = self._subject
         if model is None or model.role != "method" or member not in s.plans or not isinstance(instance, _built_types(s)):
             return fn, args, kwargs
         plan = s.plans.get(member)
         if plan is None:
-            raise _Unreachable(f"{member} cannot be called as the contract declares it")
+            raise _Unreachable(f"{member} cannot be called as the contract declares it", member)
         names = [p.name for p in model.parameters]
         values = dict(zip(names, args, strict=False))
         values.update(kwargs)
@@ -296,8 +399,8 @@ class Harness:
         if not condition:
             self.fail(message, kind=kind, member=member, parameter=parameter)
 
-    def example(self) -> str:
-        """Python that replays what the scenario did on this target."""
+    def example(self, mark: str | None = None) -> str:
+        """Python that replays what the scenario did on this target; the last call of ``mark`` is marked as failing."""
         s = self._subject
         lines = []
         if any("await " in step for step in self.steps):
@@ -310,7 +413,12 @@ class Harness:
         lines.append(head)
         for module in sorted({m for step in self.steps for m in _QUALIFIED.findall(step)}):
             lines.append(f"import {module}")
-        body = self.steps
+        body = list(self.steps)
+        if mark:
+            for i in range(len(body) - 1, -1, -1):
+                if f".{mark}(" in body[i] or (mark == "__init__" and " = " in body[i] and "." not in body[i].split("(")[0]):
+                    body[i] += "  # <- fails here"
+                    break
         if any("await " in step for step in body):
             lines.append("async def main():")
             lines.extend(f"    {step}" for step in body)
@@ -360,8 +468,11 @@ def _built_types(s: Subject) -> tuple[type, ...]:
     return (s.obj,) if isinstance(s.obj, type) else (object,)
 
 
-async def _wrap(awaitable: Awaitable[Any]) -> Any:
-    return await awaitable
+def _awaitable(value: Any) -> bool:
+    try:
+        return inspect.isawaitable(value)
+    except Exception:
+        return False
 
 
 class _DrawAdapter:
@@ -397,55 +508,48 @@ def _runs(caller: Any, s: Subject, clause: Clause) -> bool:
 
 
 def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> tuple[list[Violation], Any, bool, str]:
-    """Run the scenario once on one target: its violations, its observation, whether it ran clean, its example."""
+    """Run the scenario once on one target: its violations, its observation, whether it ran clean, its example.
+
+    A failure of the clause is the clause's violation; what goes wrong on the way (a set-up call that raises, a
+    result of the wrong type, sync versus async) is the member's own violation, once; the clause's own code
+    raising is an internal error (``ClauseCodeFailed``), never the target's.
+    """
     rule = clause.rule
     assert isinstance(rule, Scenario)
     h = Harness(caller, s, clause, draws, returns)
-    outcome = caller.runner.call(rule.function, [h], {}, is_async=True, timeout=caller.runner.timeout * _SCENARIO_CALLS)
-    example = h.example()
-    if outcome.timed_out:
-        s.record(Violation(s.label, "timeout", None, None,
-                           f"'{clause.id}': the scenario did not finish within {caller.runner.timeout * _SCENARIO_CALLS:g}s",
-                           example, s.location(None), clause.id))
-        return [], None, False, example
-    err = outcome.error
-    if err is None:
-        return [], outcome.value, True, example
-    if isinstance(err, _MemberTimedOut):
-        if err.member in s.plans:
-            s.skip.add(err.member)
-            s.note(err.member, None, "not called again after it timed out")
-        s.record(Violation(s.label, "timeout", err.member, None,
-                           f"{err.member}: the call did not return within {caller.runner.timeout:g}s; {caller.runner.stops} ({clause.id})",
-                           example, s.location(err.member), clause.id))
-        return [], None, False, example
-    if isinstance(err, _Unreachable):
-        s.note(None, clause.id, f"not checked: {err}")
-        return [], None, False, example
-    if isinstance(err, ScenarioFailure):
-        kind = err.kind or clause.kinds[0]
-        where = f"{err.member}: " if err.member else ""
-        return [Violation(s.label, kind, err.member, err.parameter, f"{where}{err} ({clause.id})", example,
-                          s.location(err.member), clause.id)], None, False, example
-    from hypothesis.errors import HypothesisException
+    limit = caller.runner.timeout * _SCENARIO_CALLS
+    observation: Any = None
+    try:
+        outcome = caller.runner.call(rule.function, [h], {}, is_async=True, timeout=limit)
+    except ScenarioFailure as failure:
+        h.found.append(h._failure(failure))
+    except _MemberTimedOut as late:
+        h.found.append(h._timeout(late.member))
+    except _Unreachable as gone:
+        h.unchecked.append((None, f"not checked: {gone}"))
+    except _Stopped as stopped:
+        h.unchecked.append((None, f"not judged on some inputs: {stopped.reason}"))
+    else:
+        err = outcome.error
+        if outcome.timed_out:
+            h.found.append(Violation(s.label, "timeout", None, None, f"'{clause.id}': the scenario did not finish within {limit:g}s",
+                                     h.example(), s.location(None), clause.id))
+        elif err is not None:
+            from hypothesis.errors import HypothesisException
 
-    if isinstance(err, HypothesisException | asyncio.CancelledError | KeyboardInterrupt):
-        raise err
-    kind = "unexpected-exception" if "unexpected-exception" in clause.kinds else clause.kinds[0]
-    member = _failing_member(h)
-    return [Violation(s.label, kind, member, None,
-                      f"{member + ': ' if member else ''}raised {type(err).__name__}: {err} ({clause.id})",
-                      example, s.location(member), clause.id)], None, False, example
-
-
-def _failing_member(h: Harness) -> str | None:
-    if not h.steps:
-        return None
-    last = h.steps[-1].removeprefix("await ")
-    head = last.split("(")[0]
-    if "." in head:
-        return head.split(".")[-1]
-    return "__init__" if "=" in last and "." not in head else None
+            if isinstance(err, HypothesisException | asyncio.CancelledError | KeyboardInterrupt):
+                raise err
+            raised = h._raised.get(id(err))
+            if raised is None or raised[1] is not err:
+                raise ClauseCodeFailed(err) from err
+            h._member_raised(raised[0], err)
+            h.unchecked.append((None, f"could not run where {raised[0]} raised {type(err).__name__} (reported on {raised[0]})"))
+        else:
+            observation = outcome.value
+    for member, reason in h.unchecked:
+        s.note(member, clause.id, reason)
+    clean = not h.found and not h.unchecked
+    return list(h.found), observation, clean, h.example()
 
 
 def run_scenario(caller: Any, s: Subject, clause: Clause) -> None:
@@ -456,8 +560,6 @@ def run_scenario(caller: Any, s: Subject, clause: Clause) -> None:
         return
 
     def collect(data: Any) -> list[tuple[Subject, Violation]]:
-        from interlock.properties._engine import DrawnReturns
-
         found, _, _, _ = _play(caller, s, clause, _Draws(data, None), DrawnReturns(data, caller.contract))
         return [(s, v) for v in found]
 
@@ -475,8 +577,6 @@ def run_scenario_compared(caller: Any, subjects: list[Subject], clause: Clause) 
         return
 
     def collect(data: Any) -> list[tuple[Subject, Violation]]:
-        from interlock.properties._engine import DrawnReturns, differential_between
-
         returns = DrawnReturns(data, caller.contract)
         replay: list[Any] | None = None
         out: list[tuple[Subject, Violation]] = []

@@ -10,10 +10,12 @@ from typing import Any, Literal
 
 import attrs
 
+from interlock.contracts._domain import read_domain
 from interlock.contracts._model import Contract, Member
 from interlock.properties._doubles import CallLog, Double, DoubleReturns, double_class, protocol_fields
 from interlock.properties._report import NotChecked, Violation
 from interlock.properties._signature import CallPlan, Drift, compare_signature, target_signature
+from interlock.properties._strategies import DOUBLE, strategy_for
 from interlock.properties._values import py_repr
 
 __all__ = ["DoubleSpec", "Subject", "materialize", "reproducer"]
@@ -298,8 +300,6 @@ def draw_double_fields(
 
 def _nothing_to_draw(protocol: type, given: frozenset[str], depth: int = 0) -> _Unlabelled | None:
     """The double's fields when none needs drawing (nested doubles included), else None."""
-    from interlock.properties._strategies import DOUBLE, strategy_for
-
     fields: list[tuple[str, Any]] = []
     for name, domain in _field_domains(protocol):
         if name in given:
@@ -338,8 +338,6 @@ def _fields_strategy(protocol: type, given: frozenset[str], depth: int) -> Any:
         return found
     from hypothesis import strategies as st
 
-    from interlock.properties._strategies import DOUBLE, strategy_for
-
     parts: list[Any] = []
     names: list[str] = []
     for name, domain in _field_domains(protocol):
@@ -366,8 +364,6 @@ _FIELDS: dict[type, list[tuple[str, Any]]] = {}
 def _field_domains(protocol: type) -> list[tuple[str, Any]]:
     found = _FIELDS.get(protocol)
     if found is None:
-        from interlock.contracts._domain import read_domain
-
         found = [(name, read_domain(ann, f"{protocol.__qualname__}.{name}")) for name, ann in protocol_fields(protocol).items()]
         _FIELDS[protocol] = found
     return found
