@@ -61,8 +61,10 @@ def main() -> int:
             return 1
     for contract, seconds, examples, _ in last:
         print(f"{contract:55s} {seconds:6.2f}s {examples:6d} examples")
-    print(f"catalog at max_examples={args.max_examples}, jobs={args.jobs}: median wall {statistics.median(walls):.2f}s "
-          f"over {args.rounds} rounds (all: {', '.join(f'{w:.2f}' for w in walls)})")
+    print(
+        f"catalog at max_examples={args.max_examples}, jobs={args.jobs}: median wall {statistics.median(walls):.2f}s "
+        f"over {args.rounds} rounds (all: {', '.join(f'{w:.2f}' for w in walls)})"
+    )
     return 0
 
 

@@ -74,8 +74,11 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = 100) -> None:
     p.add_argument("--seed", type=_seed, default=None, metavar="N", help="make the run reproducible")
     p.add_argument("--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="time limit of one call into a target (default 5)")
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
-    p.add_argument("--isolate", action="store_true",
-                   help="check in a child process: a target that kills the process is reported as 'crash', not a lost run")
+    p.add_argument(
+        "--isolate",
+        action="store_true",
+        help="check in a child process: a target that kills the process is reported as 'crash', not a lost run",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:

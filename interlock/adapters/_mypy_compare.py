@@ -46,13 +46,9 @@ SIGNATURE: Final = ErrorCode(
     _CATEGORY,
     sub_code_of=DRIFT,
 )
-ASYNC: Final = ErrorCode(
-    "interlock-async", "An implementation is async where its contract is not, or the reverse", _CATEGORY
-)
+ASYNC: Final = ErrorCode("interlock-async", "An implementation is async where its contract is not, or the reverse", _CATEGORY)
 MISSING: Final = ErrorCode("interlock-missing", "An implementation lacks a member its contract declares", _CATEGORY)
-TYPE: Final = ErrorCode(
-    "interlock-type", "An implementation's parameter, return or attribute type does not fit its contract", _CATEGORY
-)
+TYPE: Final = ErrorCode("interlock-type", "An implementation's parameter, return or attribute type does not fit its contract", _CATEGORY)
 # Which finding a member reports when it has several: the order of report.md's rule 1, then types.
 _RANK: Final = {DRIFT.code: 0, SIGNATURE.code: 1, ASYNC.code: 2, TYPE.code: 3}
 
@@ -103,9 +99,7 @@ def constructor_name(tp: CallableType) -> str:
     return (tp.name or "factory").split(" of ")[0]
 
 
-def _member(
-    contract: TypeInfo, c_inst: Instance, target: Instance, name: str, node: SymbolNode, options: Options
-) -> Finding | None:
+def _member(contract: TypeInfo, c_inst: Instance, target: Instance, name: str, node: SymbolNode, options: Options) -> Finding | None:
     c_label, t_label = f"{contract.name}.{name}", f"{target.type.name}.{name}"
     c_type = find_member(name, c_inst, c_inst)
     t_type = find_member(name, target, target)
@@ -151,9 +145,7 @@ def _unimplemented(info: TypeInfo, name: str) -> bool:
     return owner is not None and owner.is_protocol and func is not None and func.is_trivial_body
 
 
-def _shown(
-    call: CallableType | None, typ: Type, name: str, label: str, options: Options, node: SymbolNode | None
-) -> str:
+def _shown(call: CallableType | None, typ: Type, name: str, label: str, options: Options, node: SymbolNode | None) -> str:
     if call is not None:
         return signature(call, label, name, func=function_of(node)).text(options)
     return f"{name}: {_fmt(typ, options, quoted=False)}"
@@ -234,9 +226,7 @@ def _params(c: Signature, t: Signature, options: Options) -> list[tuple[ErrorCod
             if cp.kind.is_positional() and tp.kind.is_named():
                 out.append((SIGNATURE, f"{where} is keyword-only in {tl}"))
             elif cp.kind.is_positional() and t_pos.index(ti) != index:
-                out.append(
-                    (SIGNATURE, f"{where} is in position {t_pos.index(ti) + 1} in {tl}, {index + 1} in the contract")
-                )
+                out.append((SIGNATURE, f"{where} is in position {t_pos.index(ti) + 1} in {tl}, {index + 1} in the contract"))
             fits(cp, tp)
             continue
         if slot is not None and named[slot].pos_only:

@@ -93,9 +93,7 @@ class Signature:
 
     def text(self, options: Options) -> str:
         """The ``def`` line a reader recognises; rendered only for a message."""
-        return _render(
-            "async def" if self.coroutine else "def", self.name, self.first, self.params, self.shown_ret, options
-        )
+        return _render("async def" if self.coroutine else "def", self.name, self.first, self.params, self.shown_ret, options)
 
 
 def instance_of(info: TypeInfo) -> Instance:
@@ -177,18 +175,14 @@ def function_of(node: SymbolNode | None) -> FuncDef | None:
     return node if isinstance(node, FuncDef) else None
 
 
-def signature(
-    tp: CallableType, label: str, name: str, *, func: FuncDef | None = None, constructor: bool = False
-) -> Signature:
+def signature(tp: CallableType, label: str, name: str, *, func: FuncDef | None = None, constructor: bool = False) -> Signature:
     """Read a bound callable (``self`` already dropped) into a ``Signature`` rendered as its ``def`` line.
 
     ``func`` is the member's own function, when known: a decorator's result type may have lost it.
     """
     defn = func if func is not None else tp.definition if isinstance(tp.definition, FuncDef) else None
     first = defn.original_first_arg if defn is not None and len(defn.arg_kinds) == len(tp.arg_kinds) + 1 else None
-    params = tuple(
-        Param(n, k, t, i + 1) for i, (n, k, t) in enumerate(zip(tp.arg_names, tp.arg_kinds, tp.arg_types, strict=True))
-    )
+    params = tuple(Param(n, k, t, i + 1) for i, (n, k, t) in enumerate(zip(tp.arg_names, tp.arg_kinds, tp.arg_types, strict=True)))
     ret = get_proper_type(tp.ret_type)
     coroutine = defn is not None and defn.is_coroutine
     awaited = None if constructor else _awaited(ret)

@@ -187,9 +187,7 @@ def _class_of(typ: Type) -> TypeInfo | None:
     return None
 
 
-def _check_target(
-    api: CheckerPluginInterface, contract: TypeInfo, typ: Type, context: Context, here: ClassDef | None
-) -> None:
+def _check_target(api: CheckerPluginInterface, contract: TypeInfo, typ: Type, context: Context, here: ClassDef | None) -> None:
     """Compare a class (built through its constructor) or a factory (through its result) with ``contract``."""
     if not contract.is_protocol:
         return

@@ -59,8 +59,12 @@ SECRETS: st.SearchStrategy[str] = st.text(alphabet=string.ascii_letters + string
 class TokenValidator(Protocol):
     """Validates HS256 tokens signed with the secret it was given."""
 
-    @draws("secret", SECRETS, id="secret-drawn-as-printable-ascii",
-           text="The checker draws the secret as printable ASCII of 32 to 64 characters; shorter non-blank secrets may be accepted or rejected.")
+    @draws(
+        "secret",
+        SECRETS,
+        id="secret-drawn-as-printable-ascii",
+        text="The checker draws the secret as printable ASCII of 32 to 64 characters; shorter non-blank secrets may be accepted or rejected.",
+    )
     def __init__(self, secret: NonEmpty[str]) -> None: ...
 
     @reports_failure(
@@ -216,12 +220,21 @@ async def _validate(h: Any, target: Any, token: str, what: str) -> Any:
 
 def _check_accepts(h: Any, result: Any, sub: str, kind: str) -> None:
     valid = getattr(result, "valid", None)
-    h.check(valid is True, f"validate_token rejected a token minted with the right secret, sub {sub!r} and a future exp ({kind})",
-            member="validate_token")
-    h.check(getattr(result, "user_id", None) == sub, f"validate_token accepted a token for {sub!r} but says user_id {getattr(result, 'user_id', None)!r}",
-            member="validate_token")
-    h.check(getattr(result, "error", "") is None, f"validate_token accepted a token but its error is {getattr(result, 'error', None)!r}, not None",
-            member="validate_token")
+    h.check(
+        valid is True,
+        f"validate_token rejected a token minted with the right secret, sub {sub!r} and a future exp ({kind})",
+        member="validate_token",
+    )
+    h.check(
+        getattr(result, "user_id", None) == sub,
+        f"validate_token accepted a token for {sub!r} but says user_id {getattr(result, 'user_id', None)!r}",
+        member="validate_token",
+    )
+    h.check(
+        getattr(result, "error", "") is None,
+        f"validate_token accepted a token but its error is {getattr(result, 'error', None)!r}, not None",
+        member="validate_token",
+    )
 
 
 @scenario(
@@ -241,8 +254,12 @@ async def _validator_accepts(h: Any) -> None:
         if kind == "valid":
             _check_accepts(h, result, sub, kind)
         else:
-            h.check(getattr(result, "valid", None) is False, f"validate_token accepted a token whose sub is not non-empty text ({kind})",
-                    kind="postcondition", member="validate_token")
+            h.check(
+                getattr(result, "valid", None) is False,
+                f"validate_token accepted a token whose sub is not non-empty text ({kind})",
+                kind="postcondition",
+                member="validate_token",
+            )
 
 
 @scenario(
@@ -272,11 +289,19 @@ async def _agrees(h: Any, target: Any, secret: str, source: str) -> None:
             continue
         expected, _ = reference_verdict(token, secret)
         got = getattr(result, "valid", None)
-        h.check(got is expected, f"validate_token says valid={got!r} for a {kind} token; {source} {expected!r}",
-                kind="differential", member="validate_token")
+        h.check(
+            got is expected,
+            f"validate_token says valid={got!r} for a {kind} token; {source} {expected!r}",
+            kind="differential",
+            member="validate_token",
+        )
         if got is False:
-            h.check(is_failure(result), f"validate_token rejected a {kind} token without an error ({_show(result)})",
-                    kind="unexpected-exception", member="validate_token")
+            h.check(
+                is_failure(result),
+                f"validate_token rejected a {kind} token without an error ({_show(result)})",
+                kind="unexpected-exception",
+                member="validate_token",
+            )
 
 
 async def _isolation(h: Any, target: Any, secret: str) -> None:
@@ -329,16 +354,33 @@ async def _client_posts(h: Any) -> None:
     h.check(len(posts) == 1, f"validate_token posted {len(posts)} times, not once", kind="postcondition", member="validate_token")
     values = dict(zip(("path", "payload"), posts[0].args, strict=False))
     values.update(posts[0].kwargs)
-    h.check(values.get("path") == "/auth/validate", f"validate_token posted to {values.get('path')!r}, not '/auth/validate'",
-            kind="postcondition", member="validate_token")
-    h.check(values.get("payload") == {"token": token}, f"validate_token posted {values.get('payload')!r}, not {{'token': token}}",
-            kind="postcondition", member="validate_token")
+    h.check(
+        values.get("path") == "/auth/validate",
+        f"validate_token posted to {values.get('path')!r}, not '/auth/validate'",
+        kind="postcondition",
+        member="validate_token",
+    )
+    h.check(
+        values.get("payload") == {"token": token},
+        f"validate_token posted {values.get('payload')!r}, not {{'token': token}}",
+        kind="postcondition",
+        member="validate_token",
+    )
     _check_accepts(h, result, sub, kind)
 
 
 _MALFORMED: tuple[Any, ...] = (
-    None, [], "ok", {}, {"valid": "true"}, {"valid": 1}, {"valid": True}, {"valid": True, "user_id": ""},
-    {"valid": True, "user_id": " "}, {"valid": True, "user_id": 5}, {"valid": True, "user_id": None},
+    None,
+    [],
+    "ok",
+    {},
+    {"valid": "true"},
+    {"valid": 1},
+    {"valid": True},
+    {"valid": True, "user_id": ""},
+    {"valid": True, "user_id": " "},
+    {"valid": True, "user_id": 5},
+    {"valid": True, "user_id": None},
 )
 
 
@@ -366,8 +408,11 @@ async def _client_fails_closed(h: Any) -> None:
         result = await h.call(client, "validate_token", h.draw(ids))
     except Exception as exc:
         h.fail(f"validate_token let {type(exc).__name__} escape when {what}", member="validate_token")
-    h.check(is_failure(result), f"validate_token gave {_show(result)} when {what}; it must fail closed with valid=False and an error",
-            member="validate_token")
+    h.check(
+        is_failure(result),
+        f"validate_token gave {_show(result)} when {what}; it must fail closed with valid=False and an error",
+        member="validate_token",
+    )
 
 
 def _show(result: Any) -> str:
@@ -408,10 +453,19 @@ async def _rejects_lookalikes(h: Any, target: Any, secret: str) -> None:
         try:
             result = await h.call(target, "validate_token", lookalike)
         except Exception as exc:
-            h.fail(f"validate_token raised {type(exc).__name__} on {what}; it reports failure instead", kind="unexpected-exception",
-                   member="validate_token", parameter="token")
-        h.check(is_failure(result), f"validate_token accepted {what} for {sub!r} ({_show(result)}); only text is a token",
-                kind="type-coercion", member="validate_token", parameter="token")
+            h.fail(
+                f"validate_token raised {type(exc).__name__} on {what}; it reports failure instead",
+                kind="unexpected-exception",
+                member="validate_token",
+                parameter="token",
+            )
+        h.check(
+            is_failure(result),
+            f"validate_token accepted {what} for {sub!r} ({_show(result)}); only text is a token",
+            kind="type-coercion",
+            member="validate_token",
+            parameter="token",
+        )
 
 
 @scenario(

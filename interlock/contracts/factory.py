@@ -161,13 +161,21 @@ async def _rejects(h: Any, factory: Any, field: str, bad: Any) -> None:
     except (ValueError, TypeError):
         pass
     except Exception as exc:
-        h.fail(f"create_for_user raised {type(exc).__name__} for a context whose {field} is {bad!r}, not ValueError or TypeError",
-               kind=kind, member="create_for_user", parameter="context")
+        h.fail(
+            f"create_for_user raised {type(exc).__name__} for a context whose {field} is {bad!r}, not ValueError or TypeError",
+            kind=kind,
+            member="create_for_user",
+            parameter="context",
+        )
     else:
         h.fail(f"create_for_user accepted a context whose {field} is {bad!r}", kind=kind, member="create_for_user", parameter="context")
     after = await h.call(factory, "active_engine_count")
-    h.check(after == before, f"a failed create_for_user changed active_engine_count from {before} to {after}", kind="leak",
-            member="create_for_user")
+    h.check(
+        after == before,
+        f"a failed create_for_user changed active_engine_count from {before} to {after}",
+        kind="leak",
+        member="create_for_user",
+    )
 
 
 def _events(manager: Any) -> list[tuple[Any, Any]]:
@@ -184,17 +192,37 @@ def _events(manager: Any) -> list[tuple[Any, Any]]:
 def _check_run(h: Any, events: list[tuple[Any, Any]], ctx: Any, member: str) -> None:
     h.check(events, "execute_agent sent no event", kind="ordering", member=member)
     for user, message in events:
-        h.check(user == ctx.user_id, f"execute_agent sent an event to {user!r}, not to the context's user {ctx.user_id!r}",
-                kind="isolation", member=member)
-        h.check(isinstance(message, Mapping) and "type" in message, f"execute_agent sent {message!r}, which has no 'type'",
-                kind="ordering", member=member)
-        h.check(message.get("run_id") == ctx.run_id, f"an event carries run_id {message.get('run_id')!r}, not the context's {ctx.run_id!r}",
-                kind="isolation", member=member)
+        h.check(
+            user == ctx.user_id,
+            f"execute_agent sent an event to {user!r}, not to the context's user {ctx.user_id!r}",
+            kind="isolation",
+            member=member,
+        )
+        h.check(
+            isinstance(message, Mapping) and "type" in message,
+            f"execute_agent sent {message!r}, which has no 'type'",
+            kind="ordering",
+            member=member,
+        )
+        h.check(
+            message.get("run_id") == ctx.run_id,
+            f"an event carries run_id {message.get('run_id')!r}, not the context's {ctx.run_id!r}",
+            kind="isolation",
+            member=member,
+        )
     types = [m.get("type") for _, m in events]
-    h.check(types[0] == "agent_started", f"the first event is {types[0]!r}, not 'agent_started' (events: {types})", kind="ordering",
-            member=member)
-    h.check(types[-1] == "agent_completed", f"the last event is {types[-1]!r}, not 'agent_completed' (events: {types})", kind="ordering",
-            member=member)
+    h.check(
+        types[0] == "agent_started",
+        f"the first event is {types[0]!r}, not 'agent_started' (events: {types})",
+        kind="ordering",
+        member=member,
+    )
+    h.check(
+        types[-1] == "agent_completed",
+        f"the last event is {types[-1]!r}, not 'agent_completed' (events: {types})",
+        kind="ordering",
+        member=member,
+    )
 
 
 @scenario(

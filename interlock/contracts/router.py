@@ -126,28 +126,55 @@ async def _routes_to_first(h: Any) -> None:
     chosen = next((i for i in live if message["type"] in scripts[i].handles), None)
     asked_order = [c.double for c in h.log.calls if c.method == "can_handle"]
     expected_order = [scripts[i].label for i in live[: live.index(chosen) + 1 if chosen is not None else len(live)]]
-    h.check(asked_order == expected_order,
-            f"route_message asked can_handle of {asked_order or 'no handler'}; the contract's order is {expected_order}",
-            kind="ordering", member="route_message")
+    h.check(
+        asked_order == expected_order,
+        f"route_message asked can_handle of {asked_order or 'no handler'}; the contract's order is {expected_order}",
+        kind="ordering",
+        member="route_message",
+    )
     for i, handler in enumerate(handlers):
         handled = _calls(handler, "handle_message")
         if i != chosen:
-            h.check(not handled, f"route_message handed the message to {scripts[i].label}"
-                    + (" after it was removed" if i in removed else ", not to the first capable handler"),
-                    kind="postcondition", member="route_message")
+            h.check(
+                not handled,
+                f"route_message handed the message to {scripts[i].label}"
+                + (" after it was removed" if i in removed else ", not to the first capable handler"),
+                kind="postcondition",
+                member="route_message",
+            )
             continue
-        h.check(len(handled) == 1, f"route_message called {scripts[i].label}.handle_message {len(handled)} times", kind="postcondition",
-                member="route_message")
+        h.check(
+            len(handled) == 1,
+            f"route_message called {scripts[i].label}.handle_message {len(handled)} times",
+            kind="postcondition",
+            member="route_message",
+        )
         got = _args(handled[0], ("user_id", "websocket", "message"))
-        h.check(got.get("user_id") == user, f"handle_message got user_id {got.get('user_id')!r}, not {user!r}", kind="postcondition",
-                member="route_message")
-        h.check(got.get("websocket") is socket, "handle_message got another websocket object than the one routed", kind="postcondition",
-                member="route_message")
-        h.check(got.get("message") == message, f"handle_message got {got.get('message')!r}, not the message", kind="postcondition",
-                member="route_message")
+        h.check(
+            got.get("user_id") == user,
+            f"handle_message got user_id {got.get('user_id')!r}, not {user!r}",
+            kind="postcondition",
+            member="route_message",
+        )
+        h.check(
+            got.get("websocket") is socket,
+            "handle_message got another websocket object than the one routed",
+            kind="postcondition",
+            member="route_message",
+        )
+        h.check(
+            got.get("message") == message,
+            f"handle_message got {got.get('message')!r}, not the message",
+            kind="postcondition",
+            member="route_message",
+        )
     expected = scripts[chosen].answer if chosen is not None else False
-    h.check(result is expected, f"route_message returned {result!r}; the handler's answer was {expected!r}", kind="postcondition",
-            member="route_message")
+    h.check(
+        result is expected,
+        f"route_message returned {result!r}; the handler's answer was {expected!r}",
+        kind="postcondition",
+        member="route_message",
+    )
 
 
 _BAD_TYPES: tuple[Any, ...] = ("missing", None, "", " ", 1, b"chat", ["chat"])
@@ -174,13 +201,21 @@ async def _unhandled_returns_false(h: Any) -> None:
         try:
             result, *_ = await _route(h, router, message=message)
         except Exception as exc:
-            h.fail(f"route_message raised {type(exc).__name__}: {exc} for a message with type {message.get('type', '(none)')!r}",
-                   member="route_message")
-        h.check(result is False, f"route_message returned {result!r} for a message with type {message.get('type', '(none)')!r}",
-                member="route_message")
+            h.fail(
+                f"route_message raised {type(exc).__name__}: {exc} for a message with type {message.get('type', '(none)')!r}",
+                member="route_message",
+            )
+        h.check(
+            result is False,
+            f"route_message returned {result!r} for a message with type {message.get('type', '(none)')!r}",
+            member="route_message",
+        )
         for handler in handlers:
-            h.check(not _calls(handler, "handle_message"), f"route_message called a handler for type {message.get('type', '(none)')!r}",
-                    member="route_message")
+            h.check(
+                not _calls(handler, "handle_message"),
+                f"route_message called a handler for type {message.get('type', '(none)')!r}",
+                member="route_message",
+            )
 
 
 @scenario(
@@ -229,8 +264,12 @@ async def _duplicate_add(h: Any) -> None:
     _result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
     expected = second if removed else first
     handled_by = [s.label for s, d in ((first, one), (second, two)) if _calls(d, "handle_message")]
-    h.check(handled_by == [expected.label], f"after adding {first.label} twice{' and removing it' if removed else ''}, "
-            f"the message went to {handled_by or 'no handler'}, not {expected.label}", member="add_handler")
+    h.check(
+        handled_by == [expected.label],
+        f"after adding {first.label} twice{' and removing it' if removed else ''}, "
+        f"the message went to {handled_by or 'no handler'}, not {expected.label}",
+        member="add_handler",
+    )
 
 
 def _calls_to(h: Any, member: str) -> list[str]:
@@ -279,14 +318,19 @@ async def _concurrent_users(h: Any) -> None:
     msgs = [{**h.draw(messages), "type": kind, "seq": i} for i in range(2)]
     await h.gather(*[h.call(router, "route_message", users[i], sockets[i], msgs[i]) for i in range(2)])
     handled = [_args(c, ("user_id", "websocket", "message")).get("user_id") for c in _calls(handler, "handle_message")]
-    h.check(sorted(map(str, handled)) == sorted(users), f"routing for {users[0]!r} and {users[1]!r} at once handed the handler {handled!r}",
-            member="route_message")
+    h.check(
+        sorted(map(str, handled)) == sorted(users),
+        f"routing for {users[0]!r} and {users[1]!r} at once handed the handler {handled!r}",
+        member="route_message",
+    )
     for call in _calls(handler, "handle_message"):
         got = _args(call, ("user_id", "websocket", "message"))
         i = users.index(got["user_id"]) if got.get("user_id") in users else None
         h.check(i is not None, f"handle_message got user_id {got.get('user_id')!r}", member="route_message")
         assert i is not None
-        h.check(got.get("websocket") is sockets[i], f"{users[i]!r}'s message was handed with the other user's websocket", member="route_message")
+        h.check(
+            got.get("websocket") is sockets[i], f"{users[i]!r}'s message was handed with the other user's websocket", member="route_message"
+        )
         h.check(got.get("message") == msgs[i], f"{users[i]!r}'s call was handed the other user's message", member="route_message")
 
 

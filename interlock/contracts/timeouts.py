@@ -43,8 +43,11 @@ class TimeoutPolicy(Protocol):
     """How long a socket waits and how long an agent may run, per tier."""
 
     @draws("tier", values=TIERS, outside=ValueError, id="unknown-tier-rejected", text=_TIER_TEXT)
-    @ensures(_positive_and_outlives, id="socket-outlives-agent",
-             text="For every tier both timeouts are finite and above 0, and the WebSocket receive timeout is above the agent execution timeout.")
+    @ensures(
+        _positive_and_outlives,
+        id="socket-outlives-agent",
+        text="For every tier both timeouts are finite and above 0, and the WebSocket receive timeout is above the agent execution timeout.",
+    )
     def websocket_recv_timeout(self, tier: NonEmpty[str]) -> float: ...
 
     @draws("tier", values=TIERS, outside=ValueError, id="unknown-tier-rejected-by-agent-timeout", text=_TIER_TEXT)

@@ -104,15 +104,23 @@ async def _connections_track(h: Any) -> None:
             try:
                 await h.call(manager, "remove_connection", f"unknown-{pick}")
             except Exception as exc:
-                h.fail(f"removing the unknown id 'unknown-{pick}' raised {type(exc).__name__}; it must be a no-op", member="remove_connection")
+                h.fail(
+                    f"removing the unknown id 'unknown-{pick}' raised {type(exc).__name__}; it must be a no-op", member="remove_connection"
+                )
         for user in users:
             expected = {cid for cid, owner in model.items() if owner == user}
             got = await h.call(manager, "get_user_connections", user)
-            h.check(set(got) == expected, f"get_user_connections({user!r}) is {got!r}; the connections added and not removed are {expected!r}",
-                    member="get_user_connections")
+            h.check(
+                set(got) == expected,
+                f"get_user_connections({user!r}) is {got!r}; the connections added and not removed are {expected!r}",
+                member="get_user_connections",
+            )
             active = await h.call(manager, "is_connection_active", user)
-            h.check(active is bool(expected), f"is_connection_active({user!r}) is {active!r} with {len(expected)} connection(s)",
-                    member="is_connection_active")
+            h.check(
+                active is bool(expected),
+                f"is_connection_active({user!r}) is {active!r} with {len(expected)} connection(s)",
+                member="is_connection_active",
+            )
 
 
 @scenario(
@@ -135,14 +143,32 @@ async def _send_reaches_only_its_user(h: Any) -> None:
     for owner, conn in made:
         sends = _sends(conn)
         if owner != user:
-            h.check(not sends, f"send_to_user({user!r}) sent to {conn.connection_id!r} of user {owner!r}", kind="isolation", member="send_to_user")
+            h.check(
+                not sends,
+                f"send_to_user({user!r}) sent to {conn.connection_id!r} of user {owner!r}",
+                kind="isolation",
+                member="send_to_user",
+            )
             continue
-        h.check(len(sends) == 1, f"send_to_user({user!r}) called send_json {len(sends)} times on {conn.connection_id!r}, not once",
-                kind="postcondition", member="send_to_user")
-        h.check(_sent(sends[0]) == message, f"send_json on {conn.connection_id!r} got {_sent(sends[0])!r}, not the message {message!r}",
-                kind="postcondition", member="send_to_user")
+        h.check(
+            len(sends) == 1,
+            f"send_to_user({user!r}) called send_json {len(sends)} times on {conn.connection_id!r}, not once",
+            kind="postcondition",
+            member="send_to_user",
+        )
+        h.check(
+            _sent(sends[0]) == message,
+            f"send_json on {conn.connection_id!r} got {_sent(sends[0])!r}, not the message {message!r}",
+            kind="postcondition",
+            member="send_to_user",
+        )
     mine = sum(1 for owner, _ in made if owner == user)
-    h.check(count == mine, f"send_to_user({user!r}) returned {count!r}; it reached {mine} socket(s)", kind="postcondition", member="send_to_user")
+    h.check(
+        count == mine,
+        f"send_to_user({user!r}) returned {count!r}; it reached {mine} socket(s)",
+        kind="postcondition",
+        member="send_to_user",
+    )
 
 
 @scenario(
@@ -170,7 +196,9 @@ async def _failing_socket(h: Any) -> None:
     for i, (_, conn) in enumerate(made[:n]):
         if i not in broken:
             h.check(len(_sends(conn)) == 1, f"{conn.connection_id!r} got nothing after another socket failed", member="send_to_user")
-    h.check(count == n - len(broken), f"send_to_user returned {count!r}; {n - len(broken)} socket(s) took the message", member="send_to_user")
+    h.check(
+        count == n - len(broken), f"send_to_user returned {count!r}; {n - len(broken)} socket(s) took the message", member="send_to_user"
+    )
 
 
 @scenario(
@@ -222,15 +250,28 @@ async def _add_rejects_empty_ids(h: Any) -> None:
             except (ValueError, TypeError):
                 pass
             except Exception as exc:
-                h.fail(f"add_connection raised {type(exc).__name__} for a connection whose {field} is {bad!r}, instead of ValueError or TypeError",
-                       kind=kind, member="add_connection", parameter="connection")
+                h.fail(
+                    f"add_connection raised {type(exc).__name__} for a connection whose {field} is {bad!r}, instead of ValueError or TypeError",
+                    kind=kind,
+                    member="add_connection",
+                    parameter="connection",
+                )
             else:
-                h.fail(f"add_connection accepted a connection whose {field} is {bad!r}", kind=kind, member="add_connection",
-                       parameter="connection")
+                h.fail(
+                    f"add_connection accepted a connection whose {field} is {bad!r}",
+                    kind=kind,
+                    member="add_connection",
+                    parameter="connection",
+                )
             if field == "connection_id":
                 kept = await h.call(manager, "get_user_connections", owner)
-                h.check(not kept, f"the rejected connection was kept: get_user_connections({owner!r}) is {kept!r}", kind=kind,
-                        member="add_connection", parameter="connection")
+                h.check(
+                    not kept,
+                    f"the rejected connection was kept: get_user_connections({owner!r}) is {kept!r}",
+                    kind=kind,
+                    member="add_connection",
+                    parameter="connection",
+                )
 
 
 # ---- the bridge -----------------------------------------------------------------------------
@@ -344,10 +385,15 @@ def _check_message(h: Any, member: str, args: dict[str, Any], message: Any) -> N
     event, name = EVENTS[member]
     h.check(isinstance(message, Mapping), f"{member} sent {message!r}, not a mapping", member=member)
     h.check(message.get("type") == event, f"{member} sent type {message.get('type')!r}, not {event!r}", member=member)
-    h.check(message.get("run_id") == args["run_id"], f"{member} sent run_id {message.get('run_id')!r}, not {args['run_id']!r}", member=member)
+    h.check(
+        message.get("run_id") == args["run_id"], f"{member} sent run_id {message.get('run_id')!r}, not {args['run_id']!r}", member=member
+    )
     if name == "tool_name":
-        h.check(message.get("tool_name") == args["tool_name"],
-                f"{member} sent tool_name {message.get('tool_name')!r} at the top level, not {args['tool_name']!r}", member=member)
+        h.check(
+            message.get("tool_name") == args["tool_name"],
+            f"{member} sent tool_name {message.get('tool_name')!r} at the top level, not {args['tool_name']!r}",
+            member=member,
+        )
 
 
 @scenario(

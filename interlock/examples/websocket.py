@@ -171,8 +171,13 @@ class ReferenceBridge:
         _mapping(result, "result")
         _strict_ms(execution_time_ms, "execution_time_ms")
         return await self._send(
-            {"type": "tool_completed", "run_id": run_id, "tool_name": tool_name, "result": dict(result or {}),
-             "execution_time_ms": execution_time_ms}
+            {
+                "type": "tool_completed",
+                "run_id": run_id,
+                "tool_name": tool_name,
+                "result": dict(result or {}),
+                "execution_time_ms": execution_time_ms,
+            }
         )
 
     async def notify_agent_completed(
@@ -183,8 +188,13 @@ class ReferenceBridge:
         _mapping(result, "result")
         _strict_ms(execution_time_ms, "execution_time_ms")
         return await self._send(
-            {"type": "agent_completed", "run_id": run_id, "agent_name": agent_name, "result": dict(result or {}),
-             "execution_time_ms": execution_time_ms}
+            {
+                "type": "agent_completed",
+                "run_id": run_id,
+                "agent_name": agent_name,
+                "result": dict(result or {}),
+                "execution_time_ms": execution_time_ms,
+            }
         )
 
 

@@ -44,8 +44,17 @@ class Call:
         helpers = [h for h in ("assert_clause", "assert_returns") if any(h in line for line in extra or [])]
         if helpers:
             imports = _assert_imports(self.subject.contract, *helpers)
-        return reproducer(self.subject, self.ctor_values, self.member, self.values, extra, by_position=self.by_position,
-                          result=result, imports=imports, reject=reject)
+        return reproducer(
+            self.subject,
+            self.ctor_values,
+            self.member,
+            self.values,
+            extra,
+            by_position=self.by_position,
+            result=result,
+            imports=imports,
+            reject=reject,
+        )
 
 
 @attrs.define
@@ -218,7 +227,11 @@ class Caller:
         except Exception as exc:  # a property of the target's that raises
             s.record(
                 self.violation(
-                    s, "unexpected-exception", m.name, None, f"{m.name}: reading the attribute raised {describe_error(exc)}",
+                    s,
+                    "unexpected-exception",
+                    m.name,
+                    None,
+                    f"{m.name}: reading the attribute raised {describe_error(exc)}",
                     reproducer(s, {}, extra=[f"target.{m.name}"]),
                 )
             )
@@ -232,8 +245,12 @@ class Caller:
                     m.name,
                     None,
                     f"{m.name}: the attribute is {problem}; the contract declares {m.signature_text()}",
-                    reproducer(s, {}, extra=[f"assert_returns({_contract_ref(self.contract)}, {m.name!r}, target.{m.name})"],
-                               imports=_assert_imports(self.contract, "assert_returns")),
+                    reproducer(
+                        s,
+                        {},
+                        extra=[f"assert_returns({_contract_ref(self.contract)}, {m.name!r}, target.{m.name})"],
+                        imports=_assert_imports(self.contract, "assert_returns"),
+                    ),
                 )
             )
 
@@ -275,7 +292,11 @@ class Caller:
         if problem:
             found.append(
                 self.violation(
-                    s, "return-type", m.name, None, f"{m.name}: returned {problem}; the contract declares -> {_ret(m)}",
+                    s,
+                    "return-type",
+                    m.name,
+                    None,
+                    f"{m.name}: returned {problem}; the contract declares -> {_ret(m)}",
                     call.example([f"assert_returns({_contract_ref(self.contract)}, {m.name!r}, result)"], result=True),
                 )
             )
@@ -323,11 +344,18 @@ class Caller:
             return None
         err = outcome.error
         if isinstance(err, AssertionError):
-            return self.violation(s, clause.kinds[0], m.name, None, f"{m.name}: broke '{clause.id}': {describe_error(err)}", check, clause=clause.id)
+            return self.violation(
+                s, clause.kinds[0], m.name, None, f"{m.name}: broke '{clause.id}': {describe_error(err)}", check, clause=clause.id
+            )
         if err is not None:
             return self.violation(
-                s, clause.kinds[0], m.name, None,
-                f"{m.name}: checking '{clause.id}' raised {describe_error(err)} on the result {_clip(py_repr(result))}", check, clause=clause.id,
+                s,
+                clause.kinds[0],
+                m.name,
+                None,
+                f"{m.name}: checking '{clause.id}' raised {describe_error(err)} on the result {_clip(py_repr(result))}",
+                check,
+                clause=clause.id,
             )
         try:
             ok = bool(outcome.value)
@@ -337,8 +365,13 @@ class Caller:
             note = ""
         if not ok:
             return self.violation(
-                s, clause.kinds[0], m.name, None,
-                f"{m.name}: broke '{clause.id}' ({clause.text}); it returned {_clip(py_repr(result))}{note}", check, clause=clause.id,
+                s,
+                clause.kinds[0],
+                m.name,
+                None,
+                f"{m.name}: broke '{clause.id}' ({clause.text}); it returned {_clip(py_repr(result))}{note}",
+                check,
+                clause=clause.id,
             )
         return None
 
@@ -346,8 +379,12 @@ class Caller:
         def report(q: Member, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any], problem: str) -> Violation:
             line = f"assert_returns({_contract_ref(self.contract)}, {q.name!r}, {_call_text('target.' + q.name, list(args), kwargs)})"
             return self.violation(
-                call.subject, "return-type", q.name, None,
-                f"{q.name}: returned {problem}; the contract declares -> {_ret(q)}", call.example([line]),
+                call.subject,
+                "return-type",
+                q.name,
+                None,
+                f"{q.name}: returned {problem}; the contract declares -> {_ret(q)}",
+                call.example([line]),
             )
 
         return report
@@ -449,7 +486,11 @@ class Caller:
         assert err is not None
         for clause in self.contract.clauses:
             if clause.member == call.member.name and isinstance(clause.rule, Ensures | Comparable):
-                s.note(call.member.name, clause.id, f"could not run where building the target raised {type(err).__name__} (reported on __init__)")
+                s.note(
+                    call.member.name,
+                    clause.id,
+                    f"could not run where building the target raised {type(err).__name__} (reported on __init__)",
+                )
         if ctor is not None:
             for p in ctor.parameters:
                 v = call.ctor_values.get(p.name)
@@ -716,9 +757,6 @@ def _clause_args(rule: Ensures, call: Call) -> str:
 
 def _clip(text: str, n: int = 120) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
-
-
-
 
 
 def _value_text(o: Any) -> str:

@@ -15,7 +15,9 @@ Candidate = tuple[Subject, Violation]
 MakeViolation = Callable[..., Violation]
 
 
-def differential_between(caller: Any, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None) -> list[Candidate]:
+def differential_between(
+    caller: Any, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None
+) -> list[Candidate]:
     """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie)."""
     keys = {id(s): verdict_key(v) for s, v, _ in results}
     groups: dict[Any, list[tuple[Subject, Any]]] = {}

@@ -200,8 +200,13 @@ def _product_subject(caller: Caller, s: Subject, m: Member, product: Contract) -
     margs, mkwargs = plan.split(m, values)
     name = where[1]
     call = _call_text(f"target.{m.name}", margs, mkwargs)
-    protocols = tuple(getattr(type(v), "_interlock_protocol", object) for v in [*ctor_values.values(), *values.values()] if isinstance(v, Double))
-    child.head = ((f"target = {_call_text(name, args, kwargs)}", f"product = asyncio.run({call})" if m.is_async else f"product = {call}"), protocols)
+    protocols = tuple(
+        getattr(type(v), "_interlock_protocol", object) for v in [*ctor_values.values(), *values.values()] if isinstance(v, Double)
+    )
+    child.head = (
+        (f"target = {_call_text(name, args, kwargs)}", f"product = asyncio.run({call})" if m.is_async else f"product = {call}"),
+        protocols,
+    )
     child.obj = make_product
     return child
 

@@ -28,8 +28,14 @@ class InternalError:
     def line(self, contract: str) -> str:
         """One line for standard error, naming the contract, target and clause, and the file with the traceback."""
         where = ", ".join(
-            part for part in (contract, self.target and f"target {self.target}", self.member and f"member {self.member}",
-                              self.clause and f"clause {self.clause}") if part
+            part
+            for part in (
+                contract,
+                self.target and f"target {self.target}",
+                self.member and f"member {self.member}",
+                self.clause and f"clause {self.clause}",
+            )
+            if part
         )
         kept = f" (traceback in {self.traceback})" if self.traceback else ""
         return f"interlock: internal error checking {where}: {self.error}{kept}"

@@ -59,7 +59,9 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
     )
 
 
-def _child(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any]) -> tuple[Report | None, tuple[str, str]]:
+def _child(
+    contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any]
+) -> tuple[Report | None, tuple[str, str]]:
     """Run the check in a forked child: its report, or how it died and the last check it started."""
     with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
         result_path = os.path.join(folder, "report.pickle")

@@ -197,9 +197,18 @@ class Harness:
 
     def _member_raised(self, member: str, exc: BaseException) -> None:
         s = self._subject
-        self.found.append(Violation(s.label, "unexpected-exception", member, None,
-                                    f"{member}: raised {describe_error(exc)} on in-domain values; the contract allows no exception here",
-                                    self.example(mark=member), s.location(member), None))
+        self.found.append(
+            Violation(
+                s.label,
+                "unexpected-exception",
+                member,
+                None,
+                f"{member}: raised {describe_error(exc)} on in-domain values; the contract allows no exception here",
+                self.example(mark=member),
+                s.location(member),
+                None,
+            )
+        )
 
     def _side(self, kind: str, member: str, message: str) -> None:
         """A violation of the member itself, seen while the clause ran (a return type, sync versus async)."""
@@ -239,7 +248,11 @@ class Harness:
             raise
         awaitable = _awaitable(result)
         if model is not None and model.role == "method" and awaitable != model.is_async:
-            shape = "an awaitable where the contract's member is a plain def" if awaitable else "a plain value where the contract's member is async"
+            shape = (
+                "an awaitable where the contract's member is a plain def"
+                if awaitable
+                else "a plain value where the contract's member is async"
+            )
             self._side("async-mismatch", member, f"{member}: returned {shape}")
         if awaitable:
             text = f"await {text}"
@@ -304,8 +317,16 @@ class Harness:
         s, clause = self._subject, self._clause
         kind = err.kind or clause.kinds[0]
         where = f"{err.member}: " if err.member else ""
-        return Violation(s.label, kind, err.member, err.parameter, f"{where}{err} ({clause.id})", self.example(mark=err.member),
-                         s.location(err.member), clause.id)
+        return Violation(
+            s.label,
+            kind,
+            err.member,
+            err.parameter,
+            f"{where}{err} ({clause.id})",
+            self.example(mark=err.member),
+            s.location(err.member),
+            clause.id,
+        )
 
     def _timeout(self, member: str) -> Violation:
         s = self._subject
@@ -313,8 +334,16 @@ class Harness:
             s.skip.add(member)
             s.note(member, None, "not called again after it timed out")
         runner = self._caller.runner
-        return Violation(s.label, "timeout", member, None, f"{member}: the call did not return within {runner.timeout:g}s; {runner.stops}",
-                         self.example(mark=member), s.location(member), None)
+        return Violation(
+            s.label,
+            "timeout",
+            member,
+            None,
+            f"{member}: the call did not return within {runner.timeout:g}s; {runner.stops}",
+            self.example(mark=member),
+            s.location(member),
+            None,
+        )
 
     def _member(self, name: str) -> Any:
         try:
@@ -322,7 +351,9 @@ class Harness:
         except KeyError:
             return None
 
-    def _route(self, instance: Any, member: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    def _route(
+        self, instance: Any, member: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
         """Arguments written against the contract, placed as the target can take them."""
         try:
             fn = getattr(instance, member)
@@ -393,8 +424,9 @@ class Harness:
             raise ValueError(f"clause {self._clause.id!r} reports {kinds}, not {kind!r}")
         raise ScenarioFailure(message, kind, member, parameter)
 
-    def check(self, condition: object, message: str, *, kind: str | None = None, member: str | None = None,
-              parameter: str | None = None) -> None:
+    def check(
+        self, condition: object, message: str, *, kind: str | None = None, member: str | None = None, parameter: str | None = None
+    ) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
         if not condition:
             self.fail(message, kind=kind, member=member, parameter=parameter)
@@ -532,8 +564,18 @@ def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: Doubl
     else:
         err = outcome.error
         if outcome.timed_out:
-            h.found.append(Violation(s.label, "timeout", None, None, f"'{clause.id}': the scenario did not finish within {limit:g}s",
-                                     h.example(), s.location(None), clause.id))
+            h.found.append(
+                Violation(
+                    s.label,
+                    "timeout",
+                    None,
+                    None,
+                    f"'{clause.id}': the scenario did not finish within {limit:g}s",
+                    h.example(),
+                    s.location(None),
+                    clause.id,
+                )
+            )
         elif err is not None:
             from hypothesis.errors import HypothesisException
 
@@ -608,4 +650,3 @@ class _Example:
 
     def example(self) -> str:
         return self.text
-

@@ -200,14 +200,32 @@ def _compare_by_position(member: Member, sig: inspect.Signature) -> tuple[list[D
     for i, c in enumerate(member.parameters):
         if i < len(t_pos):
             if not c.required and t_pos[i].default is _EMPTY:
-                drifts.append(Drift("signature-mismatch", c.name, f"{member.name}: argument {i + 1} ({c.name!r}) is required in the target but optional in the contract"))
+                drifts.append(
+                    Drift(
+                        "signature-mismatch",
+                        c.name,
+                        f"{member.name}: argument {i + 1} ({c.name!r}) is required in the target but optional in the contract",
+                    )
+                )
         elif not var_pos:
-            drifts.append(Drift("signature-mismatch", c.name, f"{member.name}: the target takes no argument {i + 1} ({c.name!r}); callers passing it get TypeError"))
+            drifts.append(
+                Drift(
+                    "signature-mismatch",
+                    c.name,
+                    f"{member.name}: the target takes no argument {i + 1} ({c.name!r}); callers passing it get TypeError",
+                )
+            )
             uncallable = uncallable or c.required
-    extra = [p for p in t_pos[len(member.parameters):] if p.default is _EMPTY]
+    extra = [p for p in t_pos[len(member.parameters) :] if p.default is _EMPTY]
     extra += [p for p in tparams if p.kind is _P.KEYWORD_ONLY and p.default is _EMPTY]
     for p in extra:
-        drifts.append(Drift("signature-mismatch", None, f"{member.name}: the target requires a parameter {p.name!r} that the contract does not have; callers omit it"))
+        drifts.append(
+            Drift(
+                "signature-mismatch",
+                None,
+                f"{member.name}: the target requires a parameter {p.name!r} that the contract does not have; callers omit it",
+            )
+        )
         uncallable = True
     if uncallable:
         return drifts, None
@@ -245,16 +263,31 @@ def _same_default(a: Any, b: Any) -> bool:
 
 
 _BINDING = (
-    (re.compile(r"\(\) got an unexpected keyword argument '(\w+)'"), "param-name-drift",
-     "parameter {p!r} is not a name the target's inner function takes; a caller passing {p}=... gets TypeError"),
-    (re.compile(r"\(\) got some positional-only arguments passed as keyword arguments: '(\w+)"), "param-name-drift",
-     "parameter {p!r} is positional-only in the target's inner function; a caller passing {p}=... gets TypeError"),
-    (re.compile(r"\(\) missing \d+ required (?:positional|keyword-only) arguments?: '(\w+)'"), "signature-mismatch",
-     "the target's inner function requires {p!r}, which a caller written against the contract does not pass"),
-    (re.compile(r"\(\) got multiple values for argument '(\w+)'"), "signature-mismatch",
-     "the target's inner function takes {p!r} at another place; a caller written against the contract gets TypeError"),
-    (re.compile(r"\(\) takes (?:from )?\d+ (?:to \d+ )?positional arguments? but \d+ (?:was|were) given"), "signature-mismatch",
-     "the target's inner function takes fewer arguments by position than the contract passes"),
+    (
+        re.compile(r"\(\) got an unexpected keyword argument '(\w+)'"),
+        "param-name-drift",
+        "parameter {p!r} is not a name the target's inner function takes; a caller passing {p}=... gets TypeError",
+    ),
+    (
+        re.compile(r"\(\) got some positional-only arguments passed as keyword arguments: '(\w+)"),
+        "param-name-drift",
+        "parameter {p!r} is positional-only in the target's inner function; a caller passing {p}=... gets TypeError",
+    ),
+    (
+        re.compile(r"\(\) missing \d+ required (?:positional|keyword-only) arguments?: '(\w+)'"),
+        "signature-mismatch",
+        "the target's inner function requires {p!r}, which a caller written against the contract does not pass",
+    ),
+    (
+        re.compile(r"\(\) got multiple values for argument '(\w+)'"),
+        "signature-mismatch",
+        "the target's inner function takes {p!r} at another place; a caller written against the contract gets TypeError",
+    ),
+    (
+        re.compile(r"\(\) takes (?:from )?\d+ (?:to \d+ )?positional arguments? but \d+ (?:was|were) given"),
+        "signature-mismatch",
+        "the target's inner function takes fewer arguments by position than the contract passes",
+    ),
 )
 
 

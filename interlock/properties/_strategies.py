@@ -30,6 +30,8 @@ _json_scalars = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20)
 )
+
+
 def _nest(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return _json_scalars | st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
 

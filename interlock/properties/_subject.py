@@ -252,8 +252,14 @@ def reproducer(
     def called(call: str) -> list[str]:
         text = f"asyncio.run({call})" if is_async else call
         if reject is not None:
-            return ["try:", f"    {text}", "except (ValueError, TypeError):", "    pass  # rejected, as the contract says",
-                    "else:", f"    raise AssertionError({reject!r})"]
+            return [
+                "try:",
+                f"    {text}",
+                "except (ValueError, TypeError):",
+                "    pass  # rejected, as the contract says",
+                "else:",
+                f"    raise AssertionError({reject!r})",
+            ]
         return [f"result = {text}" if result else text]
 
     if subject.head is not None:

@@ -21,8 +21,26 @@ __all__ = ["type_problem"]
 _STRICT = contextvars.ContextVar("interlock_strict_bytes", default=False)
 
 _BINARY_DUNDERS = frozenset(
-    {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__sub__", "__mul__", "__truediv__",
-     "__floordiv__", "__mod__", "__and__", "__or__", "__xor__", "__radd__", "__rsub__", "__rmul__"}
+    {
+        "__eq__",
+        "__ne__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+        "__add__",
+        "__sub__",
+        "__mul__",
+        "__truediv__",
+        "__floordiv__",
+        "__mod__",
+        "__and__",
+        "__or__",
+        "__xor__",
+        "__radd__",
+        "__rsub__",
+        "__rmul__",
+    }
 )
 """Special methods that may return ``NotImplemented`` to let the other operand decide (the data model's rule)."""
 

@@ -194,7 +194,9 @@ def test_member_that_cannot_be_checked_is_skipped_with_the_reason(project: pytes
     result.assert_outcomes(passed=1, failed=1, skipped=2)
     # The skip points at the line that made the class, not into interlock.
     result.stdout.fnmatch_lines(
-        ["SKIPPED [[]2[]] test_notify.py:4: not checked: notify: no call written against the contract can reach it (see the signature violations)"]
+        [
+            "SKIPPED [[]2[]] test_notify.py:4: not checked: notify: no call written against the contract can reach it (see the signature violations)"
+        ]
     )
 
 

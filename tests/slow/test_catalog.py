@@ -28,11 +28,27 @@ pytestmark = pytest.mark.slow
 
 CATALOG_MODULES = (context, websocket, factory, router, auth, timeouts)
 
-REPORT_KINDS = frozenset({
-    "missing-member", "param-name-drift", "signature-mismatch", "async-mismatch", "return-type", "none-propagation",
-    "empty-string", "type-coercion", "unexpected-exception", "postcondition", "isolation", "ordering", "leak", "cascade",
-    "differential", "timeout", "crash",
-})
+REPORT_KINDS = frozenset(
+    {
+        "missing-member",
+        "param-name-drift",
+        "signature-mismatch",
+        "async-mismatch",
+        "return-type",
+        "none-propagation",
+        "empty-string",
+        "type-coercion",
+        "unexpected-exception",
+        "postcondition",
+        "isolation",
+        "ordering",
+        "leak",
+        "cascade",
+        "differential",
+        "timeout",
+        "crash",
+    }
+)
 """The kind table of report.md ("Violation kinds"), copied from the spec."""
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -43,8 +59,10 @@ def _label(target: Any) -> str:
 
 
 def _show(report: interlock.Report) -> str:
-    lines = [f"  {v.target.rsplit(':', 1)[-1]}: {v.kind} {v.member} parameter={v.parameter} clause={v.clause}: {v.message}"
-             for v in report.violations]
+    lines = [
+        f"  {v.target.rsplit(':', 1)[-1]}: {v.kind} {v.member} parameter={v.parameter} clause={v.clause}: {v.message}"
+        for v in report.violations
+    ]
     return "\n".join(lines) or "  (no violations)"
 
 
@@ -86,8 +104,10 @@ def _broken_params() -> list[Any]:
 
 def _reported(report: interlock.Report, case: Broken) -> set[Expect]:
     mine = _label(case.target)
-    return {Expect(v.kind, v.member, v.parameter, v.clause, None if v.target == mine else v.target.rsplit(":", 1)[-1])
-            for v in report.violations}
+    return {
+        Expect(v.kind, v.member, v.parameter, v.clause, None if v.target == mine else v.target.rsplit(":", 1)[-1])
+        for v in report.violations
+    }
 
 
 @pytest.mark.parametrize("case", _broken_params())
@@ -167,13 +187,31 @@ REPRODUCERS = [
     pytest.param(websocket.WebSocketBridge, ew.EagerBridge, "cascade", "notify_agent_started", _FAILURES, id="bridge-cascade-escapes"),
     pytest.param(router.MessageRouter, er.SwallowingRouter, "cascade", "route_message", _FAILURES, id="router-cascade-escapes"),
     pytest.param(auth.ServiceAuthClient, ea.EscapingClient, "cascade", "validate_token", _FAILURES, id="client-cascade-escapes"),
-    pytest.param(auth.TokenValidator, ea.RaisingValidator, "unexpected-exception", "validate_token", "DecodeError",
-                 id="validator-unexpected-exception"),
-    pytest.param(timeouts.TimeoutPolicy, ct.KeyErrorPolicy, "unexpected-exception", "websocket_recv_timeout", KeyError,
-                 id="policy-unexpected-exception-sync"),
+    pytest.param(
+        auth.TokenValidator,
+        ea.RaisingValidator,
+        "unexpected-exception",
+        "validate_token",
+        "DecodeError",
+        id="validator-unexpected-exception",
+    ),
+    pytest.param(
+        timeouts.TimeoutPolicy,
+        ct.KeyErrorPolicy,
+        "unexpected-exception",
+        "websocket_recv_timeout",
+        KeyError,
+        id="policy-unexpected-exception-sync",
+    ),
     pytest.param(websocket.WebSocketManager, ew.LingeringManager, "leak", "remove_connection", None, id="manager-leak-runs"),
-    pytest.param(timeouts.TimeoutPolicy, et.ShortSocketPolicy, "postcondition", "websocket_recv_timeout", AssertionError,
-                 id="policy-postcondition-fails"),
+    pytest.param(
+        timeouts.TimeoutPolicy,
+        et.ShortSocketPolicy,
+        "postcondition",
+        "websocket_recv_timeout",
+        AssertionError,
+        id="policy-postcondition-fails",
+    ),
     pytest.param(websocket.WebSocketManager, ew.StopOnErrorManager, "cascade", "send_to_user", _FAILURES, id="manager-cascade-escapes"),
     pytest.param(auth.ServiceAuthClient, ea.StickyClient, "isolation", "validate_token", None, id="client-isolation-runs"),
 ]
@@ -229,8 +267,14 @@ def test_catalog_clause_ids_are_unique_slugs_with_known_kinds() -> None:
     clause's kinds are kinds of report.md's table."""
     contracts = _contracts()
     assert {c.__name__ for c in contracts} >= {
-        "WebSocketManager", "WebSocketBridge", "ExecutionEngine", "ExecutionEngineFactory", "MessageRouter",
-        "TokenValidator", "ServiceAuthClient", "TimeoutPolicy",
+        "WebSocketManager",
+        "WebSocketBridge",
+        "ExecutionEngine",
+        "ExecutionEngineFactory",
+        "MessageRouter",
+        "TokenValidator",
+        "ServiceAuthClient",
+        "TimeoutPolicy",
     }
     seen: dict[str, str] = {}
     for contract in contracts:
@@ -244,4 +288,3 @@ def test_catalog_clause_ids_are_unique_slugs_with_known_kinds() -> None:
             assert clause.kinds, f"{contract.__name__}: {clause.id} has no kind"
             assert set(clause.kinds) <= REPORT_KINDS, f"{contract.__name__}: {clause.id} has kinds {clause.kinds}"
     assert seen, "the catalog declares no clause"
-

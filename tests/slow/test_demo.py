@@ -16,8 +16,9 @@ SCHEMA = json.loads(resources.files("interlock").joinpath("report.schema.json").
 
 def test_catalog_demo_matrix() -> None:
     """Every reference implementation conforms; every drifting variant in the demo drifts; the JSON holds one report per contract."""
-    done = subprocess.run([sys.executable, "-m", "interlock", "demo", "--seed", "3", "--json"], capture_output=True, text=True,
-                          check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "interlock", "demo", "--seed", "3", "--json"], capture_output=True, text=True, check=False, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     assert [r["contract"] for r in doc["reports"]] == [c for c, _ in CATALOG_DEMO]
@@ -30,8 +31,13 @@ def test_catalog_demo_matrix() -> None:
 
 def test_catalog_demo_text() -> None:
     """The text matrix names each contract, says 'conforms' for each reference, and points to the full report."""
-    done = subprocess.run([sys.executable, "-m", "interlock", "demo", "--seed", "3", "--max-examples", "5"], capture_output=True,
-                          text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "interlock", "demo", "--seed", "3", "--max-examples", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     for contract, targets in CATALOG_DEMO:
         assert contract in done.stdout

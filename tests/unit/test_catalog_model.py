@@ -72,8 +72,14 @@ def test_value_protocols_are_runtime_checkable() -> None:
     """The value Protocols (context, connection, socket, handler, validation, transport) are runtime-checkable."""
     from interlock.contracts import auth, context, router, websocket
 
-    for proto in (context.UserContext, websocket.Connection, websocket.SocketLike, router.MessageHandler, auth.TokenValidation,
-                  auth.AuthTransport):
+    for proto in (
+        context.UserContext,
+        websocket.Connection,
+        websocket.SocketLike,
+        router.MessageHandler,
+        auth.TokenValidation,
+        auth.AuthTransport,
+    ):
         assert getattr(proto, "_is_runtime_protocol", False), proto
 
 

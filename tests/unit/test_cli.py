@@ -95,7 +95,18 @@ def test_conforming_target_exits_0(project: Path) -> None:
 
 def test_drift_exits_1_with_json_only_on_stdout(project: Path) -> None:
     """With --json the report is the only thing on stdout, even though targets print; it validates."""
-    done = run(project, "check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "shop.impl:DriftingPricer", "--seed", "7", "--json", "--max-examples", "20")
+    done = run(
+        project,
+        "check",
+        "shop.contracts:Pricer",
+        "shop.impl:GoodPricer",
+        "shop.impl:DriftingPricer",
+        "--seed",
+        "7",
+        "--json",
+        "--max-examples",
+        "20",
+    )
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     jsonschema.validate(report, SCHEMA)
@@ -127,7 +138,19 @@ def test_seed_is_drawn_and_printed_without_seed(project: Path) -> None:
 def test_junit_file(project: Path, tmp_path: Path) -> None:
     """--junit writes one testsuite per target; each violation is a failure carrying its reproducer."""
     out = tmp_path / "report.xml"
-    done = run(project, "check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "shop.impl:DriftingPricer", "--seed", "3", "--max-examples", "10", "--junit", str(out))
+    done = run(
+        project,
+        "check",
+        "shop.contracts:Pricer",
+        "shop.impl:GoodPricer",
+        "shop.impl:DriftingPricer",
+        "--seed",
+        "3",
+        "--max-examples",
+        "10",
+        "--junit",
+        str(out),
+    )
     assert done.returncode == 1
     root = ET.parse(out).getroot()
     suites = root.findall("testsuite")
@@ -188,8 +211,13 @@ def test_version() -> None:
 
 def test_greeter_demo_shows_conforming_and_drifting_targets() -> None:
     """The greeter demo checks the bundled example: one target passes, the drifting ones fail with their kinds."""
-    done = subprocess.run([sys.executable, "-m", "interlock", "demo", "greeter", "--seed", "1", "--json", "--max-examples", "100"],
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "interlock", "demo", "greeter", "--seed", "1", "--json", "--max-examples", "100"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     jsonschema.validate(report, SCHEMA)
@@ -203,7 +231,9 @@ def test_greeter_demo_shows_conforming_and_drifting_targets() -> None:
 
 def test_main_returns_exit_code_in_process(capsys: pytest.CaptureFixture[str], monkeypatch: Any) -> None:
     """main() returns the exit status instead of exiting, and restores stdout afterwards."""
-    code = main(["check", "interlock.examples.greeter:Greeter", "interlock.examples.greeter:PoliteGreeter", "--seed", "1", "--max-examples", "5"])
+    code = main(
+        ["check", "interlock.examples.greeter:Greeter", "interlock.examples.greeter:PoliteGreeter", "--seed", "1", "--max-examples", "5"]
+    )
     assert code == 0
     print("after")
     assert "after" in capsys.readouterr().out

@@ -131,8 +131,7 @@ def _opaque(self, x: Opaque) -> int: ...
         (lambda: _declare({"f": _unresolved}), "Bad.f: cannot resolve its annotations"),
         (lambda: _declare({}), "declares no members"),
     ],
-    ids=["not-protocol", "no-param-annotation", "no-return", "nonempty-int", "finite-str", "strict-str", "varargs",
-         "unresolved", "empty"],
+    ids=["not-protocol", "no-param-annotation", "no-return", "nonempty-int", "finite-str", "strict-str", "varargs", "unresolved", "empty"],
 )
 def test_malformed_contract_raises_definition_error(make: Any, needle: str) -> None:
     """A malformed contract fails when it is declared, with a message naming the member."""

@@ -35,9 +35,25 @@ def test_isolated_run_matches_the_plain_run() -> None:
 def test_cli_isolate_reports_crash_with_exit_1() -> None:
     """`interlock check --isolate` reports the crash in the JSON report and exits 1."""
     done = subprocess.run(
-        [sys.executable, "-m", "interlock", "check", "tests.fixtures.contracts:Greeter", "tests.fixtures.crashing:ExitingGreeter",
-         "--isolate", "--json", "--seed", "1", "--max-examples", "10"],
-        cwd=ROOT, capture_output=True, text=True, check=False, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "interlock",
+            "check",
+            "tests.fixtures.contracts:Greeter",
+            "tests.fixtures.crashing:ExitingGreeter",
+            "--isolate",
+            "--json",
+            "--seed",
+            "1",
+            "--max-examples",
+            "10",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert done.returncode == 1, done.stderr
     (target,) = json.loads(done.stdout)["targets"]

@@ -9,7 +9,11 @@ def test_all_is_sorted_and_complete() -> None:
     """__all__ is sorted and lists exactly the names interlock exports without a leading underscore."""
     assert list(interlock.__all__) == sorted(interlock.__all__)
     submodules = {"contracts", "properties", "errors", "cli", "examples", "adapters", "mypy", "pytest"}
-    public = {n for n in dir(interlock) if n.isidentifier() and not n.startswith("_")} - submodules - {"annotations", "importlib", "TYPE_CHECKING"}
+    public = (
+        {n for n in dir(interlock) if n.isidentifier() and not n.startswith("_")}
+        - submodules
+        - {"annotations", "importlib", "TYPE_CHECKING"}
+    )
     assert set(interlock.__all__) - {"__version__"} == public
     for name in interlock.__all__:
         assert getattr(interlock, name) is not None

@@ -29,7 +29,11 @@ def report() -> interlock.Report:
 def test_report_shape(report: interlock.Report) -> None:
     """Targets in the order given; conforms per target and overall; the JSON validates against the schema."""
     assert [t.target.split(":")[1] for t in report.targets] == [
-        "PlainGreeter", "CoercingGreeter", "CrashingGreeter", "NoneAcceptingGreeter", "RenamedGreeter",
+        "PlainGreeter",
+        "CoercingGreeter",
+        "CrashingGreeter",
+        "NoneAcceptingGreeter",
+        "RenamedGreeter",
     ]
     assert [t.conforms for t in report.targets] == [True, False, False, False, False]
     assert not report.conforms
@@ -55,7 +59,10 @@ def test_violations_are_sorted_by_target_member_kind_parameter() -> None:
     report = interlock.check(c.Greeter, b.BlankAcceptingGreeter, b.NonePrefixGreeter, seed=5, max_examples=30)
     keys = [(v.target, v.member, v.kind, v.parameter) for v in report.violations]
     members = ["__init__", "greet", "greet_later"]
-    order = [(report.targets.index(next(t for t in report.targets if t.target == k[0])), members.index(k[1] or ""), KINDS.index(k[2])) for k in keys]
+    order = [
+        (report.targets.index(next(t for t in report.targets if t.target == k[0])), members.index(k[1] or ""), KINDS.index(k[2]))
+        for k in keys
+    ]
     assert order == sorted(order)
 
 

@@ -66,9 +66,23 @@ def test_except_exception_in_a_clause_never_catches_interlocks_signals() -> None
 def test_internal_error_exits_3_with_one_line_and_the_report() -> None:
     """The command exits 3 on an internal error: one line on stderr naming the file, and the JSON report with internal_errors."""
     done = subprocess.run(
-        [sys.executable, "-m", "interlock", "check", "tests.fixtures.scenarios:Broken", "tests.fixtures.scenarios:Pinger",
-         "--json", "--seed", "1", "--max-examples", "5"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "interlock",
+            "check",
+            "tests.fixtures.scenarios:Broken",
+            "tests.fixtures.scenarios:Pinger",
+            "--json",
+            "--seed",
+            "1",
+            "--max-examples",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 3, done.stderr
     report = json.loads(done.stdout)

@@ -74,7 +74,9 @@ def _expect(problems: list[str], contract: type, target: Any, *expected: Key) ->
 def _clean(problems: list[str], target_report: Any) -> None:
     """Note in ``problems`` unless the target has no violation and nothing left unchecked."""
     if list(target_report.violations) or list(target_report.not_checked) or not target_report.conforms:
-        problems.append(f"{target_report.target}: expected no violation and no not_checked, got:\n{_listing(target_report)}\n    not_checked: {list(target_report.not_checked)}")
+        problems.append(
+            f"{target_report.target}: expected no violation and no not_checked, got:\n{_listing(target_report)}\n    not_checked: {list(target_report.not_checked)}"
+        )
 
 
 def _no_problems(problems: list[str]) -> None:
