@@ -61,6 +61,11 @@ if _lookup not in typeguard.checker_lookup_functions:
     typeguard.checker_lookup_functions.insert(0, _lookup)
 
 
+_PLAIN: dict[Any, tuple[type, ...]] = {str: (str,), int: (int,), bool: (bool,), float: (float, int), bytes: (bytes,)}
+"""Annotations a plain ``isinstance`` decides when it says yes (PEP 484: an ``int`` is a ``float``); a no goes to
+typeguard for its message."""
+
+
 def type_problem(value: Any, annotation: Any, member: str | None = None) -> str | None:
     """Why ``value`` is not of ``annotation``, or None when it is."""
     if is_contract(annotation):
@@ -69,6 +74,9 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
         return None
     if annotation is None or annotation is type(None):
         return None if value is None else f"{_clip(py_repr(value))} (a {type(value).__name__}), not None"
+    plain = _PLAIN.get(annotation)
+    if plain is not None and isinstance(value, plain):
+        return None  # the common case, without typeguard's machinery (a scenario checks every call it makes)
     token = _STRICT.set(True)
     try:
         check_type(value, annotation, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
