@@ -18,6 +18,7 @@ from interlock.contracts._model import (
     Contract,
     Draws,
     Ensures,
+    Kind,
     Member,
     Parameter,
     Raises,
@@ -84,14 +85,15 @@ def _wants(fn: Callable[..., object], allowed: Iterable[str] | None = None) -> f
     return frozenset(params)
 
 
-def _kinds(kinds: str | Iterable[str], default: tuple[str, ...]) -> tuple[str, ...]:
+def _kinds(kinds: str | Iterable[str], default: tuple[Kind, ...]) -> tuple[Kind, ...]:
     if not kinds:
         return default
-    out = (kinds,) if isinstance(kinds, str) else tuple(kinds)
-    for k in out:
+    out: list[Kind] = []
+    for k in (kinds,) if isinstance(kinds, str) else tuple(kinds):
         if k not in KINDS:
             raise ContractDefinitionError(f"kind {k!r} is not a violation kind; expected one of {', '.join(KINDS)}")
-    return out
+        out.append(k)
+    return tuple(out)
 
 
 def _add(fn: _F, what: str, make: Callable[[str], Clause]) -> _F:

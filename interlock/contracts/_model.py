@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -20,6 +20,7 @@ __all__ = [
     "Contract",
     "Draws",
     "Ensures",
+    "Kind",
     "Member",
     "Parameter",
     "Raises",
@@ -28,7 +29,7 @@ __all__ = [
     "Scenario",
 ]
 
-KINDS: tuple[str, ...] = (
+Kind = Literal[
     "missing-member",
     "param-name-drift",
     "signature-mismatch",
@@ -46,7 +47,10 @@ KINDS: tuple[str, ...] = (
     "differential",
     "timeout",
     "crash",
-)
+]
+"""A violation kind, as report.md names it."""
+
+KINDS: tuple[Kind, ...] = get_args(Kind)
 """Every violation kind, in the order of report.md's table (the report's sort order)."""
 
 Role = Literal["constructor", "method", "attribute"]
@@ -188,7 +192,7 @@ class Clause:
 
     id: str
     text: str
-    kinds: tuple[str, ...]
+    kinds: tuple[Kind, ...]
     member: str | None
     rule: Rule
 

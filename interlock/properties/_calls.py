@@ -9,7 +9,7 @@ import attrs
 from hypothesis import strategies as st
 
 from interlock.contracts._domain import format_annotation
-from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Member, Raises, ReportsFailure
+from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Kind, Member, Raises, ReportsFailure
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._explore import Candidate, Explorer
@@ -86,7 +86,7 @@ class Caller:
 
     # ---- making violations ---------------------------------------------------------------
     def violation(
-        self, s: Subject, kind: str, member: str | None, parameter: str | None, message: str, example: str, *, clause: str | None = None
+        self, s: Subject, kind: Kind, member: str | None, parameter: str | None, message: str, example: str, *, clause: str | None = None
     ) -> Violation:
         loc_member = member.split("().")[0] if member and "()." in member else member
         return Violation(
@@ -731,7 +731,7 @@ def _passes(clause: Clause, value: Any) -> bool:
         return False
 
 
-def _pick(kinds: tuple[str, ...], preferred: str) -> str:
+def _pick(kinds: tuple[Kind, ...], preferred: Kind) -> Kind:
     return preferred if preferred in kinds else kinds[0]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from interlock._version import __version__
-from interlock.contracts._model import KINDS
+from interlock.contracts._model import KINDS, Kind
 from interlock.errors import DriftError
 from interlock.properties._internal import InternalError
 from interlock.properties._render import render_text
@@ -21,7 +21,7 @@ class Violation:
     """One drift of one target: what kind, where, what it means, and Python that reproduces it."""
 
     target: str
-    kind: str
+    kind: Kind
     member: str | None
     parameter: str | None
     message: str

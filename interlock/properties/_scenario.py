@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Awaitable, Iterator
 from typing import Any, NoReturn
 
-from interlock.contracts._model import Clause, Scenario
+from interlock.contracts._model import Clause, Kind, Scenario
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns, double_class
 from interlock.properties._draw import DrawnReturns, draw_values
@@ -41,7 +41,7 @@ class ScenarioFailure(Signal):
     """Raised by ``Harness.fail``: the clause is broken (a ``BaseException``, so a clause's ``except Exception``
     around it cannot swallow it)."""
 
-    def __init__(self, message: str, kind: str | None, member: str | None, parameter: str | None) -> None:
+    def __init__(self, message: str, kind: Kind | None, member: str | None, parameter: str | None) -> None:
         super().__init__(message)
         self.kind = kind
         self.member = member
@@ -210,7 +210,7 @@ class Harness:
             )
         )
 
-    def _side(self, kind: str, member: str, message: str) -> None:
+    def _side(self, kind: Kind, member: str, message: str) -> None:
         """A violation of the member itself, seen while the clause ran (a return type, sync versus async)."""
         s = self._subject
         self.found.append(Violation(s.label, kind, member, None, message, self.example(mark=member), s.location(member), None))
@@ -417,7 +417,7 @@ class Harness:
             line = f"{', '.join(names)} = {line}"
         self.steps[start:] = [*others, line]
 
-    def fail(self, message: str, *, kind: str | None = None, member: str | None = None, parameter: str | None = None) -> NoReturn:
+    def fail(self, message: str, *, kind: Kind | None = None, member: str | None = None, parameter: str | None = None) -> NoReturn:
         """The clause is broken: report ``message`` with ``kind`` (by default the clause's first)."""
         if kind is not None and kind not in self._clause.kinds:
             kinds = ", ".join(self._clause.kinds)
@@ -425,7 +425,7 @@ class Harness:
         raise ScenarioFailure(message, kind, member, parameter)
 
     def check(
-        self, condition: object, message: str, *, kind: str | None = None, member: str | None = None, parameter: str | None = None
+        self, condition: object, message: str, *, kind: Kind | None = None, member: str | None = None, parameter: str | None = None
     ) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
         if not condition:

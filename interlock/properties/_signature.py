@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from interlock.contracts._model import Member, Parameter
+from interlock.contracts._model import Kind, Member, Parameter
 
 __all__ = ["CallPlan", "Drift", "binding_drift", "compare_signature", "target_signature"]
 
@@ -26,7 +26,7 @@ _EMPTY = inspect.Parameter.empty
 class Drift:
     """One signature difference: its kind, the contract parameter it concerns, and what it means."""
 
-    kind: str
+    kind: Kind
     parameter: str | None
     message: str
 
@@ -98,7 +98,7 @@ def compare_signature(member: Member, sig: inspect.Signature) -> tuple[list[Drif
     used: set[str] = set()
     c_pos = [p for p in member.parameters if p.positional]
 
-    def add(kind: str, param: str | None, text: str) -> None:
+    def add(kind: Kind, param: str | None, text: str) -> None:
         drifts.append(Drift(kind, param, f"{member.name}: {text}"))
 
     for i, c in enumerate(member.parameters):
@@ -238,7 +238,7 @@ def _slot(c: Parameter, params: tuple[Parameter, ...], t_pos: list[inspect.Param
     return t_pos[index] if index < len(t_pos) else None
 
 
-def _compare_optional(c: Parameter, t: inspect.Parameter, add: Callable[[str, str | None, str], None]) -> None:
+def _compare_optional(c: Parameter, t: inspect.Parameter, add: Callable[[Kind, str | None, str], None]) -> None:
     if not c.required and t.default is _EMPTY:
         add(
             "signature-mismatch",
@@ -262,7 +262,7 @@ def _same_default(a: Any, b: Any) -> bool:
         return False
 
 
-_BINDING = (
+_BINDING: tuple[tuple[re.Pattern[str], Kind, str], ...] = (
     (
         re.compile(r"\(\) got an unexpected keyword argument '(\w+)'"),
         "param-name-drift",
