@@ -47,7 +47,8 @@ from typeguard import CollectionCheckStrategy, check_type
 
 import interlock
 from interlock.contracts._model import Contract, Draws, Member, Raises, ReportsFailure, Requires
-from interlock.properties._strategies import DOUBLE, outside_values, strategy_for
+from interlock.properties._foreign import outside_values
+from interlock.properties._strategies import DOUBLE, strategy_for
 
 DEFAULT_CONTRACT = "interlock.examples.greeter:Greeter"
 DEFAULT_TARGET = "interlock.examples.greeter:PoliteGreeter"

@@ -31,6 +31,14 @@ class Domain:
     bounds: tuple[Any, ...] = ()
     annotation: Any = None
 
+    def bound(self, name: str) -> Any:
+        """The first ``annotated_types`` bound's ``name`` (``ge``, ``max_length``, ...), or None."""
+        for b in self.bounds:
+            value = getattr(b, name, None)
+            if value is not None:
+                return value
+        return None
+
     def contains_bounds(self, value: Any) -> bool:
         """Whether a number or sized value lies within every bound of this domain."""
         return all(_within(bound, value) for bound in self.bounds)

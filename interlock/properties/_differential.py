@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from interlock.properties._report import Violation
@@ -12,12 +11,9 @@ from interlock.properties._verdicts import describe, verdict_key
 __all__ = ["differential_between"]
 
 Candidate = tuple[Subject, Violation]
-MakeViolation = Callable[..., Violation]
 
 
-def differential_between(
-    caller: Any, member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None
-) -> list[Candidate]:
+def differential_between(member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None) -> list[Candidate]:
     """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie)."""
     keys = {id(s): verdict_key(v) for s, v, _ in results}
     groups: dict[Any, list[tuple[Subject, Any]]] = {}
@@ -38,5 +34,5 @@ def differential_between(
             names = ", ".join(f"{o.label} ({described[id(o)]})" for o in others)
             prefix = f"{member}: " if member else ""
             msg = f"{prefix}{described[id(s)]}, where {names} on the same input"
-            out.append((s, caller.violation(s, "differential", member, None, msg, call.example(), clause=clause_id)))
+            out.append((s, s.violation("differential", member, None, msg, call.example(), clause=clause_id)))
     return out

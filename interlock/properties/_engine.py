@@ -11,21 +11,24 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
 
 from interlock.contracts._declare import get_contract, is_contract
 from interlock.contracts._model import Comparable, Contract, Draws, Member, Scenario
-from interlock.properties._calls import Call, Caller
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import Double, simple_value
 from interlock.properties._draw import DrawnReturns, draw_values
+from interlock.properties._driver import Call, Driver
 from interlock.properties._explore import Candidate, Explorer
+from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
+from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
 from interlock.properties._runner import Runner
 from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
-from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature
+from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
 from interlock.properties._verdicts import Returned
 
 __all__ = ["run_check"]
@@ -75,6 +78,24 @@ def run_check(
     )
 
 
+@attrs.frozen
+class _Checks:
+    """What checks one contract: the driver that calls targets, and the judges of in- and out-of-domain calls."""
+
+    driver: Driver
+    inside: InDomain
+    outside: OutOfDomain
+
+    @classmethod
+    def of(cls, contract: Contract, runner: Runner, explorer: Explorer) -> _Checks:
+        driver = Driver(contract, runner, explorer)
+        return cls(driver, InDomain(driver), OutOfDomain(driver))
+
+    @property
+    def contract(self) -> Contract:
+        return self.driver.contract
+
+
 class _Guard:
     """Keeps interlock's own failures apart from the targets': one check that fails is an internal error naming
     where it was, and the other checks go on (report.md, "What interlock itself raises")."""
@@ -83,22 +104,22 @@ class _Guard:
         self.errors: list[InternalError] = []
 
     @contextlib.contextmanager
-    def at(self, caller: Caller, target: Subject | None, member: str | None = None, clause: str | None = None) -> Iterator[None]:
-        caller.current = target
+    def at(self, checks: _Checks, target: Subject | None, member: str | None = None, clause: str | None = None) -> Iterator[None]:
+        checks.driver.current = target
         try:
             yield
         except (Exception, ClauseCodeFailed) as exc:
             error = exc.error if isinstance(exc, ClauseCodeFailed) else exc
-            who = target or caller.current
+            who = target or checks.driver.current
             self.errors.append(internal_error(error, who.label if who else None, member, clause))
 
 
 def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer, guard: _Guard) -> None:
-    caller = Caller(contract, runner, explorer)
+    checks = _Checks.of(contract, runner, explorer)
     for s in subjects:
-        with guard.at(caller, s):
-            _signatures(contract, s, caller)
-    _check_members(contract, subjects, caller, guard)
+        with guard.at(checks, s):
+            _signatures(contract, s, checks)
+    _check_members(contract, subjects, checks, guard)
     methods = _methods(contract)
     for m in methods:
         for clause in contract.rules(m.name, Draws):
@@ -108,36 +129,36 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
                 continue
             for s in subjects:
                 if s.callable_member(m.name) and s.build_error is None:
-                    with guard.at(caller, s, m.name, clause.id):
-                        reason = explorer.explore(f"outside_{m.name}", functools.partial(caller.narrowed_outside, s, m, clause))
+                    with guard.at(checks, s, m.name, clause.id):
+                        reason = explorer.explore(f"outside_{m.name}", functools.partial(checks.outside.narrowed_outside, s, m, clause))
                         if reason:
                             s.note(m.name, clause.id, reason)
-    _products(contract, subjects, caller, guard)
+    _products(contract, subjects, checks, guard)
     for clause in contract.clauses:
         if clause.member is not None or not isinstance(clause.rule, Scenario):
             continue
         if clause.rule.compare:
             if len(subjects) >= 2:
-                with guard.at(caller, None, None, clause.id):
-                    run_scenario_compared(caller, subjects, clause)
+                with guard.at(checks, None, None, clause.id):
+                    run_scenario_compared(checks.driver, subjects, clause)
             continue
         for s in subjects:
-            with guard.at(caller, s, None, clause.id):
-                run_scenario(caller, s, clause)
+            with guard.at(checks, s, None, clause.id):
+                run_scenario(checks.driver, s, clause)
 
 
 def _methods(contract: Contract) -> list[Member]:
     return [m for m in contract.members if m.role == "method"]
 
 
-def _check_members(contract: Contract, subjects: list[Subject], caller: Caller, guard: _Guard) -> None:
+def _check_members(contract: Contract, subjects: list[Subject], checks: _Checks, guard: _Guard) -> None:
     """In-domain sweeps of every method, then the out-of-domain values of every parameter."""
-    explorer = caller.explorer
+    explorer = checks.driver.explorer
     for m in _methods(contract):
         active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
         if active:
-            with guard.at(caller, None, m.name):
-                reason = explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, caller, m, active))
+            with guard.at(checks, None, m.name):
+                reason = explorer.explore(f"sweep_{m.name}", functools.partial(_sweep, checks, m, active))
                 if reason:
                     for s in active:
                         s.note(m.name, None, f"its behaviour was not checked: {reason}")
@@ -146,15 +167,15 @@ def _check_members(contract: Contract, subjects: list[Subject], caller: Caller, 
         if s.build_error is not None:
             continue
         if ctor is not None and s.mode != "zero":
-            with guard.at(caller, s, "__init__"):
-                caller.outside(s, ctor)
+            with guard.at(checks, s, "__init__"):
+                checks.outside.offer(s, ctor)
         for m in _methods(contract):
             if s.callable_member(m.name):
-                with guard.at(caller, s, m.name):
-                    caller.outside(s, m)
+                with guard.at(checks, s, m.name):
+                    checks.outside.offer(s, m)
 
 
-def _products(contract: Contract, subjects: list[Subject], caller: Caller, guard: _Guard) -> None:
+def _products(contract: Contract, subjects: list[Subject], checks: _Checks, guard: _Guard) -> None:
     """What a member returns is checked against its own contract when its type is one (an engine from a factory)."""
     for m in _methods(contract):
         if not is_contract(m.returns):
@@ -163,21 +184,21 @@ def _products(contract: Contract, subjects: list[Subject], caller: Caller, guard
         for s in subjects:
             if s.build_error is not None or not s.callable_member(m.name):
                 continue
-            child = _product_subject(caller, s, m, product)
-            child_caller = Caller(product, caller.runner, caller.explorer)
-            with guard.at(caller, s, m.name):
-                _signatures(product, child, child_caller)
+            child = _product_subject(checks, s, m, product)
+            child_checks = _Checks.of(product, checks.driver.runner, checks.driver.explorer)
+            with guard.at(checks, s, m.name):
+                _signatures(product, child, child_checks)
             if child.build_error is None:
-                _check_members(product, [child], child_caller, guard)
+                _check_members(product, [child], child_checks, guard)
             for v in child.found.values():
                 s.record(v)
             for n in child.not_checked:
                 s.note(f"{child.prefix}{n.member}" if n.member else None, n.clause, n.reason)
 
 
-def _product_subject(caller: Caller, s: Subject, m: Member, product: Contract) -> Subject:
+def _product_subject(checks: _Checks, s: Subject, m: Member, product: Contract) -> Subject:
     """A subject whose zero-argument factory builds the parent with plain values and calls ``m``."""
-    contract = caller.contract
+    contract = checks.contract
     ctor = contract.constructor
     ctor_values = {p.name: simple_value(p.annotation) for p in ctor.parameters} if ctor is not None and s.mode != "zero" else {}
     values = {p.name: simple_value(p.annotation) for p in m.parameters if p.required}
@@ -211,14 +232,14 @@ def _product_subject(caller: Caller, s: Subject, m: Member, product: Contract) -
     return child
 
 
-def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
+def _signatures(contract: Contract, s: Subject, checks: _Checks) -> None:
     """Signature kinds, computed before any behaviour; then a probe build for what needs an instance.
 
     A constructor that cannot be called hides nothing: a class's members are still compared, from the class.
     """
     ctor = contract.constructor
     for d in check_constructor(s):
-        s.record(caller.violation(s, d.kind, "__init__", d.parameter, d.message, caller.signature_example(s, ctor, None)))
+        s.record(s.violation(d.kind, "__init__", d.parameter, d.message, signature_example(s, ctor)))
     instance = None
     if ctor is not None and s.build_plan is None:
         s.build_error = "the constructor cannot be called as the contract declares it"
@@ -228,7 +249,7 @@ def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
         if s.mode != "class":
             return
     else:
-        instance = caller.probe(s)
+        instance = checks.driver.probe(s)
         if instance is None and s.build_error is not None and s.mode != "class":
             return
     owner = s.obj if s.mode == "class" else instance
@@ -237,28 +258,27 @@ def _signatures(contract: Contract, s: Subject, caller: Caller) -> None:
             drifts, present = check_member_signature(s, m, owner)
             if not present:
                 s.record(
-                    caller.violation(
-                        s,
+                    s.violation(
                         "missing-member",
                         m.name,
                         None,
                         f"{m.name}: the target has no member {m.name!r}; the contract declares {m.signature_text()}",
-                        caller.signature_example(s, m, instance),
+                        signature_example(s, m),
                     )
                 )
                 s.skip.add(m.name)
                 continue
             for d in drifts:
-                s.record(caller.violation(s, d.kind, m.name, d.parameter, d.message, caller.signature_example(s, m, instance)))
+                s.record(s.violation(d.kind, m.name, d.parameter, d.message, signature_example(s, m)))
             if s.plans.get(m.name) is None and m.name not in s.skip and s.build_error is None:
                 s.note(m.name, None, "no call written against the contract can reach it (see the signature violations)")
         elif m.role == "attribute" and instance is not None:
-            caller.check_attribute(s, m, instance)
+            checks.inside.check_attribute(s, m, instance)
 
 
-def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> list[Candidate]:
+def _sweep(checks: _Checks, member: Member, active: list[Subject], data: Any) -> list[Candidate]:
     """One in-domain example for every target: each call classified, then the targets compared."""
-    contract = caller.contract
+    contract = checks.contract
     ctor = contract.constructor
     ctor_values = draw_values(data, contract, ctor) if ctor is not None else {}
     values = draw_values(data, contract, member)
@@ -271,7 +291,7 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
         if not s.callable_member(member.name) or s.build_error is not None:
             continue
         call = Call(s, member, ctor_values, values, by_position)
-        found, signature = caller.in_domain(call, returns)
+        found, signature = checks.inside.in_domain(call, returns)
         out.extend((s, v) for v in found)
         if found:
             clean = False
@@ -282,7 +302,7 @@ def _sweep(caller: Caller, member: Member, active: list[Subject], data: Any) -> 
             if isinstance(signature, Returned):
                 _keep_simplest(s, member, ctor_values, values)
     if clean and len(outcomes) >= 2:
-        out.extend(_differential(caller, member, list(outcomes.values())))
+        out.extend(_differential(checks, member, list(outcomes.values())))
     return out
 
 
@@ -298,9 +318,9 @@ def _keep_simplest(s: Subject, member: Member, ctor_values: dict[str, Any], valu
         s.bases[member.name] = (ctor_values, full)
 
 
-def _differential(caller: Caller, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
-    clauses = caller.contract.rules(member.name, Comparable)
-    return differential_between(caller, member.name, results, clauses[0].id if clauses else None)
+def _differential(checks: _Checks, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
+    clauses = checks.contract.rules(member.name, Comparable)
+    return differential_between(member.name, results, clauses[0].id if clauses else None)
 
 
 def _target_report(contract: Contract, s: Subject) -> TargetReport:

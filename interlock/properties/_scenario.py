@@ -20,6 +20,7 @@ from interlock.contracts._model import Clause, Kind, Scenario
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns, double_class
 from interlock.properties._draw import DrawnReturns, draw_values
+from interlock.properties._driver import Driver
 from interlock.properties._report import Violation
 from interlock.properties._runner import CallTimedOut, Signal, bounded
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_double_fields, materialize, reproducer
@@ -101,14 +102,14 @@ class Harness:
 
     ``await h.build()`` builds a target through the constructor clause (checker
     doubles for its Protocol parameters unless given); ``await h.call(target,
-    "member", ...)`` calls a member as a caller of the contract would, within the
+    "member", ...)`` calls a member as a driver of the contract would, within the
     time limit; ``h.draw(strategy)`` draws a value; ``h.double(Proto)`` makes a
     recording double; ``h.check(cond, msg)`` and ``h.fail(msg)`` report the clause
     broken, with a kind, member and parameter when given.
     """
 
-    def __init__(self, caller: Any, subject: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> None:
-        self._caller = caller
+    def __init__(self, driver: Driver, subject: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> None:
+        self._caller = driver
         self._subject = subject
         self._clause = clause
         self._draws = draws
@@ -216,7 +217,7 @@ class Harness:
         self.found.append(Violation(s.label, kind, member, None, message, self.example(mark=member), s.location(member), None))
 
     async def call(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> Any:
-        """Call a member as a caller of the contract would; awaited when it returns an awaitable.
+        """Call a member as a driver of the contract would; awaited when it returns an awaitable.
 
         What it returns is checked against the member's declared type, and sync versus async is judged, as in
         the sweep; an exception the target raises reaches the clause unchanged.
@@ -288,7 +289,7 @@ class Harness:
         return isinstance(instance, _built_types(self._subject)) and not hasattr(instance, "_interlock_protocol")
 
     def reachable(self, member: str) -> bool:
-        """Whether the target has ``member`` in a shape a caller of the contract can call (a scenario walking several
+        """Whether the target has ``member`` in a shape a driver of the contract can call (a scenario walking several
         members skips one that is not, and goes on with the rest)."""
         s = self._subject
         return s.callable_member(member)
@@ -521,25 +522,25 @@ def _name(s: Subject) -> str:
     return s.import_path[1] if s.import_path else getattr(s.obj, "__qualname__", "target")
 
 
-def _ctor_has_protocols(caller: Any) -> bool:
-    ctor = caller.contract.constructor
+def _ctor_has_protocols(driver: Driver) -> bool:
+    ctor = driver.contract.constructor
     if ctor is None:
         return False
     return any(getattr(p.domain.base, "_is_protocol", False) for p in ctor.parameters)
 
 
-def _runs(caller: Any, s: Subject, clause: Clause) -> bool:
+def _runs(driver: Driver, s: Subject, clause: Clause) -> bool:
     rule = clause.rule
     assert isinstance(rule, Scenario)
     if s.build_error is not None:
         return False
-    if rule.needs_doubles and s.mode == "zero" and _ctor_has_protocols(caller):
+    if rule.needs_doubles and s.mode == "zero" and _ctor_has_protocols(driver):
         s.note(None, clause.id, "a zero-argument factory builds its own dependencies; this clause must observe a checker double")
         return False
     return True
 
 
-def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> tuple[list[Violation], Any, bool, str]:
+def _play(driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> tuple[list[Violation], Any, bool, str]:
     """Run the scenario once on one target: its violations, its observation, whether it ran clean, its example.
 
     A failure of the clause is the clause's violation; what goes wrong on the way (a set-up call that raises, a
@@ -548,11 +549,11 @@ def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: Doubl
     """
     rule = clause.rule
     assert isinstance(rule, Scenario)
-    h = Harness(caller, s, clause, draws, returns)
-    limit = caller.runner.timeout * _SCENARIO_CALLS
+    h = Harness(driver, s, clause, draws, returns)
+    limit = driver.runner.timeout * _SCENARIO_CALLS
     observation: Any = None
     try:
-        outcome = caller.runner.call(rule.function, [h], {}, is_async=True, timeout=limit)
+        outcome = driver.runner.call(rule.function, [h], {}, is_async=True, timeout=limit)
     except ScenarioFailure as failure:
         h.found.append(h._failure(failure))
     except _MemberTimedOut as late:
@@ -594,49 +595,49 @@ def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: Doubl
     return list(h.found), observation, clean, h.example()
 
 
-def run_scenario(caller: Any, s: Subject, clause: Clause) -> None:
+def run_scenario(driver: Driver, s: Subject, clause: Clause) -> None:
     """Run one scenario clause against one target, shrinking to one example per kind."""
     rule = clause.rule
     assert isinstance(rule, Scenario)
-    if not _runs(caller, s, clause):
+    if not _runs(driver, s, clause):
         return
 
     def collect(data: Any) -> list[tuple[Subject, Violation]]:
-        found, _, _, _ = _play(caller, s, clause, _Draws(data, None), DrawnReturns(data, caller.contract))
+        found, _, _, _ = _play(driver, s, clause, _Draws(data, None), DrawnReturns(data, driver.contract))
         return [(s, v) for v in found]
 
-    reason = caller.explorer.explore(f"scenario_{clause.id}", collect, max_examples=rule.examples)
+    reason = driver.explorer.explore(f"scenario_{clause.id}", collect, max_examples=rule.examples)
     if reason:
         s.note(None, clause.id, reason)
 
 
-def run_scenario_compared(caller: Any, subjects: list[Subject], clause: Clause) -> None:
+def run_scenario_compared(driver: Driver, subjects: list[Subject], clause: Clause) -> None:
     """Run a comparing scenario on every target with the same draws; differing observations are ``differential``."""
     rule = clause.rule
     assert isinstance(rule, Scenario)
-    active = [s for s in subjects if _runs(caller, s, clause)]
+    active = [s for s in subjects if _runs(driver, s, clause)]
     if not active:
         return
 
     def collect(data: Any) -> list[tuple[Subject, Violation]]:
-        returns = DrawnReturns(data, caller.contract)
+        returns = DrawnReturns(data, driver.contract)
         replay: list[Any] | None = None
         out: list[tuple[Subject, Violation]] = []
         observed: list[tuple[Subject, Any, _Example]] = []
         clean = True
         for s in active:
             draws = _Draws(data, replay)
-            found, observation, ok, example = _play(caller, s, clause, draws, returns)
+            found, observation, ok, example = _play(driver, s, clause, draws, returns)
             if replay is None or len(draws.values) > len(replay):
                 replay = draws.values
             out.extend((s, v) for v in found)
             clean = clean and ok and not found
             observed.append((s, observation, _Example(example)))
         if clean and len(observed) >= 2:
-            out.extend(differential_between(caller, None, observed, clause.id))
+            out.extend(differential_between(None, observed, clause.id))
         return out
 
-    reason = caller.explorer.explore(f"compare_{clause.id}", collect, max_examples=rule.examples)
+    reason = driver.explorer.explore(f"compare_{clause.id}", collect, max_examples=rule.examples)
     if reason:
         for s in active:
             s.note(None, clause.id, reason)

@@ -11,17 +11,17 @@ from typing import Any, Literal
 import attrs
 
 from interlock.contracts._domain import read_domain
-from interlock.contracts._model import Contract, Member
+from interlock.contracts._model import Contract, Kind, Member
 from interlock.properties._doubles import CallLog, Double, DoubleReturns, double_class, protocol_fields
 from interlock.properties._report import NotChecked, Violation
 from interlock.properties._signature import CallPlan, Drift, compare_signature, target_signature
 from interlock.properties._strategies import DOUBLE, strategy_for
 from interlock.properties._values import py_repr
 
-__all__ = ["DoubleSpec", "Subject", "materialize", "reproducer"]
+__all__ = ["DoubleSpec", "Subject", "assert_imports", "contract_ref", "materialize", "reproducer", "signature_example"]
 
 Mode = Literal["class", "factory", "zero"]
-Key = tuple[str, str | None, str | None, str | None]
+Key = tuple[Kind, str | None, str | None, str | None]
 """A violation's identity on one target: (kind, member, parameter, clause); each is reported once."""
 
 
@@ -59,6 +59,22 @@ class Subject:
         key = (v.kind, v.member, v.parameter, v.clause)
         if key not in self.found:
             self.found[key] = v
+
+    def violation(
+        self, kind: Kind, member: str | None, parameter: str | None, message: str, example: str, *, clause: str | None = None
+    ) -> Violation:
+        """A violation of this target, named and located as the report shows it (a product's members prefixed)."""
+        loc_member = member.split("().")[0] if member and "()." in member else member
+        return Violation(
+            target=self.label,
+            kind=kind,
+            member=f"{self.prefix}{member}" if member and self.prefix else member,
+            parameter=parameter,
+            message=message,
+            example=example,
+            location=self.location(loc_member),
+            clause=clause,
+        )
 
     def note(self, member: str | None, clause: str | None, reason: str) -> None:
         entry = NotChecked(member, clause, reason)
@@ -205,6 +221,32 @@ def _source(value: Any) -> str:
 def _call_text(callee: str, args: list[Any], kwargs: dict[str, Any]) -> str:
     parts = [_source(a) for a in args] + [f"{k}={_source(v)}" for k, v in kwargs.items()]
     return f"{callee}({', '.join(parts)})"
+
+
+def signature_example(s: Subject, m: Member | None) -> str:
+    """Python that prints the target's signature beside the contract's."""
+    if m is None:
+        return reproducer(s, {})
+    if s.head is not None:
+        base = reproducer(s, {})
+        return f"import inspect\n{base}\nprint(inspect.signature(product.{m.name}))  # contract: {m.signature_text()}"
+    module, name = s.import_path or (getattr(s.obj, "__module__", "__main__"), getattr(s.obj, "__qualname__", "target"))
+    head = name.split(".")[0]
+    if m.role == "constructor":
+        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}"
+    owner = name if s.mode == "class" else f"{name}()"
+    return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({owner}.{m.name}))  # contract: {m.signature_text()}"
+
+
+def assert_imports(contract: Contract, *helpers: str) -> tuple[str, ...]:
+    """The imports a reproducer's ``assert_returns``/``assert_clause`` lines need."""
+    proto = contract.protocol
+    return (f"from interlock import {', '.join(sorted(helpers))}", f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
+
+
+def contract_ref(contract: Contract) -> str:
+    """How a reproducer names the contract (imported by ``assert_imports``)."""
+    return contract.protocol.__qualname__
 
 
 def reproducer(

@@ -14,7 +14,7 @@ import typeguard
 from typeguard import CollectionCheckStrategy, TypeCheckError, TypeCheckMemo, check_type
 
 from interlock.contracts._declare import is_contract
-from interlock.properties._values import describe_error, py_repr
+from interlock.properties._values import clip, describe_error, py_repr
 
 __all__ = ["type_problem"]
 
@@ -73,7 +73,7 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     if member in _BINARY_DUNDERS and value is NotImplemented:
         return None
     if annotation is None or annotation is type(None):
-        return None if value is None else f"{_clip(py_repr(value))} (a {type(value).__name__}), not None"
+        return None if value is None else f"{clip(py_repr(value))} (a {type(value).__name__}), not None"
     plain = _PLAIN.get(annotation)
     if plain is not None and isinstance(value, plain):
         return None  # the common case, without typeguard's machinery (a scenario checks every call it makes)
@@ -81,13 +81,9 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     try:
         check_type(value, annotation, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
     except TypeCheckError as exc:
-        return f"{_clip(py_repr(value))} ({exc})"
+        return f"{clip(py_repr(value))} ({exc})"
     except Exception as exc:  # the value's own dunders raised while it was looked at
         return f"a {type(value).__name__} that cannot be checked against its type: looking at it raised {describe_error(exc)}"
     finally:
         _STRICT.reset(token)
     return None
-
-
-def _clip(text: str, n: int = 120) -> str:
-    return text if len(text) <= n else text[: n - 3] + "..."

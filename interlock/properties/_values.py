@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["describe_error", "py_repr"]
+__all__ = ["clip", "describe_error", "py_repr"]
 
 
 def py_repr(value: Any) -> str:
@@ -57,3 +57,8 @@ def _py_repr(value: Any) -> str:
         inner = "{" + ", ".join(_py_repr(v) for v in sorted(value, key=repr)) + "}"
         return inner if isinstance(value, set) else f"frozenset({inner})"
     return repr(value)
+
+
+def clip(text: str, n: int = 120) -> str:
+    """``text``, cut to ``n`` characters with an ellipsis."""
+    return text if len(text) <= n else text[: n - 3] + "..."

@@ -1,0 +1,174 @@
+"""Calls into a target: build it, make one call on a fresh instance, read its queries, probe one instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from interlock.contracts._model import Contract, Member
+from interlock.properties._doubles import CallLog, DoubleReturns
+from interlock.properties._draw import DrawnReturns, draw_values
+from interlock.properties._explore import Explorer
+from interlock.properties._runner import Outcome, Runner
+from interlock.properties._signature import binding_drift
+from interlock.properties._subject import Subject, assert_imports, materialize, reproducer
+from interlock.properties._values import describe_error
+
+__all__ = ["Call", "Driver", "Made", "materialize_all"]
+
+
+@attrs.define
+class Call:
+    """A call the checker makes: which target and member, with which drawn values."""
+
+    subject: Subject
+    member: Member
+    ctor_values: dict[str, Any]
+    values: dict[str, Any]
+    by_position: bool = False
+
+    def example(self, extra: list[str] | None = None, *, result: bool = False, reject: str | None = None) -> str:
+        """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
+        imports: tuple[str, ...] = ()
+        helpers = [h for h in ("assert_clause", "assert_returns") if any(h in line for line in extra or [])]
+        if helpers:
+            imports = assert_imports(self.subject.contract, *helpers)
+        return reproducer(
+            self.subject,
+            self.ctor_values,
+            self.member,
+            self.values,
+            extra,
+            by_position=self.by_position,
+            result=result,
+            imports=imports,
+            reject=reject,
+        )
+
+
+@attrs.define
+class Made:
+    """A call made: the instance (if built), the outcome, and the calls the target made on doubles."""
+
+    instance: Any
+    outcome: Outcome | None
+    log: CallLog
+    build: Outcome | None = None
+    bound: bool = True
+    changed: tuple[str, ...] = ()
+    binding: TypeError | None = None
+
+
+class Driver:
+    """Builds targets and makes calls for the checks; it judges nothing."""
+
+    def __init__(self, contract: Contract, runner: Runner, explorer: Explorer) -> None:
+        self.contract = contract
+        self.runner = runner
+        self.explorer = explorer
+        self.current: Subject | None = None
+        """The target being called: an internal error in a check over several targets names it."""
+
+    def build(self, s: Subject, ctor_values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> Outcome:
+        self.current = s
+        fn, args, kwargs = s.build_call(materialize_all(ctor_values, log, returns))
+        return self.runner.call(fn, args, kwargs, is_async=None)
+
+    def make(self, call: Call, returns: DoubleReturns, *, watch: bool = False) -> Made:
+        """Build a fresh target and make the call. With ``watch``, the contract's query members
+        (plain, argument-free methods) are read before and after, and what changed is kept."""
+        s, m = call.subject, call.member
+        log = CallLog()
+        built = self.build(s, call.ctor_values, log, returns)
+        if not built.returned:
+            return Made(None, None, log, build=built)
+        instance = built.value
+        values = materialize_all(call.values, log, returns)
+        plan = s.plans.get(m.name)
+        if plan is None:
+            return Made(instance, None, log, build=built, bound=False)
+        args, kwargs = plan.split(m, values, by_position=call.by_position)
+        sig = s.sigs.get(m.name)
+        if sig is not None:
+            try:
+                sig.bind(*args, **kwargs)
+            except TypeError:
+                return Made(instance, None, log, build=built, bound=False)
+        try:
+            fn = getattr(instance, m.name)
+        except Exception as exc:
+            return Made(instance, Outcome(error=exc), log, build=built)
+        before = self._queries(s, instance, m) if watch else {}
+        outcome = self.runner.call(fn, args, kwargs, is_async=m.is_async)
+        if plan.opaque and outcome.error is not None and binding_drift(m, outcome.error) is not None:
+            assert isinstance(outcome.error, TypeError)  # the sweep's calls by position still reach the behaviour
+            return Made(instance, None, log, build=built, bound=False, binding=outcome.error)
+        changed: tuple[str, ...] = ()
+        if before:
+            after = self._queries(s, instance, m)
+            changed = tuple(q for q, v in before.items() if q in after and not _same(after[q], v))
+        return Made(instance, outcome, log, build=built, changed=changed)
+
+    def _queries(self, s: Subject, instance: Any, m: Member) -> dict[str, Any]:
+        """What the contract's query members say of an instance; a query that fails says nothing."""
+        out: dict[str, Any] = {}
+        for q in self.contract.members:
+            if q.role != "method" or q.is_async or q.parameters or q.name == m.name or not s.callable_member(q.name):
+                continue
+            try:
+                fn = getattr(instance, q.name)
+            except Exception:
+                continue
+            got = self.runner.call(fn, [], {}, is_async=False)
+            if got.returned:
+                out[q.name] = got.value
+        return out
+
+    def probe(self, s: Subject) -> Any:
+        """Build one instance for the checks that need one (data members, a factory's methods)."""
+        box: list[Any] = []
+        ctor = self.contract.constructor
+
+        def test(data: Any) -> None:
+            values = draw_values(data, self.contract, ctor) if ctor is not None and s.mode != "zero" else {}
+            if s.build_error is not None:
+                return
+            built = self.build(s, values, CallLog(), DrawnReturns(data, self.contract))
+            if built.returned:
+                box.append(built.value)
+            elif built.timed_out:
+                s.record(
+                    s.violation(
+                        "timeout",
+                        "__init__",
+                        None,
+                        f"building the target did not return within {self.runner.timeout:g}s",
+                        reproducer(s, values),
+                    )
+                )
+                box.append(None)
+                s.build_error = "building it timed out"
+            elif not box and s.mode == "zero":
+                err = built.error
+                s.build_error = f"the factory raised {describe_error(err)}" if err else "the factory failed"
+
+        self.explorer.once(f"probe_{s.label}", test, max_examples=5)
+        if not box and s.build_error is None and s.mode == "zero":
+            s.build_error = "the factory could not build an instance"
+        if s.build_error is not None:
+            for m in self.contract.members:
+                if m.role != "constructor":
+                    s.note(m.name, None, f"not checked: {s.build_error}")
+        return box[0] if box else None
+
+
+def materialize_all(values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> dict[str, Any]:
+    return {k: materialize(v, log, returns) for k, v in values.items()}
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return a is b
