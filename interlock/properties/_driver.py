@@ -15,7 +15,7 @@ from interlock.properties._signature import binding_drift
 from interlock.properties._subject import Subject, assert_imports, materialize, reproducer
 from interlock.properties._values import describe_error
 
-__all__ = ["Call", "Driver", "Made", "materialize_all"]
+__all__ = ["Call", "Driver", "Made", "materialize_all", "same"]
 
 
 @attrs.define
@@ -73,7 +73,10 @@ class Driver:
     def build(self, s: Subject, ctor_values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> Outcome:
         self.current = s
         fn, args, kwargs = s.build_call(materialize_all(ctor_values, log, returns))
-        return self.runner.call(fn, args, kwargs, is_async=None)
+        built = self.runner.call(fn, args, kwargs, is_async=None)
+        if built.returned and s.built_with is None:
+            s.built_with = ctor_values
+        return built
 
     def make(self, call: Call, returns: DoubleReturns, *, watch: bool = False) -> Made:
         """Build a fresh target and make the call. With ``watch``, the contract's query members
@@ -107,7 +110,7 @@ class Driver:
         changed: tuple[str, ...] = ()
         if before:
             after = self._queries(s, instance, m)
-            changed = tuple(q for q, v in before.items() if q in after and not _same(after[q], v))
+            changed = tuple(q for q, v in before.items() if q in after and not same(after[q], v))
         return Made(instance, outcome, log, build=built, changed=changed)
 
     def _queries(self, s: Subject, instance: Any, m: Member) -> dict[str, Any]:
@@ -167,7 +170,8 @@ def materialize_all(values: dict[str, Any], log: CallLog, returns: DoubleReturns
     return {k: materialize(v, log, returns) for k, v in values.items()}
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
+    """``a == b``, where an ``__eq__`` that raises means identity."""
     try:
         return bool(a == b)
     except Exception:

@@ -342,5 +342,19 @@ def _target_report(contract: Contract, s: Subject) -> TargetReport:
         except KeyError:
             return (0, v.parameter)
 
-    violations = sorted(s.found.values(), key=lambda v: (member_order(v.member), kind_order(v.kind), param_order(v)))
+    violations = sorted(_one_per_defect(list(s.found.values())), key=lambda v: (member_order(v.member), kind_order(v.kind), param_order(v)))
     return TargetReport(target=s.label, violations=violations, not_checked=list(s.not_checked))
+
+
+def _one_per_defect(found: list[Violation]) -> list[Violation]:
+    """An exception a clause covers is that clause's violation, not also the sweep's (report.md, rule 5 before 6).
+
+    The sweep files an exception no clause judged as ``unexpected-exception`` with no clause; when a clause's run
+    saw the same member raise at the same place, the two are one defect and the clause's violation stays.
+    """
+    covered = {(v.member, v.cause) for v in found if v.clause is not None and v.cause is not None}
+    return [
+        v
+        for v in found
+        if not (v.clause is None and v.kind == "unexpected-exception" and v.cause is not None and (v.member, v.cause) in covered)
+    ]

@@ -10,15 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from interlock.contracts._domain import format_annotation
-from interlock.contracts._model import Clause, Comparable, Contract, Ensures, Kind, Member, Raises, ReportsFailure
+from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensures, Kind, Member, Raises, ReportsFailure
 from interlock.properties._doubles import CallLog, DoubleReturns
-from interlock.properties._driver import Call, Driver, Made
+from interlock.properties._driver import Call, Driver, Made, same
 from interlock.properties._report import Violation
 from interlock.properties._runner import Outcome
 from interlock.properties._signature import binding_drift
 from interlock.properties._subject import Subject, _call_text, assert_imports, contract_ref, reproducer
 from interlock.properties._types import type_problem
-from interlock.properties._values import clip, describe_error, py_repr
+from interlock.properties._values import clip, describe_error, py_repr, raise_site
 from interlock.properties._verdicts import Raised, Rejected, Returned
 from interlock.properties._watch import Unjudged, watched
 
@@ -255,6 +255,7 @@ class InDomain:
                 None,
                 f"{m.name}: {what} {describe_error(error)}; the contract allows no exception for this input",
                 call.example(),
+                cause=raise_site(error),
             )
         ], None
 
@@ -317,15 +318,40 @@ class InDomain:
                                 example,
                             )
                         ]
+        drawn = self._drawn_culprit(call, returns) if ctor is not None else None
         return [
             s.violation(
                 "unexpected-exception",
                 "__init__",
                 None,
-                f"__init__: building the target with in-domain arguments raised {describe_error(err)}",
+                f"__init__: building the target with in-domain arguments raised {describe_error(err)}"
+                + (f" on the {drawn.rule.parameter!r} it was given ({drawn.id})" if drawn and isinstance(drawn.rule, Draws) else ""),
                 example,
+                clause=drawn.id if drawn else None,
+                cause=raise_site(err),
             )
         ]
+
+    def _drawn_culprit(self, call: Call, returns: DoubleReturns) -> Clause | None:
+        """The constructor's ``draws`` clause whose drawn value alone made building fail, or None.
+
+        The clause covers the values it draws (report.md, rule 5): when the build succeeds with that one parameter
+        set to a value the target accepted earlier, the drawn value is what the target refused.
+        """
+        s, ctor = call.subject, self.contract.constructor
+        assert ctor is not None
+        accepted = s.built_with
+        if not accepted:
+            return None
+        for clause in self.contract.rules(ctor.name, Draws):
+            rule = clause.rule
+            assert isinstance(rule, Draws)
+            name = rule.parameter
+            if name not in accepted or name not in call.ctor_values or same(accepted[name], call.ctor_values[name]):
+                continue
+            if self.driver.build(s, {**call.ctor_values, name: accepted[name]}, CallLog(), returns).returned:
+                return clause
+        return None
 
 
 def failure_clause(contract: Contract, m: Member) -> Clause | None:

@@ -28,6 +28,9 @@ class Violation:
     example: str
     location: str | None
     clause: str | None = None
+    cause: str | None = attrs.field(default=None, eq=False, repr=False)
+    """Where the target raised, for a violation that is an exception (``KeyError at router.py:176``): not in the
+    JSON; it tells the checker that a sweep's exception and a clause's are one defect."""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,7 +25,7 @@ from interlock.properties._report import Violation
 from interlock.properties._runner import CallTimedOut, Signal, bounded
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_double_fields, materialize, reproducer
 from interlock.properties._types import type_problem
-from interlock.properties._values import describe_error, py_repr
+from interlock.properties._values import describe_error, py_repr, raise_site
 
 __all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
 
@@ -208,6 +208,7 @@ class Harness:
                 self.example(mark=member),
                 s.location(member),
                 None,
+                cause=raise_site(exc),
             )
         )
 
@@ -327,6 +328,7 @@ class Harness:
             self.example(mark=err.member),
             s.location(err.member),
             clause.id,
+            cause=raise_site(err.__context__),  # the target's exception the clause was handling when it failed
         )
 
     def _timeout(self, member: str) -> Violation:

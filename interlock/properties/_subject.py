@@ -50,6 +50,8 @@ class Subject:
     not_checked: list[NotChecked] = attrs.field(factory=list)
     bases: dict[str, tuple[dict[str, Any], dict[str, Any]]] = attrs.field(factory=dict)
     build_error: str | None = None
+    built_with: dict[str, Any] | None = None
+    """Constructor values a build accepted (the first): a known-good value to tell which parameter a failed build refused."""
     import_path: tuple[str, str] | None = None
     prefix: str = ""
     location_owner: type | None = None
@@ -61,7 +63,15 @@ class Subject:
             self.found[key] = v
 
     def violation(
-        self, kind: Kind, member: str | None, parameter: str | None, message: str, example: str, *, clause: str | None = None
+        self,
+        kind: Kind,
+        member: str | None,
+        parameter: str | None,
+        message: str,
+        example: str,
+        *,
+        clause: str | None = None,
+        cause: str | None = None,
     ) -> Violation:
         """A violation of this target, named and located as the report shows it (a product's members prefixed)."""
         loc_member = member.split("().")[0] if member and "()." in member else member
@@ -74,6 +84,7 @@ class Subject:
             example=example,
             location=self.location(loc_member),
             clause=clause,
+            cause=cause,
         )
 
     def note(self, member: str | None, clause: str | None, reason: str) -> None:

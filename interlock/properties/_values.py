@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["clip", "describe_error", "py_repr"]
+__all__ = ["clip", "describe_error", "py_repr", "raise_site"]
 
 
 def py_repr(value: Any) -> str:
@@ -62,3 +62,15 @@ def _py_repr(value: Any) -> str:
 def clip(text: str, n: int = 120) -> str:
     """``text``, cut to ``n`` characters with an ellipsis."""
     return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def raise_site(exc: BaseException | None) -> str | None:
+    """Where an exception was raised: its type and the innermost frame's file and line, or None without a traceback."""
+    if exc is None:
+        return None
+    tb = exc.__traceback__
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{type(exc).__qualname__} at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"

@@ -91,3 +91,22 @@ def test_internal_error_exits_3_with_one_line_and_the_report() -> None:
     assert len(lines) == 1
     assert "traceback in " in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_correct_tally_conforms() -> None:
+    report = interlock.check(sc.Tally, sc.GoodTally, seed=3, max_examples=20)
+    assert report.violations == []
+
+
+def test_exception_a_clause_covers_is_reported_once_under_the_clause() -> None:
+    """The sweep's KeyError and the clause's are raised on one line: one defect, filed under the clause (rule 5)."""
+    report = interlock.check(sc.Tally, sc.StrictTally, seed=3, max_examples=20)
+    assert _keys(report) == {("postcondition", "add", None, "first-add-is-one")}
+
+
+def test_exceptions_raised_in_different_places_stay_two_defects() -> None:
+    """A sweep exception from another line is another defect: it keeps its own violation beside the clause's."""
+    report = interlock.check(sc.Tally, sc.TwoFaultTally, seed=3, max_examples=20)
+    assert _keys(report) == {("unexpected-exception", "add", None, None), ("postcondition", "add", None, "first-add-is-one")}
+    (sweep,) = [v for v in report.violations if v.clause is None]
+    assert "RuntimeError" in sweep.message
