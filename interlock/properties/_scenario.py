@@ -14,8 +14,9 @@ import inspect
 import re
 import weakref
 from collections.abc import Awaitable, Iterator
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
+from interlock.contracts._harness import Harness
 from interlock.contracts._model import Clause, Kind, Scenario
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns, double_class
@@ -26,11 +27,12 @@ from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_
 from interlock.properties._types import type_problem
 from interlock.properties._values import describe_error, py_repr
 
-__all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
+__all__ = ["ScenarioFailure", "ScenarioHarness", "run_scenario", "run_scenario_compared"]
 
 _QUALIFIED = re.compile(r"\b(interlock\.contracts\.[a-z_]+)\.[A-Za-z_]+\(")
 _FULL_COLLECTIONS = 3
 _COLLECTIONS: dict[tuple[int, str], int] = {}
+_T = TypeVar("_T")
 
 _SCENARIO_CALLS = 50
 _GRACE = 0.25
@@ -96,8 +98,8 @@ class _Draws:
         return value
 
 
-class Harness:
-    """What a scenario clause works with: fresh targets, drawn values, doubles, checks.
+class ScenarioHarness:
+    """The checker's ``Harness`` (``interlock.contracts._harness``): what a scenario clause works with.
 
     ``await h.build()`` builds a target through the constructor clause (checker
     doubles for its Protocol parameters unless given); ``await h.call(target,
@@ -393,7 +395,7 @@ class Harness:
         """Add a line to the reproducer (what the scenario set up that a call does not show)."""
         self.steps.append(line)
 
-    async def gather(self, *awaitables: Awaitable[Any]) -> list[Any]:
+    async def gather(self, *awaitables: Awaitable[_T]) -> list[_T]:
         """Run calls at once on the checker's event loop (two users at the same time).
 
         In the reproducer the calls made at once stand in one ``await asyncio.gather(...)``.
@@ -548,11 +550,12 @@ def _play(caller: Any, s: Subject, clause: Clause, draws: _Draws, returns: Doubl
     """
     rule = clause.rule
     assert isinstance(rule, Scenario)
-    h = Harness(caller, s, clause, draws, returns)
+    h = ScenarioHarness(caller, s, clause, draws, returns)
+    given: Harness = h  # the scenario is given the public Protocol, which mypy checks the class satisfies
     limit = caller.runner.timeout * _SCENARIO_CALLS
     observation: Any = None
     try:
-        outcome = caller.runner.call(rule.function, [h], {}, is_async=True, timeout=limit)
+        outcome = caller.runner.call(rule.function, [given], {}, is_async=True, timeout=limit)
     except ScenarioFailure as failure:
         h.found.append(h._failure(failure))
     except _MemberTimedOut as late:
