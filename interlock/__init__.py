@@ -31,6 +31,7 @@ from interlock.contracts._declare import (
     requires,
     scenario,
 )
+from interlock.contracts._harness import Harness
 from interlock.contracts._markers import Finite, NonEmpty, Strict
 from interlock.errors import ContractDefinitionError, DriftError, InterlockError, UsageError
 
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from interlock.properties._doubles import double
     from interlock.properties._internal import InternalError
     from interlock.properties._report import NotChecked, Report, TargetReport, Violation
-    from interlock.properties._scenario import Harness
 
 __all__ = [
     "ContractDefinitionError",
@@ -88,7 +88,6 @@ _LAZY = {
     "Report": "interlock.properties._report",
     "TargetReport": "interlock.properties._report",
     "Violation": "interlock.properties._report",
-    "Harness": "interlock.properties._scenario",
     "pytest": "",
 }
 

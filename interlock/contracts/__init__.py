@@ -17,10 +17,12 @@ from interlock.contracts._declare import (
     requires,
     scenario,
 )
+from interlock.contracts._harness import Harness
 from interlock.contracts._markers import Finite, NonEmpty, Strict
 
 __all__ = [
     "Finite",
+    "Harness",
     "NonEmpty",
     "Strict",
     "comparable",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import strategies as st
 
@@ -32,6 +32,6 @@ BLANKS: tuple[Any, ...] = (None, "", " ", "\t\n")
 """Values a non-empty field must not take."""
 
 
-def blank_kind(value: Any) -> str:
+def blank_kind(value: Any) -> Literal["none-propagation", "empty-string"]:
     """The violation kind of accepting a blank value: ``None`` is none-propagation, the rest empty-string."""
     return "none-propagation" if value is None else "empty-string"

@@ -21,6 +21,7 @@ import jwt
 from hypothesis import strategies as st
 
 from interlock.contracts._declare import contract, draws, reports_failure, scenario
+from interlock.contracts._harness import Harness
 from interlock.contracts._markers import NonEmpty
 from interlock.contracts._values import answering, ids
 
@@ -190,7 +191,7 @@ def _with_claims(claims: dict[str, Any], secret: str) -> str:
 def answer_from_secret(secret: str) -> Any:
     """An ``AuthTransport.post`` answer from the reference verdict under ``secret``: the service a client should agree with."""
 
-    def post(path: Any = None, payload: Any = None, *args: Any, **kwargs: Any) -> Mapping[str, Any]:
+    def post(path: object = None, payload: Any = None, *args: Any, **kwargs: Any) -> Mapping[str, Any]:
         body = payload if payload is not None else kwargs.get("payload")
         token = body.get("token") if isinstance(body, Mapping) else None
         valid, sub = reference_verdict(token, secret)
@@ -203,7 +204,7 @@ _subs = ids
 _details = st.integers(0, 10_000)
 
 
-def _tokens(h: Any, secret: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[str, str, str]]:
+def _tokens(h: Harness, secret: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[str, str, str]]:
     """One token of every kind, for one drawn sub (kinds are enumerated, not sampled, so none is missed)."""
     sub = h.draw(_subs)
     detail = h.draw(_details)
@@ -211,14 +212,14 @@ def _tokens(h: Any, secret: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[s
     return [(kind, sub, mint(kind, secret, sub, detail=detail, other_secret=other)) for kind in kinds]
 
 
-async def _validate(h: Any, target: Any, token: str, what: str) -> Any:
+async def _validate(h: Harness, target: Any, token: str, what: str) -> Any:
     try:
         return await h.call(target, "validate_token", token)
     except Exception as exc:
         h.fail(f"validate_token raised {type(exc).__name__}: {exc} on {what}", kind="unexpected-exception", member="validate_token")
 
 
-def _check_accepts(h: Any, result: Any, sub: str, kind: str) -> None:
+def _check_accepts(h: Harness, result: Any, sub: str, kind: str) -> None:
     valid = getattr(result, "valid", None)
     h.check(
         valid is True,
@@ -246,7 +247,7 @@ def _check_accepts(h: Any, result: Any, sub: str, kind: str) -> None:
         "secret, a non-empty sub and a future exp is accepted; a token without a non-empty text sub is not."
     ),
 )
-async def _validator_accepts(h: Any) -> None:
+async def _validator_accepts(h: Harness) -> None:
     secret = h.draw(SECRETS)
     validator = await h.build(secret=secret)
     for kind, sub, token in _tokens(h, secret, ("valid", "no-sub", "blank-sub", "text-less-sub")):
@@ -272,7 +273,7 @@ async def _validator_accepts(h: Any) -> None:
         "tampered, wrongly signed, alg: none, malformed. Tokens without exp are not compared."
     ),
 )
-async def _validator_reference(h: Any) -> None:
+async def _validator_reference(h: Harness) -> None:
     secret = h.draw(SECRETS)
     validator = await h.build(secret=secret)
     await _agrees(h, validator, secret, f"the reference verdict ({REFERENCE}) is")
@@ -282,7 +283,7 @@ REFERENCE = "PyJWT with exp and sub required and a non-blank text sub"
 """How the reference verdict is named in messages: not plain "PyJWT", whose own default is laxer."""
 
 
-async def _agrees(h: Any, target: Any, secret: str, source: str) -> None:
+async def _agrees(h: Harness, target: Any, secret: str, source: str) -> None:
     for kind, _, token in _tokens(h, secret):
         result = await _validate(h, target, token, f"a {kind} token")
         if kind == "no-exp":
@@ -304,7 +305,7 @@ async def _agrees(h: Any, target: Any, secret: str, source: str) -> None:
             )
 
 
-async def _isolation(h: Any, target: Any, secret: str) -> None:
+async def _isolation(h: Harness, target: Any, secret: str) -> None:
     subs = h.draw(st.lists(_subs, min_size=2, max_size=2, unique=True))
     tokens = [mint("valid", secret, s, detail=h.draw(_details)) for s in subs]
     order = [0, 1, 0] if h.draw(st.booleans()) else [1, 0, 1]
@@ -321,7 +322,7 @@ async def _isolation(h: Any, target: Any, secret: str) -> None:
     kind="isolation",
     text="No call changes the result of another: validating one user's token never yields another user's id.",
 )
-async def _validator_isolation(h: Any) -> None:
+async def _validator_isolation(h: Harness) -> None:
     secret = h.draw(SECRETS)
     await _isolation(h, await h.build(secret=secret), secret)
 
@@ -329,7 +330,7 @@ async def _validator_isolation(h: Any) -> None:
 # ---- the service client -------------------------------------------------------------------------
 
 
-async def _client(h: Any, secret: str) -> tuple[Any, Any]:
+async def _client(h: Harness, secret: str) -> tuple[Any, Any]:
     transport = h.double(AuthTransport, label="transport")
     transport.answer("post", answer_from_secret(secret))
     client = await h.build(transport=transport)
@@ -345,7 +346,7 @@ async def _client(h: Any, secret: str) -> tuple[Any, Any]:
         "a valid answer gives valid=True, that user_id and error None."
     ),
 )
-async def _client_posts(h: Any) -> None:
+async def _client_posts(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, transport = await _client(h, secret)
     ((kind, sub, token),) = _tokens(h, secret, ("valid",))
@@ -393,7 +394,7 @@ _MALFORMED: tuple[Any, ...] = (
         "not a bool, or valid: True without a non-empty text user_id) gives valid=False: it fails closed and never raises."
     ),
 )
-async def _client_fails_closed(h: Any) -> None:
+async def _client_fails_closed(h: Harness) -> None:
     transport = h.double(AuthTransport, label="transport")
     if h.draw(st.booleans()):
         error = h.draw(st.sampled_from((ConnectionError, TimeoutError, OSError)))("interlock: injected failure")
@@ -429,7 +430,7 @@ def _show(result: Any) -> str:
         "non-blank text sub)."
     ),
 )
-async def _client_reference(h: Any) -> None:
+async def _client_reference(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, _ = await _client(h, secret)
     await _agrees(h, client, secret, "the service answered")
@@ -441,13 +442,13 @@ async def _client_reference(h: Any) -> None:
     kind="isolation",
     text="No call changes the result of another: validating one user's token never yields another user's id.",
 )
-async def _client_isolation(h: Any) -> None:
+async def _client_isolation(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, _ = await _client(h, secret)
     await _isolation(h, client, secret)
 
 
-async def _rejects_lookalikes(h: Any, target: Any, secret: str) -> None:
+async def _rejects_lookalikes(h: Harness, target: Any, secret: str) -> None:
     ((_, sub, token),) = _tokens(h, secret, ("valid",))
     for lookalike, what in ((token.encode(), "the bytes of a valid token"), (bytearray(token.encode()), "a bytearray of a valid token")):
         try:
@@ -474,7 +475,7 @@ async def _rejects_lookalikes(h: Any, target: Any, secret: str) -> None:
     kind=("type-coercion", "unexpected-exception"),
     text="The bytes of a valid token are not a token: validate_token reports failure for them, as for any value that is not text.",
 )
-async def _validator_lookalikes(h: Any) -> None:
+async def _validator_lookalikes(h: Harness) -> None:
     secret = h.draw(SECRETS)
     await _rejects_lookalikes(h, await h.build(secret=secret), secret)
 
@@ -485,7 +486,7 @@ async def _validator_lookalikes(h: Any) -> None:
     kind=("type-coercion", "unexpected-exception"),
     text="The bytes of a valid token are not a token: validate_token reports failure for them, as for any value that is not text.",
 )
-async def _client_lookalikes(h: Any) -> None:
+async def _client_lookalikes(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, _ = await _client(h, secret)
     await _rejects_lookalikes(h, client, secret)

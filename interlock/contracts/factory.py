@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from hypothesis import strategies as st
 
 from interlock.contracts._declare import contract, scenario
+from interlock.contracts._harness import Harness
 from interlock.contracts._markers import NonEmpty
 from interlock.contracts._values import BLANKS, answering, blank_kind, ids
 from interlock.contracts.context import UserContext
@@ -39,14 +40,14 @@ class ExecutionEngineFactory(Protocol):
     def active_engine_count(self) -> int: ...
 
 
-async def _factory(h: Any) -> tuple[Any, Any]:
+async def _factory(h: Harness) -> tuple[Any, Any]:
     manager = h.double(WebSocketManager, label="manager")
     manager.answer("send_to_user", answering("lambda *a, **k: 1", lambda *a, **k: 1))
     factory = await h.build(websocket_manager=manager)
     return factory, manager
 
 
-def _context(h: Any, label: str, user: str | None = None, /, **fields: Any) -> Any:
+def _context(h: Harness, label: str, user: str | None = None, /, **fields: Any) -> Any:
     if user is not None:
         fields["user_id"] = user
     return h.double(UserContext, label=label, **fields)
@@ -64,7 +65,7 @@ def _same_context(got: Any, given: Any) -> bool:
     kind="isolation",
     text="create_for_user returns a new engine on every call (never a cached or shared one), whose user_context is the given context.",
 )
-async def _new_engine_per_call(h: Any) -> None:
+async def _new_engine_per_call(h: Harness) -> None:
     factory, _ = await _factory(h)
     first = _context(h, "context1")
     second = first if h.draw(st.booleans()) else _context(h, "context2")
@@ -121,7 +122,7 @@ def _shared(one: Any, two: Any, skip: set[int]) -> list[str]:
         "what one execution changes is not seen by the other."
     ),
 )
-async def _engines_share_no_state(h: Any) -> None:
+async def _engines_share_no_state(h: Harness) -> None:
     factory, manager = await _factory(h)
     users = h.draw(st.lists(ids, min_size=2, max_size=2, unique=True))
     one = await h.call(factory, "create_for_user", _context(h, "context1", users[0]))
@@ -145,7 +146,7 @@ async def _engines_share_no_state(h: Any) -> None:
         "not by a later call on the engine; a create_for_user that fails leaves active_engine_count unchanged."
     ),
 )
-async def _create_rejects_bad_context(h: Any) -> None:
+async def _create_rejects_bad_context(h: Harness) -> None:
     factory, _ = await _factory(h)
     order = h.draw(st.permutations(BLANKS))  # every value, every example; the order drawn, so each kind can come first
     for field in ("user_id", "thread_id", "run_id"):
@@ -153,7 +154,7 @@ async def _create_rejects_bad_context(h: Any) -> None:
             await _rejects(h, factory, field, bad)
 
 
-async def _rejects(h: Any, factory: Any, field: str, bad: Any) -> None:
+async def _rejects(h: Harness, factory: Any, field: str, bad: Any) -> None:
     before = await h.call(factory, "active_engine_count")
     kind = blank_kind(bad)
     try:
@@ -189,7 +190,7 @@ def _events(manager: Any) -> list[tuple[Any, Any]]:
     return out
 
 
-def _check_run(h: Any, events: list[tuple[Any, Any]], ctx: Any, member: str) -> None:
+def _check_run(h: Harness, events: list[tuple[Any, Any]], ctx: Any, member: str) -> None:
     h.check(events, "execute_agent sent no event", kind="ordering", member=member)
     for user, message in events:
         h.check(
@@ -235,7 +236,7 @@ def _check_run(h: Any, events: list[tuple[Any, Any]], ctx: Any, member: str) -> 
         "for two users never mix their events."
     ),
 )
-async def _execute_orders_events(h: Any) -> None:
+async def _execute_orders_events(h: Harness) -> None:
     factory, manager = await _factory(h)
     member = "create_for_user().execute_agent"
     users = h.draw(st.lists(ids, min_size=2, max_size=2, unique=True))
@@ -257,7 +258,7 @@ async def _execute_orders_events(h: Any) -> None:
         _check_run(h, mine if together else events, ctx, member)
 
 
-async def _create_then_cleanup(h: Any, factory: Any, user: str, other: str, mine: int, theirs: int) -> list[Any]:
+async def _create_then_cleanup(h: Harness, factory: Any, user: str, other: str, mine: int, theirs: int) -> list[Any]:
     refs = []
     for i in range(mine):
         engine = await h.call(factory, "create_for_user", _context(h, f"mine{i}", user))
@@ -277,7 +278,7 @@ async def _create_then_cleanup(h: Any, factory: Any, user: str, other: str, mine
         "to what it was before they were created (when no other engines were created meanwhile). A user may hold several engines at once."
     ),
 )
-async def _cleanup_drops_engines(h: Any) -> None:
+async def _cleanup_drops_engines(h: Harness) -> None:
     factory, _ = await _factory(h)
     user, other = h.draw(st.lists(ids, min_size=2, max_size=2, unique=True))
     theirs = h.draw(st.integers(0, 2))

@@ -10,6 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from hypothesis import strategies as st
 
 from interlock.contracts._declare import contract, scenario
+from interlock.contracts._harness import Harness
 from interlock.contracts._markers import NonEmpty
 from interlock.contracts._values import answering, failures, ids, messages
 from interlock.contracts.websocket import SocketLike
@@ -61,7 +62,7 @@ class _Script:
         return self.answer
 
 
-def _handler(h: Any, script: _Script) -> Any:
+def _handler(h: Harness, script: _Script) -> Any:
     handler = h.double(MessageHandler, label=script.label)
     handler.answer("can_handle", answering(f"lambda t: t in {sorted(script.handles)!r}", script.can_handle))
     handler.answer("handle_message", answering(f"lambda *a, **k: {script.answer!r}", script.handle_message))
@@ -70,12 +71,12 @@ def _handler(h: Any, script: _Script) -> Any:
     return handler
 
 
-def _draw_scripts(h: Any, least: int = 1, most: int = 4) -> list[_Script]:
+def _draw_scripts(h: Harness, least: int = 1, most: int = 4) -> list[_Script]:
     n = h.draw(st.integers(least, most))
     return [_Script(f"handler{i}", frozenset(h.draw(st.sets(st.sampled_from(TYPES), max_size=3))), h.draw(st.booleans())) for i in range(n)]
 
 
-async def _register(h: Any, router: Any, scripts: list[_Script]) -> list[Any]:
+async def _register(h: Harness, router: Any, scripts: list[_Script]) -> list[Any]:
     made = [_handler(h, s) for s in scripts]
     for handler in made:
         await h.call(router, "add_handler", handler)
@@ -92,11 +93,11 @@ def _args(call: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
-def _message(h: Any) -> dict[str, Any]:
+def _message(h: Harness) -> dict[str, Any]:
     return {**h.draw(messages), "type": h.draw(st.sampled_from(TYPES))}
 
 
-async def _route(h: Any, router: Any, user: str | None = None, socket: Any = None, message: Any = None) -> tuple[Any, str, Any, Any]:
+async def _route(h: Harness, router: Any, user: str | None = None, socket: Any = None, message: Any = None) -> tuple[Any, str, Any, Any]:
     user = user if user is not None else h.draw(ids)
     socket = socket if socket is not None else h.double(SocketLike, label="websocket")
     message = message if message is not None else _message(h)
@@ -114,7 +115,7 @@ async def _route(h: Any, router: Any, user: str | None = None, socket: Any = Non
         "true) with the same user_id, the same websocket object and the message; and returns its result."
     ),
 )
-async def _routes_to_first(h: Any) -> None:
+async def _routes_to_first(h: Harness) -> None:
     router = await h.build()
     scripts = _draw_scripts(h)
     handlers = await _register(h, router, scripts)
@@ -186,7 +187,7 @@ _BAD_TYPES: tuple[Any, ...] = ("missing", None, "", " ", 1, b"chat", ["chat"])
     kind="unexpected-exception",
     text="No handler for the type, a message without type, or a type that is not non-empty text: it returns False, calls no handler, raises nothing.",
 )
-async def _unhandled_returns_false(h: Any) -> None:
+async def _unhandled_returns_false(h: Harness) -> None:
     router = await h.build()
     scripts = _draw_scripts(h, least=0, most=3)
     handlers = await _register(h, router, scripts)
@@ -227,7 +228,7 @@ async def _unhandled_returns_false(h: Any) -> None:
         "the exception does not escape and the router keeps routing later messages."
     ),
 )
-async def _failing_handler(h: Any) -> None:
+async def _failing_handler(h: Harness) -> None:
     router = await h.build()
     kind = h.draw(st.sampled_from(TYPES))
     method = h.draw(st.sampled_from(("can_handle", "handle_message")))
@@ -252,7 +253,7 @@ async def _failing_handler(h: Any) -> None:
     kind="ordering",
     text="Adding a handler that is already registered changes nothing: it keeps its first place.",
 )
-async def _duplicate_add(h: Any) -> None:
+async def _duplicate_add(h: Harness) -> None:
     router = await h.build()
     kind = h.draw(st.sampled_from(TYPES))
     first = _Script("handler0", frozenset({kind}), True)
@@ -272,7 +273,7 @@ async def _duplicate_add(h: Any) -> None:
     )
 
 
-def _calls_to(h: Any, member: str) -> list[str]:
+def _calls_to(h: Harness, member: str) -> list[str]:
     return [step for step in h.steps if f".{member}(" in step]
 
 
@@ -282,7 +283,7 @@ def _calls_to(h: Any, member: str) -> list[str]:
     kind="leak",
     text="remove_handler returns whether the handler was registered; a removed handler is never called again and the router keeps no reference to it.",
 )
-async def _removed_released(h: Any) -> None:
+async def _removed_released(h: Harness) -> None:
     router = await h.build()
     kind = h.draw(st.sampled_from(TYPES))
     ref, was, again = await _add_remove(h, router, kind)
@@ -295,7 +296,7 @@ async def _removed_released(h: Any) -> None:
     h.check(ref() is None, "the router still holds a reference to a removed handler", member="remove_handler")
 
 
-async def _add_remove(h: Any, router: Any, kind: str) -> tuple[Any, Any, Any]:
+async def _add_remove(h: Harness, router: Any, kind: str) -> tuple[Any, Any, Any]:
     handler = _handler(h, _Script("handler0", frozenset({kind}), True))
     await h.call(router, "add_handler", handler)
     was = await h.call(router, "remove_handler", handler)
@@ -309,7 +310,7 @@ async def _add_remove(h: Any, router: Any, kind: str) -> tuple[Any, Any, Any]:
     kind="isolation",
     text="Routing for two users at once never hands one user's message or websocket to the other's call.",
 )
-async def _concurrent_users(h: Any) -> None:
+async def _concurrent_users(h: Harness) -> None:
     router = await h.build()
     kind = h.draw(st.sampled_from(TYPES))
     (handler,) = await _register(h, router, [_Script("handler0", frozenset({kind}), True)])
@@ -340,7 +341,7 @@ async def _concurrent_users(h: Any) -> None:
     compare=True,
     text="Two implementations given the same handlers and messages route every message to the same handler.",
 )
-async def _routers_agree(h: Any) -> list[Any]:
+async def _routers_agree(h: Harness) -> list[Any]:
     router = await h.build()
     scripts = _draw_scripts(h)
     handlers = await _register(h, router, scripts)

@@ -10,6 +10,7 @@ import annotated_types as at
 from hypothesis import strategies as st
 
 from interlock.contracts._declare import contract, scenario
+from interlock.contracts._harness import Harness
 from interlock.contracts._markers import Finite, NonEmpty, Strict
 from interlock.contracts._values import BLANKS, answering, blank_kind, failures, ids, messages
 from interlock.contracts.context import UserContext
@@ -50,11 +51,11 @@ class WebSocketManager(Protocol):
     async def send_to_user(self, user_id: NonEmpty[str], message: Mapping[str, Any]) -> Annotated[int, at.Ge(0)]: ...
 
 
-def _users(h: Any, most: int = 3) -> list[str]:
+def _users(h: Harness, most: int = 3) -> list[str]:
     return list(h.draw(st.lists(ids, min_size=2, max_size=most, unique=True)))
 
 
-async def _connect(h: Any, manager: Any, users: list[str], counts: list[int]) -> list[tuple[str, Any]]:
+async def _connect(h: Harness, manager: Any, users: list[str], counts: list[int]) -> list[tuple[str, Any]]:
     """Add ``counts[i]`` connections for ``users[i]``; returns (owner, connection) pairs."""
     made: list[tuple[str, Any]] = []
     for user, count in zip(users, counts, strict=True):
@@ -83,7 +84,7 @@ def _sent(call: Any) -> Any:
         "is_connection_active(u) is true exactly when that set is not empty. Removing an unknown id is a no-op, not an error."
     ),
 )
-async def _connections_track(h: Any) -> None:
+async def _connections_track(h: Harness) -> None:
     manager = await h.build()
     users = _users(h)
     ops = h.draw(st.lists(st.tuples(st.sampled_from(("add", "remove", "unknown")), st.integers(0, 7), st.integers(0, 2)), max_size=10))
@@ -132,7 +133,7 @@ async def _connections_track(h: Any) -> None:
         "and returns how many sockets it reached; for a user with no connections it returns 0."
     ),
 )
-async def _send_reaches_only_its_user(h: Any) -> None:
+async def _send_reaches_only_its_user(h: Harness) -> None:
     manager = await h.build()
     users = _users(h)
     counts = [h.draw(st.integers(0, 3)) for _ in users]
@@ -180,7 +181,7 @@ async def _send_reaches_only_its_user(h: Any) -> None:
         "and the exception does not escape send_to_user; the count leaves it out."
     ),
 )
-async def _failing_socket(h: Any) -> None:
+async def _failing_socket(h: Harness) -> None:
     manager = await h.build()
     users = _users(h, 2)
     n = h.draw(st.integers(2, 4))
@@ -207,7 +208,7 @@ async def _failing_socket(h: Any) -> None:
     kind="leak",
     text="After every connection is removed, the manager holds no reference to any of them.",
 )
-async def _no_reference_after_removal(h: Any) -> None:
+async def _no_reference_after_removal(h: Harness) -> None:
     manager = await h.build()
     users = _users(h, 2)
     counts = [h.draw(st.integers(1, 3)), h.draw(st.integers(0, 2))]
@@ -219,7 +220,7 @@ async def _no_reference_after_removal(h: Any) -> None:
     h.check(not alive, f"after removing every connection the manager still holds {', '.join(alive)}", member="remove_connection")
 
 
-async def _add_then_remove(h: Any, manager: Any, users: list[str], counts: list[int]) -> list[tuple[str, Any]]:
+async def _add_then_remove(h: Harness, manager: Any, users: list[str], counts: list[int]) -> list[tuple[str, Any]]:
     made = await _connect(h, manager, users, counts)
     refs = [(conn.connection_id, weakref.ref(conn)) for _, conn in made]
     for _, conn in made:
@@ -234,7 +235,7 @@ async def _add_then_remove(h: Any, manager: Any, users: list[str], counts: list[
     kind=("none-propagation", "empty-string"),
     text="A connection whose user_id or connection_id is None, empty or blank is rejected by add_connection, and nothing is kept.",
 )
-async def _add_rejects_empty_ids(h: Any) -> None:
+async def _add_rejects_empty_ids(h: Harness) -> None:
     manager = await h.build()
     owner = h.draw(ids)
     n = 0
@@ -324,7 +325,7 @@ class WebSocketBridge(Protocol):
     ) -> bool: ...
 
 
-async def _bridge(h: Any) -> tuple[Any, Any, Any]:
+async def _bridge(h: Harness) -> tuple[Any, Any, Any]:
     manager = h.double(WebSocketManager, label="manager")
     context = h.double(UserContext, label="context")
     bridge = await h.build(websocket_manager=manager, user_context=context)
@@ -348,7 +349,7 @@ def _send_args(call: Any) -> tuple[Any, Any]:
     kind="isolation",
     text="Each notify_* sends exactly one message through websocket_manager.send_to_user(user_context.user_id, message), to that user only.",
 )
-async def _one_message_to_its_user(h: Any) -> None:
+async def _one_message_to_its_user(h: Harness) -> None:
     bridge, manager, context = await _bridge(h)
     for member in EVENTS:
         with h.part(member):  # one broken member hides no other
@@ -369,7 +370,7 @@ async def _one_message_to_its_user(h: Any) -> None:
         "and, for the two tool events, tool_name at the top level."
     ),
 )
-async def _message_shape(h: Any) -> None:
+async def _message_shape(h: Harness) -> None:
     bridge, manager, _ = await _bridge(h)
     for member in EVENTS:
         with h.part(member):
@@ -381,7 +382,7 @@ async def _message_shape(h: Any) -> None:
                 _check_message(h, member, args, _send_args(sends[0])[1])
 
 
-def _check_message(h: Any, member: str, args: dict[str, Any], message: Any) -> None:
+def _check_message(h: Harness, member: str, args: dict[str, Any], message: Any) -> None:
     event, name = EVENTS[member]
     h.check(isinstance(message, Mapping), f"{member} sent {message!r}, not a mapping", member=member)
     h.check(message.get("type") == event, f"{member} sent type {message.get('type')!r}, not {event!r}", member=member)
@@ -405,14 +406,14 @@ def _check_message(h: Any, member: str, args: dict[str, Any], message: Any) -> N
         "an exception from the manager never escapes."
     ),
 )
-async def _returns_whether_delivered(h: Any) -> None:
+async def _returns_whether_delivered(h: Harness) -> None:
     bridge, manager, _ = await _bridge(h)
     for member in EVENTS:
         with h.part(member):
             await _delivery(h, bridge, manager, member)
 
 
-async def _delivery(h: Any, bridge: Any, manager: Any, member: str) -> None:
+async def _delivery(h: Harness, bridge: Any, manager: Any, member: str) -> None:
     manager.heal()
     if h.draw(st.booleans()):
         error = h.draw(failures)

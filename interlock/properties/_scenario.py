@@ -14,9 +14,10 @@ import inspect
 import re
 import weakref
 from collections.abc import Awaitable, Iterator
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
-from interlock.contracts._model import Clause, Kind, Scenario
+from interlock.contracts._harness import Harness
+from interlock.contracts._model import Clause, Contract, Kind, Scenario
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns, double_class
 from interlock.properties._draw import DrawnReturns, draw_values
@@ -27,11 +28,12 @@ from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_
 from interlock.properties._types import type_problem
 from interlock.properties._values import describe_error, py_repr, raise_site
 
-__all__ = ["Harness", "ScenarioFailure", "run_scenario", "run_scenario_compared"]
+__all__ = ["ScenarioFailure", "ScenarioHarness", "run_scenario", "run_scenario_compared"]
 
 _QUALIFIED = re.compile(r"\b(interlock\.contracts\.[a-z_]+)\.[A-Za-z_]+\(")
 _FULL_COLLECTIONS = 3
 _COLLECTIONS: dict[tuple[int, str], int] = {}
+_T = TypeVar("_T")
 
 _SCENARIO_CALLS = 50
 _GRACE = 0.25
@@ -97,8 +99,8 @@ class _Draws:
         return value
 
 
-class Harness:
-    """What a scenario clause works with: fresh targets, drawn values, doubles, checks.
+class ScenarioHarness:
+    """The checker's ``Harness`` (``interlock.contracts._harness``): what a scenario clause works with.
 
     ``await h.build()`` builds a target through the constructor clause (checker
     doubles for its Protocol parameters unless given); ``await h.call(target,
@@ -109,7 +111,7 @@ class Harness:
     """
 
     def __init__(self, driver: Driver, subject: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> None:
-        self._caller = driver
+        self._driver = driver
         self._subject = subject
         self._clause = clause
         self._draws = draws
@@ -126,14 +128,14 @@ class Harness:
         self._raised: dict[int, tuple[str, BaseException]] = {}
 
     @property
-    def contract(self) -> Any:
+    def contract(self) -> Contract:
         """The contract model being checked."""
-        return self._caller.contract
+        return self._driver.contract
 
     @property
     def timeout(self) -> float:
         """The time limit of one call into the target."""
-        return float(self._caller.runner.timeout)
+        return self._driver.runner.timeout
 
     def draw(self, strategy: Any) -> Any:
         """Draw a value from a Hypothesis strategy (shrunk with the rest of the example)."""
@@ -336,7 +338,7 @@ class Harness:
         if member in s.plans:
             s.skip.add(member)
             s.note(member, None, "not called again after it timed out")
-        runner = self._caller.runner
+        runner = self._driver.runner
         return Violation(
             s.label,
             "timeout",
@@ -396,7 +398,7 @@ class Harness:
         """Add a line to the reproducer (what the scenario set up that a call does not show)."""
         self.steps.append(line)
 
-    async def gather(self, *awaitables: Awaitable[Any]) -> list[Any]:
+    async def gather(self, *awaitables: Awaitable[_T]) -> list[_T]:
         """Run calls at once on the checker's event loop (two users at the same time).
 
         In the reproducer the calls made at once stand in one ``await asyncio.gather(...)``.
@@ -551,11 +553,12 @@ def _play(driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: Do
     """
     rule = clause.rule
     assert isinstance(rule, Scenario)
-    h = Harness(driver, s, clause, draws, returns)
+    h = ScenarioHarness(driver, s, clause, draws, returns)
+    given: Harness = h  # the scenario is given the public Protocol, which mypy checks the class satisfies
     limit = driver.runner.timeout * _SCENARIO_CALLS
     observation: Any = None
     try:
-        outcome = driver.runner.call(rule.function, [h], {}, is_async=True, timeout=limit)
+        outcome = driver.runner.call(rule.function, [given], {}, is_async=True, timeout=limit)
     except ScenarioFailure as failure:
         h.found.append(h._failure(failure))
     except _MemberTimedOut as late:
