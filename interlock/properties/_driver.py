@@ -27,6 +27,12 @@ class Call:
     ctor_values: dict[str, Any]
     values: dict[str, Any]
     by_position: bool = False
+    before: tuple[str, ...] = ()
+    """For a step of a sequence: the script of the steps before it, run on the same ``target``."""
+    shown: dict[str, Any] | None = None
+    """For a step of a sequence: the values as the script names them (``r1`` for step 1's result)."""
+    uses: tuple[Any, ...] = ()
+    """For a step of a sequence: the doubles the steps before it build (their imports)."""
 
     def example(self, extra: list[str] | None = None, *, result: bool = False, reject: str | None = None) -> str:
         """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
@@ -38,12 +44,14 @@ class Call:
             self.subject,
             self.ctor_values,
             self.member,
-            self.values,
+            self.values if self.shown is None else self.shown,
             extra,
             by_position=self.by_position,
             result=result,
             imports=imports,
             reject=reject,
+            before=self.before,
+            uses=self.uses,
         )
 
 
@@ -81,12 +89,17 @@ class Driver:
     def make(self, call: Call, returns: DoubleReturns, *, watch: bool = False) -> Made:
         """Build a fresh target and make the call. With ``watch``, the contract's query members
         (plain, argument-free methods) are read before and after, and what changed is kept."""
-        s, m = call.subject, call.member
         log = CallLog()
-        built = self.build(s, call.ctor_values, log, returns)
+        built = self.build(call.subject, call.ctor_values, log, returns)
         if not built.returned:
             return Made(None, None, log, build=built)
-        instance = built.value
+        return self.call_on(built.value, call, log, returns, built=built, watch=watch)
+
+    def call_on(
+        self, instance: Any, call: Call, log: CallLog, returns: DoubleReturns, *, built: Outcome | None = None, watch: bool = False
+    ) -> Made:
+        """Make the call on an instance already built (a fresh one, or one a sequence has driven so far)."""
+        s, m = call.subject, call.member
         values = materialize_all(call.values, log, returns)
         plan = s.plans.get(m.name)
         if plan is None:

@@ -19,7 +19,7 @@ from interlock.properties._signature import binding_drift
 from interlock.properties._subject import Subject, _call_text, assert_imports, contract_ref, reproducer
 from interlock.properties._types import type_problem
 from interlock.properties._values import clip, describe_error, py_repr, raise_site
-from interlock.properties._verdicts import Raised, Rejected, Returned
+from interlock.properties._verdicts import Raised, Rejected, Returned, Verdict
 from interlock.properties._watch import Unjudged, watched
 
 __all__ = ["REJECTIONS", "InDomain", "failure_clause", "passes", "pick_kind"]
@@ -78,10 +78,13 @@ class InDomain:
                 )
             )
 
-    def in_domain(self, call: Call, returns: DoubleReturns) -> tuple[list[Violation], Any]:
+    def in_domain(self, call: Call, returns: DoubleReturns) -> tuple[list[Violation], Verdict | None]:
         """Call with in-domain values: the violations, and the outcome's signature for ``differential``."""
+        return self.judge(call, self.driver.make(call, returns), returns)
+
+    def judge(self, call: Call, made: Made, returns: DoubleReturns) -> tuple[list[Violation], Verdict | None]:
+        """What a call made with in-domain values means: its violations, and its verdict for ``differential``."""
         s, m = call.subject, call.member
-        made = self.driver.make(call, returns)
         if made.build is not None and not made.build.returned:
             return self._build_failed(call, made.build, returns), None
         if made.binding is not None:

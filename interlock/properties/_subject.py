@@ -271,6 +271,8 @@ def reproducer(
     result: bool = False,
     imports: tuple[str, ...] = (),
     reject: str | None = None,
+    before: tuple[str, ...] = (),
+    uses: tuple[Any, ...] = (),
 ) -> str:
     """Self-contained Python that builds the target as the checker did and makes the failing call.
 
@@ -279,7 +281,7 @@ def reproducer(
     """
     lines: list[str] = []
     protocols: list[type] = []
-    for v in [*ctor_values.values(), *(values or {}).values()]:
+    for v in [*ctor_values.values(), *(values or {}).values(), *uses]:
         for spec in doubles_in(v):
             if spec.protocol not in protocols:
                 protocols.append(spec.protocol)
@@ -292,7 +294,7 @@ def reproducer(
         head_lines, head_protocols = subject.head
         protocols.extend(p for p in head_protocols if p not in protocols)
         is_async = is_async or any("asyncio.run" in line for line in head_lines)
-    if is_async:
+    if is_async or any("asyncio.run" in line for line in before):
         lines.append("import asyncio")
     if protocols:
         lines.append("from interlock import double")
@@ -336,6 +338,7 @@ def reproducer(
         lines.extend(extra or [])
         return "\n".join(lines)
     lines.append(f"target = {build}")
+    lines.extend(before)
     plan = subject.plans.get(member.name) or CallPlan(positional=0)
     margs, mkwargs = plan.split(member, values or {}, by_position=by_position)
     call = _call_text(f"target.{member.name}", margs, mkwargs)
