@@ -37,7 +37,7 @@ class Call:
     def example(self, extra: list[str] | None = None, *, result: bool = False, reject: str | None = None) -> str:
         """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
         imports: tuple[str, ...] = ()
-        helpers = [h for h in ("assert_clause", "assert_returns") if any(h in line for line in extra or [])]
+        helpers = [h for h in ("assert_clause", "assert_returns") if any(h in line for line in [*self.before, *(extra or [])])]
         if helpers:
             imports = assert_imports(self.subject.contract, *helpers)
         return reproducer(

@@ -28,6 +28,7 @@ from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
 from interlock.properties._runner import Runner
 from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
+from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
 from interlock.properties._verdicts import Returned
 
@@ -43,11 +44,15 @@ def run_check(
     timeout: float = 5.0,
     replay: bool | None = None,
     progress: Callable[[str], None] | None = None,
+    sequences: int | None = None,
+    steps: int = SEQUENCE_STEPS,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
     Without a seed one is drawn and Hypothesis's example database replays known
-    failures first (``replay`` forces either); ``progress`` hears which check starts.
+    failures first (``replay`` forces either); ``progress`` hears which check starts. ``sequences``
+    generated sequences of at most ``steps`` calls run on every target (``max_examples`` of them by default;
+    0 turns the phase off).
     """
     started = time.perf_counter()
     if replay is None:
@@ -62,7 +67,7 @@ def run_check(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
-            _check_all(contract, subjects, runner, explorer, guard)
+            _check_all(contract, subjects, runner, explorer, guard, max_examples if sequences is None else sequences, steps)
     finally:
         runner.close()
     reports = [_target_report(contract, s) for s in subjects]
@@ -114,12 +119,15 @@ class _Guard:
             self.errors.append(internal_error(error, who.label if who else None, member, clause))
 
 
-def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer, guard: _Guard) -> None:
+def _check_all(
+    contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer, guard: _Guard, sequences: int, steps: int
+) -> None:
     checks = _Checks.of(contract, runner, explorer)
     for s in subjects:
         with guard.at(checks, s):
             _signatures(contract, s, checks)
     _check_members(contract, subjects, checks, guard)
+    _sequences(subjects, checks, guard, sequences, steps)
     methods = _methods(contract)
     for m in methods:
         for clause in contract.rules(m.name, Draws):
@@ -145,6 +153,20 @@ def _check_all(contract: Contract, subjects: list[Subject], runner: Runner, expl
         for s in subjects:
             with guard.at(checks, s, None, clause.id):
                 run_scenario(checks.driver, s, clause)
+
+
+def _sequences(subjects: list[Subject], checks: _Checks, guard: _Guard, budget: int, steps: int) -> None:
+    """Generated sequences of calls on each target, the targets compared step by step."""
+    active = [s for s in subjects if s.build_error is None]
+    if budget <= 0 or steps <= 0 or not active or not _methods(checks.contract):
+        return
+    reason = None
+    with guard.at(checks, None):
+        run = functools.partial(run_sequences, checks.driver, checks.inside, active, steps)
+        reason = checks.driver.explorer.explore("sequences", run, max_examples=budget)
+    if reason:
+        for s in active:
+            s.note(None, None, f"generated sequences were not run: {reason}")
 
 
 def _methods(contract: Contract) -> list[Member]:

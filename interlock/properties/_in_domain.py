@@ -22,7 +22,7 @@ from interlock.properties._values import clip, describe_error, py_repr, raise_si
 from interlock.properties._verdicts import Raised, Rejected, Returned, Verdict
 from interlock.properties._watch import Unjudged, watched
 
-__all__ = ["REJECTIONS", "InDomain", "failure_clause", "passes", "pick_kind"]
+__all__ = ["REJECTIONS", "InDomain", "ensures_line", "failure_clause", "passes", "pick_kind"]
 
 REJECTIONS = (ValueError, TypeError)
 """What rejecting a value means: ``ValueError`` or ``TypeError``."""
@@ -157,7 +157,7 @@ class InDomain:
         for name in rule.wants - set(kwargs):
             if name in {q.name for q in m.parameters}:
                 kwargs[name] = m.parameter(name).default
-        check = call.example([f"assert_clause({contract_ref(self.contract)}, {clause.id!r}{_clause_args(rule, call)})"], result=True)
+        check = call.example([ensures_line(self.contract, clause, call)], result=True)
         try:
             outcome = self.driver.runner.call(rule.predicate, [], kwargs, is_async=None)
         except Unjudged as unjudged:
@@ -381,8 +381,13 @@ def _ret(m: Member) -> str:
     return format_annotation(m.returns)
 
 
-def _clause_args(rule: Ensures, call: Call) -> str:
+def ensures_line(contract: Contract, clause: Clause, call: Call, result: str = "result") -> str:
+    """The reproducer's ``assert_clause`` line for an ``ensures`` clause after ``call`` (its value named ``result``)."""
+    rule = clause.rule
+    assert isinstance(rule, Ensures)
+    values = call.values if call.shown is None else call.shown
     names = [p.name for p in call.member.parameters if p.name in rule.wants]
-    parts = [f"{n}={_call_text('', [call.values[n]], {})[1:-1]}" for n in names if n in call.values]
-    parts += [f"{n}={n}" for n in ("result", "target") if n in rule.wants]
-    return "".join(f", {p}" for p in parts)
+    parts = [f"{n}={_call_text('', [values[n]], {})[1:-1]}" for n in names if n in values]
+    parts += [f"{n}={value}" for n, value in (("result", result), ("target", "target")) if n in rule.wants]
+    args = "".join(f", {p}" for p in parts)
+    return f"assert_clause({contract_ref(contract)}, {clause.id!r}{args})"

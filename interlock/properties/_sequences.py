@@ -1,0 +1,190 @@
+"""Generated sequences of calls on one target: state reached by earlier calls, judged at every step.
+
+A plan is drawn once per example and is the same for every target: each step is
+a method with drawn arguments, and an argument may instead reuse a value seen in
+an earlier step (an earlier argument of the same type, or an earlier step's
+result), as Hypothesis's ``Bundle``\\s do, so "add, look up, remove, look up"
+happens. Each target runs the plan on one instance built once; every step is
+judged as the sweep judges a call (exceptions, return type, ``ensures`` with
+``target`` in the state the sequence reached). With two or more targets, the
+steps' verdicts are compared until the first step where a target has a
+violation (report.md: ``differential`` compares only inputs on which no target
+has another). Plans shrink with the rest of the example; a violation's
+reproducer is the script of the steps up to the one that failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+from interlock.contracts._model import Comparable, Contract, Ensures, Member
+from interlock.properties._differential import differential_between
+from interlock.properties._doubles import CallLog, DoubleReturns
+from interlock.properties._draw import DrawnReturns, draw_values
+from interlock.properties._driver import Call, Driver, Made
+from interlock.properties._explore import Candidate
+from interlock.properties._in_domain import InDomain, ensures_line
+from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, materialize
+from interlock.properties._types import type_problem
+from interlock.properties._verdicts import Verdict
+
+__all__ = ["SEQUENCE_STEPS", "run_sequences"]
+
+SEQUENCE_STEPS = 8
+"""The longest generated sequence, by default."""
+
+
+@attrs.frozen
+class _Result:
+    """An argument that reuses step ``step``'s result where it fits the parameter, else ``fallback``."""
+
+    step: int
+    fallback: Any
+
+
+@attrs.frozen
+class _Step:
+    member: Member
+    values: dict[str, Any]
+
+
+class _Name:
+    """A value as a script names it (``r2``, ``d0``): its repr is the name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[_Step]:
+    """A sequence of calls; each argument drawn afresh or, at times, a value an earlier step saw."""
+    plan: list[_Step] = []
+    count = data.draw(st.integers(1, steps) | st.just(steps))  # full-length plans often: state needs steps to build up
+    reuse = data.draw(st.integers(0, 4))  # how often this plan reuses what it saw, from never to mostly (swarm testing)
+    for _ in range(count):
+        m = data.draw(st.sampled_from(methods))
+        values = draw_values(data, contract, m)
+        for p in m.parameters:
+            if p.name not in values:
+                continue
+            pool: list[Any] = []
+            for i, earlier in enumerate(plan):
+                pool += [
+                    v for q in earlier.member.parameters if q.annotation == p.annotation and (v := earlier.values.get(q.name)) is not None
+                ]
+                if earlier.member.returns == p.annotation:
+                    pool.append(_Result(i, values[p.name]))
+            if pool and data.draw(st.integers(1, 4)) <= reuse:
+                pick = data.draw(st.sampled_from(pool))
+                values[p.name] = attrs.evolve(pick, fallback=values[p.name]) if isinstance(pick, _Result) else pick
+        plan.append(_Step(m, values))
+    return plan
+
+
+class _Run:
+    """One target driven through a plan: its instance, what each step returned, and the script so far."""
+
+    def __init__(self, s: Subject, ctor_values: dict[str, Any], instance: Any, log: CallLog) -> None:
+        self.subject = s
+        self.ctor_values = ctor_values
+        self.instance = instance
+        self.log = log
+        self.results: list[Any] = []
+        self.fits: list[bool] = []
+        self.doubles: dict[int, Any] = {}
+        self.names: dict[int, str] = {}
+        self.script: list[str] = []
+        self.specs: list[DoubleSpec] = []
+
+    def resolve(self, step: _Step, returns: DoubleReturns) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The values the call gets, and the values as the script names them."""
+        real: dict[str, Any] = {}
+        shown: dict[str, Any] = {}
+        for name, drawn in step.values.items():
+            v = drawn
+            if isinstance(v, _Result):
+                p = step.member.parameter(name)
+                if v.step < len(self.results) and self.fits[v.step] and type_problem(self.results[v.step], p.annotation, name) is None:
+                    real[name], shown[name] = self.results[v.step], _Name(f"r{v.step}")
+                    continue
+                v = v.fallback
+            if isinstance(v, DoubleSpec):
+                if id(v) not in self.doubles:
+                    self.doubles[id(v)] = materialize(v, self.log, returns)
+                    self.names[id(v)] = f"d{len(self.names)}"
+                    self.specs.append(v)
+                    self.script.append(f"{self.names[id(v)]} = {_source(v)}")
+                real[name], shown[name] = self.doubles[id(v)], _Name(self.names[id(v)])
+                continue
+            real[name], shown[name] = v, v
+        return real, shown
+
+    def record(self, index: int, call: Call, made: Made) -> None:
+        """Step ``index`` went through clean: keep its result for later steps and its line for the script."""
+        returned = made.outcome is not None and made.outcome.returned
+        self.results.append(made.outcome.value if made.outcome is not None and returned else None)
+        self.fits.append(returned)
+        plan = self.subject.plans[call.member.name]
+        assert plan is not None
+        args, kwargs = plan.split(call.member, call.shown or {}, by_position=call.by_position)
+        text = _call_text(f"target.{call.member.name}", args, kwargs)
+        self.script.append(f"r{index} = {f'asyncio.run({text})' if call.member.is_async else text}")
+        contract = self.subject.contract
+        self.script += [ensures_line(contract, c, call, f"r{index}") for c in contract.rules(call.member.name, Ensures)]
+
+
+def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], steps: int, data: Any) -> list[Candidate]:
+    """One generated plan, run on every target; each target's first violation, then the steps compared."""
+    contract = driver.contract
+    methods = [m for m in contract.members if m.role == "method" and all(s.callable_member(m.name) for s in subjects)]
+    if not methods:
+        return []
+    plan = draw_plan(data, contract, methods, steps)
+    ctor = contract.constructor
+    ctor_values = draw_values(data, contract, ctor) if ctor is not None else {}
+    returns = DrawnReturns(data, contract)
+    runs: list[_Run] = []
+    for s in subjects:
+        log = CallLog()
+        built = driver.build(s, ctor_values if s.mode != "zero" else {}, log, returns)
+        if built.returned:
+            runs.append(_Run(s, ctor_values if s.mode != "zero" else {}, built.value, log))
+    out: list[Candidate] = []
+    live = list(runs)
+    compare = len(runs) >= 2
+    for index, step in enumerate(plan):
+        verdicts: list[tuple[Subject, Verdict, Call]] = []
+        for run in list(live):
+            real, shown = run.resolve(step, returns)
+            call = Call(
+                run.subject,
+                step.member,
+                run.ctor_values,
+                real,
+                before=tuple(run.script),
+                shown=shown,
+                uses=tuple(run.specs),
+            )
+            made = driver.call_on(run.instance, call, run.log, returns)
+            found, verdict = inside.judge(call, made, returns)
+            if found or verdict is None:
+                out.extend((run.subject, v) for v in found)
+                live.remove(run)
+                compare = False
+                continue
+            run.record(index, call, made)
+            verdicts.append((run.subject, verdict, call))
+        if compare and len(verdicts) >= 2:
+            clauses = contract.rules(step.member.name, Comparable)
+            disagree = differential_between(step.member.name, verdicts, clauses[0].id if clauses else None)
+            if disagree:
+                out.extend(disagree)
+                compare = False
+        if not live:
+            break
+    return out
