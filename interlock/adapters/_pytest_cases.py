@@ -29,6 +29,7 @@ from typing import Any, Literal
 import attrs
 import pytest
 
+from interlock._options import given
 from interlock.contracts._declare import get_contract, implementations
 from interlock.contracts._model import Contract
 from interlock.errors import UsageError
@@ -198,21 +199,6 @@ def _block(v: Violation, target: str | None) -> list[str]:
 # ---- building a suite ---------------------------------------------------------------------
 
 
-def _whole(name: str, value: Any, *, minimum: int | None, what: str) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or (minimum is not None and value < minimum):
-        raise UsageError(f"{name} must be {what} (got {value!r})")
-
-
-def _check_options(max_examples: Any, seed: Any, timeout: Any) -> dict[str, Any]:
-    _whole("max_examples", max_examples, minimum=1, what="a whole number of 1 or more")
-    _whole("seed", seed, minimum=None, what="a whole number")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf")):
-        raise UsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
-    return {k: v for k, v in (("max_examples", max_examples), ("seed", seed), ("timeout", timeout)) if v is not None}
-
-
 def _short_names(targets: Sequence[Any]) -> tuple[str, ...]:
     """Stable, distinct ids for targets: the name, then the qualified name where names collide, then an index."""
 
@@ -238,7 +224,7 @@ def _short_names(targets: Sequence[Any]) -> tuple[str, ...]:
 def make_suite(contract: Any, targets: Sequence[Any], *, max_examples: Any = None, seed: Any = None, timeout: Any = None) -> Suite:
     """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
     model = get_contract(contract)
-    own = _check_options(max_examples, seed, timeout)
+    own = given(max_examples=max_examples, seed=seed, timeout=timeout)
     chosen = tuple(targets) or tuple(implementations(model.protocol))
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")
