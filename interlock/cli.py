@@ -24,7 +24,7 @@ from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
 if TYPE_CHECKING:
     from interlock.contracts._model import Contract
-    from interlock.properties._report import Report
+    from interlock.properties._report import Report, TargetReport
 
 __all__ = ["main"]
 
@@ -266,6 +266,21 @@ def _write(path: str, text: str) -> None:
         raise UsageError(f"cannot write the JUnit report to {path!r}: {exc.strerror or exc}") from None
 
 
+def _kinds_and_checks(report: Report, target: TargetReport) -> dict[str, list[str]]:
+    """A target's violations for the matrix: each kind, in report order, with the checks it fails.
+
+    The checks are named as JUnit's test cases name them (``member:NAME``, ``clause:ID``, ...), in the
+    contract's order, by the one rule of ``interlock.properties._checks``.
+    """
+    from interlock.properties._checks import check_name, check_names
+
+    order = check_names(report.members, report.clauses, targets=len(report.targets))
+    found: dict[str, set[str]] = {}
+    for v in target.violations:
+        found.setdefault(v.kind, set()).add(check_name(v, members=report.members, clauses=report.clauses))
+    return {kind: sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n)) for kind, names in found.items()}
+
+
 def _matrix(reports: list[Any], *, colour: bool) -> str:
     green, red, dim, reset = ("\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m") if colour else ("", "", "", "")
     lines = ["interlock demo: the built-in contracts, each against its reference implementation and drifting variants", ""]
@@ -277,10 +292,7 @@ def _matrix(reports: list[Any], *, colour: bool) -> str:
             if t.conforms:
                 lines.append(f"  {name}  {green}conforms{reset}")
                 continue
-            found: dict[str, set[str]] = {}
-            for v in t.violations:
-                found.setdefault(v.kind, set()).add(v.clause or (f"{v.member}({v.parameter})" if v.parameter else v.member or ""))
-            kinds = "; ".join(f"{kind} {dim}({', '.join(sorted(x for x in where if x))}){reset}" for kind, where in found.items())
+            kinds = "; ".join(f"{kind} {dim}({', '.join(checks)}){reset}" for kind, checks in _kinds_and_checks(report, t).items())
             lines.append(f"  {name}  {red}{kinds}{reset}")
         lines.append("")
     first = reports[0]
