@@ -12,15 +12,19 @@ import argparse
 import contextlib
 import importlib
 import json
-import math
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, Options, from_text
 from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
+
+if TYPE_CHECKING:
+    from interlock.contracts._model import Contract
+    from interlock.properties._report import Report, TargetReport
 
 __all__ = ["main"]
 
@@ -32,47 +36,38 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see 'interlock {self.prog.split()[-1]} --help')" if " " in self.prog else message)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
+def _option(name: str) -> Callable[[str], Any]:
+    """An argparse ``type`` for a run option: read and checked by ``interlock._options``, as everywhere else."""
+
+    def parse(text: str) -> Any:
+        try:
+            return from_text(name, text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = name
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text}")
-    return value
-
-
-def _add_run_options(p: argparse.ArgumentParser, examples: int = 100) -> None:
+def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXAMPLES) -> None:
     p.add_argument("--json", action="store_true", help="print the JSON report (report.md) on standard output")
     p.add_argument(
         "--max-examples",
-        type=_positive_int,
+        type=_option("max_examples"),
         default=examples,
         metavar="N",
         help=f"generated in-domain examples per member and per clause (default {examples})",
     )
-    p.add_argument("--seed", type=_seed, default=None, metavar="N", help="make the run reproducible")
-    p.add_argument("--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="time limit of one call into a target (default 5)")
+    p.add_argument(
+        "--seed", type=_option("seed"), default=None, metavar="N", help="make the run reproducible (a whole number of 0 or more)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_option("timeout"),
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of one call into a target (default {DEFAULT_TIMEOUT:g})",
+    )
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
     p.add_argument(
         "--isolate",
@@ -158,9 +153,24 @@ def _targets_print_to_stderr() -> Iterator[TextIO]:
             pass
 
 
+def _options(args: argparse.Namespace) -> Options:
+    """The run options from the command line (each already read and checked by its argparse type)."""
+    return Options(max_examples=args.max_examples, seed=args.seed, timeout=args.timeout, isolate=args.isolate)
+
+
+def _check(model: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: Options) -> Report:
+    """One contract against its targets: in this process, or with ``--isolate`` in a child process."""
+    if options.isolate:
+        from interlock.properties._isolate import run_isolated
+
+        return run_isolated(model, targets, **options.run_options())
+    from interlock.properties._engine import run_check
+
+    return run_check(model, targets, **options.run_options())
+
+
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     from interlock.contracts._declare import get_contract
-    from interlock.properties._engine import run_check
     from interlock.properties._render import render_junit
 
     if args.command == "demo" and args.example == "catalog":
@@ -184,12 +194,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             if not callable(obj):
                 raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
             targets.append((path, obj, where))
-    if args.isolate:
-        from interlock.properties._isolate import run_isolated
-
-        report = run_isolated(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout)
-    else:
-        report = run_check(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout)
+    report = _check(model, targets, _options(args))
     if args.junit:
         try:
             with open(args.junit, "w", encoding="utf-8") as fh:
@@ -218,14 +223,14 @@ def _catalog_demo(args: argparse.Namespace, out: TextIO) -> int:
     """The conformance matrix: every built-in contract against its reference and drifting implementations."""
     from interlock.contracts._declare import get_contract
     from interlock.examples import CATALOG_DEMO
-    from interlock.properties._engine import run_check
 
+    options = _options(args)
     reports = []
     for contract_path, target_paths in CATALOG_DEMO:
         model = get_contract(resolve(contract_path)[0])
         targets = [(path, *resolve(path)) for path in target_paths]
         print(f"interlock demo: checking {contract_path} ...", file=sys.stderr, flush=True)
-        reports.append(run_check(model, targets, max_examples=args.max_examples, seed=args.seed, timeout=args.timeout))
+        reports.append(_check(model, targets, options))
     if args.junit:
         from interlock.properties._render import render_junit
 
@@ -261,6 +266,21 @@ def _write(path: str, text: str) -> None:
         raise UsageError(f"cannot write the JUnit report to {path!r}: {exc.strerror or exc}") from None
 
 
+def _kinds_and_checks(report: Report, target: TargetReport) -> dict[str, list[str]]:
+    """A target's violations for the matrix: each kind, in report order, with the checks it fails.
+
+    The checks are named as JUnit's test cases name them (``member:NAME``, ``clause:ID``, ...), in the
+    contract's order, by the one rule of ``interlock.properties._checks``.
+    """
+    from interlock.properties._checks import check_name, check_names
+
+    order = check_names(report.members, report.clauses, targets=len(report.targets))
+    found: dict[str, set[str]] = {}
+    for v in target.violations:
+        found.setdefault(v.kind, set()).add(check_name(v, members=report.members, clauses=report.clauses))
+    return {kind: sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n)) for kind, names in found.items()}
+
+
 def _matrix(reports: list[Any], *, colour: bool) -> str:
     green, red, dim, reset = ("\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[0m") if colour else ("", "", "", "")
     lines = ["interlock demo: the built-in contracts, each against its reference implementation and drifting variants", ""]
@@ -272,10 +292,7 @@ def _matrix(reports: list[Any], *, colour: bool) -> str:
             if t.conforms:
                 lines.append(f"  {name}  {green}conforms{reset}")
                 continue
-            found: dict[str, set[str]] = {}
-            for v in t.violations:
-                found.setdefault(v.kind, set()).add(v.clause or (f"{v.member}({v.parameter})" if v.parameter else v.member or ""))
-            kinds = "; ".join(f"{kind} {dim}({', '.join(sorted(x for x in where if x))}){reset}" for kind, where in found.items())
+            kinds = "; ".join(f"{kind} {dim}({', '.join(checks)}){reset}" for kind, checks in _kinds_and_checks(report, t).items())
             lines.append(f"  {name}  {red}{kinds}{reset}")
         lines.append("")
     first = reports[0]

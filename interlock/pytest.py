@@ -52,7 +52,8 @@ def contract_tests(
     Assign it to a module-level name starting with ``Test``. With no targets, the
     implementations recorded with ``@interlock.implements`` and ``interlock.register``
     so far are checked. ``max_examples``, ``seed`` and ``timeout`` mean what they
-    mean to ``interlock.check``; ``@pytest.mark.interlock(...)`` on the class wins
+    mean to ``interlock.check``, by the same rules (``None``: not given here);
+    ``@pytest.mark.interlock(...)`` on the class wins
     over them, and left out they come from the ``--interlock-*`` options, the ini
     keys, then Hypothesis's settings. A ``contract`` that is not one raises
     ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``.

@@ -4,16 +4,13 @@ One ``interlock.check`` runs per suite (a ``contract_tests`` class, or a contrac
 under ``--interlock``); every generated test reads its own slice of that report,
 so pytest's results are the command's results, cut finer.
 
-Every violation belongs to exactly one test, by the first rule that applies:
+Every violation belongs to exactly one test: the check ``interlock.properties._checks.check_name``
+gives it (the rule JUnit's test cases and ``interlock demo`` use too), on its target:
 
-1. a signature kind (``missing-member``, ``param-name-drift``, ``signature-mismatch``,
-   ``async-mismatch``): ``test_signature[TARGET]``;
-2. a clause id of the contract: ``test_clause[TARGET-CLAUSE_ID]`` (a ``differential``
-   violation of a ``@comparable`` clause too: it is the target's, by the rules of
-   report.md);
-3. ``differential`` on a member no clause compares: ``test_differential``;
-4. a member of the contract: ``test_member[TARGET-MEMBER]``;
-5. anything else (no violation the checker reports today): ``test_signature[TARGET]``.
+- ``signature``: ``test_signature[TARGET]`` (the signature kinds, and anything no other test takes);
+- ``clause:ID``: ``test_clause[TARGET-ID]``;
+- ``differential`` on a member no clause compares: ``test_differential``;
+- ``member:NAME``: ``test_member[TARGET-NAME]`` (a factory product's member is the factory member's).
 
 A test with no violation is skipped, with the reason, when the checker could
 not check its subject (the report's ``not_checked``): the member, the clause,
@@ -29,14 +26,14 @@ from typing import Any, Literal
 import attrs
 import pytest
 
+from interlock._options import given
 from interlock.contracts._declare import get_contract, implementations
 from interlock.contracts._model import Contract
 from interlock.errors import UsageError
+from interlock.properties._checks import SIGNATURE_KINDS, check_name, clause_check, member_check
 from interlock.properties._report import NotChecked, Report, TargetReport, Violation
 
 __all__ = ["CHECKS", "SIGNATURE_KINDS", "Case", "Check", "Suite", "make_suite", "run_case"]
-
-SIGNATURE_KINDS = frozenset({"missing-member", "param-name-drift", "signature-mismatch", "async-mismatch"})
 
 Check = Literal["signature", "member", "clause", "differential"]
 CHECKS: tuple[Check, ...] = ("signature", "member", "clause", "differential")
@@ -58,6 +55,15 @@ class Case:
         if self.target is None:
             return None
         return "-".join(p for p in (self.target, self.member, self.clause) if p is not None)
+
+    @property
+    def check_name(self) -> str:
+        """The check this test reports (``interlock.properties._checks``): ``member:route_message``, ``clause:ID``, ..."""
+        if self.check == "member":
+            return member_check(self.member or "")
+        if self.check == "clause":
+            return clause_check(self.clause or "")
+        return self.check
 
     @property
     def name(self) -> str:
@@ -93,7 +99,7 @@ class Suite:
 
     def verdict(self, case: Case, report: Report, *, replay: str) -> None:
         """Pass, or fail (``pytest.fail``) or skip (``pytest.skip``) with a readable message."""
-        found = [(i, v) for i, v in self._violations(case, report) if self.assign(v) == _key(case)]
+        found = [(i, v) for i, v in self._violations(case, report) if self.assign(v) == case.check_name]
         if found:
             pytest.fail(self._message(case, found, report.seed, replay), pytrace=False)
         if case.index is not None:
@@ -106,18 +112,9 @@ class Suite:
         """The violations a case looks at, each with its target's position: its target's, or every target's."""
         return [(i, v) for i, target in enumerate(report.targets) if case.index in (None, i) for v in target.violations]
 
-    def assign(self, v: Violation) -> tuple[Any, ...]:
-        """The key of the one test a violation belongs to (see the module docstring); the target is left out."""
-        if v.kind in SIGNATURE_KINDS:
-            return ("signature", None, None)
-        if v.clause is not None and any(c.id == v.clause for c in self.model.clauses):
-            return ("clause", None, v.clause)
-        if v.kind == "differential":
-            return ("differential", None, None)
-        base = _base_member(v.member)
-        if base is not None and any(m.name == base for m in self.model.members):
-            return ("member", base, None)
-        return ("signature", None, None)
+    def assign(self, v: Violation) -> str:
+        """The check a violation belongs to (``signature``, ``member:NAME``, ``clause:ID``, ``differential``)."""
+        return check_name(v, members=[m.name for m in self.model.members], clauses=[c.id for c in self.model.clauses])
 
     def _not_checked(self, case: Case, target: TargetReport) -> str | None:
         """Why a test's whole subject was not checked on its target, or None when it was checked."""
@@ -162,17 +159,6 @@ class Suite:
         return "\n".join(lines)
 
 
-def _key(case: Case) -> tuple[Any, ...]:
-    return (case.check, case.member, case.clause)
-
-
-def _base_member(member: str | None) -> str | None:
-    # A factory product's member is reported as "create().send"; its test is the factory member's.
-    if member is None:
-        return None
-    return member.split("().")[0] if "()." in member else member
-
-
 def _reason(nc: NotChecked) -> str:
     what = nc.member or "(contract)"
     if nc.clause:
@@ -196,21 +182,6 @@ def _block(v: Violation, target: str | None) -> list[str]:
 
 
 # ---- building a suite ---------------------------------------------------------------------
-
-
-def _whole(name: str, value: Any, *, minimum: int | None, what: str) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or (minimum is not None and value < minimum):
-        raise UsageError(f"{name} must be {what} (got {value!r})")
-
-
-def _check_options(max_examples: Any, seed: Any, timeout: Any) -> dict[str, Any]:
-    _whole("max_examples", max_examples, minimum=1, what="a whole number of 1 or more")
-    _whole("seed", seed, minimum=None, what="a whole number")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < float("inf")):
-        raise UsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
-    return {k: v for k, v in (("max_examples", max_examples), ("seed", seed), ("timeout", timeout)) if v is not None}
 
 
 def _short_names(targets: Sequence[Any]) -> tuple[str, ...]:
@@ -238,7 +209,7 @@ def _short_names(targets: Sequence[Any]) -> tuple[str, ...]:
 def make_suite(contract: Any, targets: Sequence[Any], *, max_examples: Any = None, seed: Any = None, timeout: Any = None) -> Suite:
     """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
     model = get_contract(contract)
-    own = _check_options(max_examples, seed, timeout)
+    own = given(max_examples=max_examples, seed=seed, timeout=timeout)
     chosen = tuple(targets) or tuple(implementations(model.protocol))
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")

@@ -1,18 +1,26 @@
 """The pytest plugin's options: names, parsing, validation, and which value wins.
 
+Every value is held to the one set of rules of ``interlock._options`` (the same
+as ``interlock.check`` and the ``interlock`` command); a bad one is a
+``pytest.UsageError`` whose line names where it was given (the command-line
+option, the ini key, the marker) and then says what ``interlock.check`` would say.
+
 This module is imported when pytest loads the plugin, so it imports nothing but
-the standard library and pytest; Hypothesis is read only when a check runs.
+the standard library, pytest and ``interlock._options``; Hypothesis is read only
+when a check runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 from collections.abc import Mapping
 from typing import Any, Final
 
 import pytest
+
+from interlock._options import DEFAULT_TIMEOUT, from_text, given
+from interlock.errors import UsageError
 
 __all__ = [
     "HYPOTHESIS_SEED_OPTION",
@@ -51,12 +59,6 @@ MARKER_KEYWORDS: Final = frozenset({"max_examples", "seed", "timeout"})
 # Hypothesis's own option; read through the config, so its plugin need not be loaded.
 HYPOTHESIS_SEED_OPTION: Final = "--hypothesis-seed"
 
-DEFAULT_TIMEOUT: Final = 5.0
-
-_EXAMPLES_TEXT: Final = "a whole number of 1 or more"
-_SEED_TEXT: Final = "a whole number"
-_TIMEOUT_TEXT: Final = "a number of seconds above 0"
-
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -88,42 +90,33 @@ def _raw(config: pytest.Config, option: str, ini: str) -> tuple[str, Any] | None
     return f"{ini} (ini)", value
 
 
-def _parse_int(source: str, value: Any, *, minimum: int | None, what: str) -> int:
-    if isinstance(value, bool):
-        raise pytest.UsageError(f"{source} must be {what} (got {value!r})")
-    if isinstance(value, int):
-        number = value
-    else:
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise pytest.UsageError(f"{source} must be {what} (got {value!r})") from None
-    if minimum is not None and number < minimum:
-        raise pytest.UsageError(f"{source} must be {what} (got {value!r})")
-    return number
-
-
-def _parse_timeout(source: str, value: Any) -> float:
-    if isinstance(value, bool):
-        raise pytest.UsageError(f"{source} must be {_TIMEOUT_TEXT} (got {value!r})")
+def _read(config: pytest.Config, option: str, ini: str, name: str) -> Any:
+    """The value of one run option, from the command line or the ini file, read and checked; None if not set."""
+    raw = _raw(config, option, ini)
+    if raw is None:
+        return None
+    source, value = raw
     try:
-        number = float(value if isinstance(value, int | float) else str(value).strip())
-    except ValueError:
-        raise pytest.UsageError(f"{source} must be {_TIMEOUT_TEXT} (got {value!r})") from None
-    if not (number > 0 and math.isfinite(number)):
-        raise pytest.UsageError(f"{source} must be {_TIMEOUT_TEXT} (got {value!r})")
-    return number
+        return from_text(name, value)
+    except UsageError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
 
 
 def _hypothesis_seed(config: pytest.Config) -> int | None:
-    """``--hypothesis-seed`` as a whole number; Hypothesis accepts any text, so other text is hashed stably."""
+    """``--hypothesis-seed`` as an interlock seed (a whole number of 0 or more).
+
+    Hypothesis accepts any text, so other text (a negative number too) is hashed stably.
+    """
     value = config.getoption(_dest(HYPOTHESIS_SEED_OPTION), default=None)
     if value is None:
         return None
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
-        return int.from_bytes(hashlib.sha256(str(value).encode()).digest()[:4], "big")
+        number = -1
+    if number >= 0:
+        return number
+    return int.from_bytes(hashlib.sha256(str(value).encode()).digest()[:4], "big")
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -137,16 +130,13 @@ def _enabled(config: pytest.Config) -> bool:
 
 def read_settings(config: pytest.Config) -> Settings:
     """Read and check every interlock option; a bad one raises ``pytest.UsageError`` naming it."""
-    examples = _raw(config, OPTION_EXAMPLES, INI_EXAMPLES)
-    seed = _raw(config, OPTION_SEED, INI_SEED)
-    timeout = _raw(config, OPTION_TIMEOUT, INI_TIMEOUT)
     modules = tuple(str(m) for m in config.getini(INI_MODULES) or ())
     return Settings(
         enabled=_enabled(config),
         modules=modules,
-        max_examples=None if examples is None else _parse_int(*examples, minimum=1, what=_EXAMPLES_TEXT),
-        seed=None if seed is None else _parse_int(*seed, minimum=None, what=_SEED_TEXT),
-        timeout=None if timeout is None else _parse_timeout(*timeout),
+        max_examples=_read(config, OPTION_EXAMPLES, INI_EXAMPLES, "max_examples"),
+        seed=_read(config, OPTION_SEED, INI_SEED, "seed"),
+        timeout=_read(config, OPTION_TIMEOUT, INI_TIMEOUT, "timeout"),
         hypothesis_seed=_hypothesis_seed(config),
     )
 
@@ -165,23 +155,12 @@ def marker_options(marks: list[pytest.Mark], where: str) -> dict[str, Any]:
         for key, value in mark.kwargs.items():
             if value is None or key in found:
                 continue
-            option = f"{source}({key}={value!r}): {key}"
-            if key == "max_examples":
-                found[key] = _typed_int(option, value, minimum=1, what=_EXAMPLES_TEXT)
-            elif key == "seed":
-                found[key] = _typed_int(option, value, minimum=None, what=_SEED_TEXT)
-            else:
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise pytest.UsageError(f"{option} must be {_TIMEOUT_TEXT} (got {value!r})")
-                found[key] = _parse_timeout(option, value)
+            # In code, a number must be a number: "10" is a mistake, not a spelling; the rules are interlock.check's.
+            try:
+                found.update(given(**{key: value}))
+            except UsageError as exc:
+                raise pytest.UsageError(f"{source}({key}={value!r}): {exc}") from None
     return found
-
-
-def _typed_int(source: str, value: Any, *, minimum: int | None, what: str) -> int:
-    # In code, a number must be a number: "10" is a mistake, not a spelling.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise pytest.UsageError(f"{source} must be {what} (got {value!r})")
-    return _parse_int(source, value, minimum=minimum, what=what)
 
 
 def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[str, Any]) -> dict[str, Any]:

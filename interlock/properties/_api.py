@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, Options
 from interlock.contracts._declare import get_contract, implementations
 from interlock.errors import UsageError
 from interlock.properties._engine import run_check
@@ -23,9 +24,9 @@ def target_label(obj: Any) -> str:
 def check(
     contract: Any,
     *targets: Any,
-    max_examples: int = 100,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
     seed: int | None = None,
-    timeout: float = 5.0,
+    timeout: float = DEFAULT_TIMEOUT,
     isolate: bool = False,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
@@ -35,14 +36,14 @@ def check(
     raises ``interlock.DriftError`` with the whole report when anything drifts.
     With ``isolate=True`` the check runs in a child process, so a target that
     kills the process (``os._exit``, a crash in C code) is reported as ``crash``.
+
+    The options are held to the rules of ``interlock._options.Options``, as on the command line:
+    ``max_examples`` a whole number of 1 or more, ``seed`` a whole number of 0 or more or None,
+    ``timeout`` a finite number of seconds above 0, ``isolate`` True or False; a bad one raises
+    ``UsageError`` naming it and the value.
     """
     model = get_contract(contract)
-    if not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1:
-        raise UsageError(f"max_examples must be a whole number of 1 or more (got {max_examples!r})")
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not timeout > 0:
-        raise UsageError(f"timeout must be a number of seconds above 0 (got {timeout!r})")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise UsageError(f"seed must be a whole number (got {seed!r})")
+    options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate)
     chosen = list(targets) or implementations(model.protocol)
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")
@@ -50,6 +51,6 @@ def check(
         if not callable(t):
             raise UsageError(f"target {t!r} is not a class or a factory; pass the class itself, or a function returning an instance")
     entries = [(target_label(t), t, None) for t in chosen]
-    if isolate:
-        return run_isolated(model, entries, max_examples=max_examples, seed=seed, timeout=float(timeout))
-    return run_check(model, entries, max_examples=max_examples, seed=seed, timeout=float(timeout))
+    if options.isolate:
+        return run_isolated(model, entries, **options.run_options())
+    return run_check(model, entries, **options.run_options())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from interlock.properties._checks import check_name, check_names, clause_check, member_check
+
 if TYPE_CHECKING:
     from interlock.properties._report import Report, Violation
 
@@ -51,36 +53,20 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
-_SIGNATURE_KINDS = frozenset({"missing-member", "param-name-drift", "signature-mismatch", "async-mismatch"})
-
-
-def _check_name(v: Violation) -> str:
-    """Which test case a violation fails: the signature, a clause by id, differential, or a member's own checks."""
-    if v.kind in _SIGNATURE_KINDS:
-        return "signature"
-    if v.clause:
-        return f"clause:{v.clause}"
-    if v.kind == "differential":
-        return "differential"
-    return f"member:{v.member}" if v.member else "contract"
-
-
 def render_junit(report: Report) -> str:
-    """One testsuite per target, one testcase per member and check; a violation is a failure."""
+    """One testsuite per target, one testcase per check (``interlock.properties._checks``); a violation is a failure."""
     root = ET.Element("testsuites", name=f"interlock {report.contract}")
-    checks = ["signature", *(f"member:{m}" for m in report.members), *(f"clause:{c}" for c in report.clauses)]
-    if len(report.targets) > 1:
-        checks.append("differential")
+    checks = check_names(report.members, report.clauses, targets=len(report.targets))
     for t in report.targets:
         suite = ET.SubElement(root, "testsuite", name=t.target, tests="0", failures=str(len(t.violations)))
         names = list(checks)
         by_check: dict[str, list[Violation]] = {}
         for v in t.violations:
-            name = _check_name(v)
+            name = check_name(v, members=report.members, clauses=report.clauses)
             by_check.setdefault(name, []).append(v)
             if name not in names:
                 names.append(name)
-        skipped = {f"member:{n.member}" if n.member and not n.clause else f"clause:{n.clause}": n.reason for n in t.not_checked}
+        skipped = {member_check(n.member) if n.member and not n.clause else clause_check(str(n.clause)): n.reason for n in t.not_checked}
         for name in names:
             case = ET.SubElement(suite, "testcase", classname=t.target, name=name)
             for v in by_check.get(name, []):

@@ -145,14 +145,14 @@ def test_hypothesis_profile_sets_max_examples(project: pytest.Pytester, check_sp
 @pytest.mark.parametrize(
     ("args", "ini", "message"),
     [
-        (["--interlock-examples", "ten"], "", "--interlock-examples must be a whole number of 1 or more (got 'ten')"),
-        (["--interlock-examples", "0"], "", "--interlock-examples must be a whole number of 1 or more (got '0')"),
-        (["--interlock-seed", "1.5"], "", "--interlock-seed must be a whole number (got '1.5')"),
-        (["--interlock-timeout", "soon"], "", "--interlock-timeout must be a number of seconds above 0 (got 'soon')"),
-        (["--interlock-timeout", "0"], "", "--interlock-timeout must be a number of seconds above 0 (got '0')"),
-        ([], "interlock_examples = many", "interlock_examples (ini) must be a whole number of 1 or more (got 'many')"),
-        ([], "interlock_seed = x", "interlock_seed (ini) must be a whole number (got 'x')"),
-        ([], "interlock_timeout = -2", "interlock_timeout (ini) must be a number of seconds above 0 (got '-2')"),
+        (["--interlock-examples", "ten"], "", "--interlock-examples: max_examples must be a whole number of 1 or more (got 'ten')"),
+        (["--interlock-examples", "0"], "", "--interlock-examples: max_examples must be a whole number of 1 or more (got 0)"),
+        (["--interlock-seed", "1.5"], "", "--interlock-seed: seed must be a whole number of 0 or more (got '1.5')"),
+        (["--interlock-timeout", "soon"], "", "--interlock-timeout: timeout must be a finite number of seconds above 0 (got 'soon')"),
+        (["--interlock-timeout", "0"], "", "--interlock-timeout: timeout must be a finite number of seconds above 0 (got 0)"),
+        ([], "interlock_examples = many", "interlock_examples (ini): max_examples must be a whole number of 1 or more (got 'many')"),
+        ([], "interlock_seed = x", "interlock_seed (ini): seed must be a whole number of 0 or more (got 'x')"),
+        ([], "interlock_timeout = -2", "interlock_timeout (ini): timeout must be a finite number of seconds above 0 (got -2)"),
         ([], "interlock = perhaps", "interlock (ini) must be true or false *"),
     ],
     ids=[
@@ -181,8 +181,8 @@ def test_bad_configuration_is_a_usage_error(project: pytest.Pytester, args: list
     ("marker", "message"),
     [
         ("max_examples='10'", "(max_examples='10'): max_examples must be a whole number of 1 or more (got '10')"),
-        ("seed=1.0", "(seed=1.0): seed must be a whole number (got 1.0)"),
-        ("timeout=0", "(timeout=0): timeout must be a number of seconds above 0 (got 0)"),
+        ("seed=1.0", "(seed=1.0): seed must be a whole number of 0 or more (got 1.0)"),
+        ("timeout=0", "(timeout=0): timeout must be a finite number of seconds above 0 (got 0)"),
         ("examples=10", "(examples=10): unknown option; expected max_examples=, seed= or timeout="),
         ("10", " takes keyword arguments only (max_examples=, seed=, timeout=); got (10,)"),
     ],

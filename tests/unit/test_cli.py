@@ -171,9 +171,15 @@ USAGE_ERRORS = [
     (("check", "shop.contracts:Pricer", "shop.explodes:X"), "raised RuntimeError: no database in this environment"),
     (("check", "shop.contracts:Pricer", "shop.exits:X"), "called exit(4)"),
     (("check", "shop.contracts:Pricer", "shop.contracts:value"), "not a class or a factory"),
-    (("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--max-examples", "0"), "expected 1 or more"),
-    (("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--timeout", "-1"), "above 0"),
-    (("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--seed", "x"), "expected a whole number"),
+    (
+        ("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--max-examples", "0"),
+        "max_examples must be a whole number of 1 or more (got 0)",
+    ),
+    (
+        ("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--timeout", "-1"),
+        "timeout must be a finite number of seconds above 0 (got -1)",
+    ),
+    (("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--seed", "x"), "seed must be a whole number of 0 or more (got 'x')"),
     (("check", "shop.contracts:Pricer"), "the following arguments are required: TARGET"),
     (("frobnicate",), "invalid choice"),
     (("demo", "nosuch"), "invalid choice"),

@@ -1,0 +1,149 @@
+"""The run options of a check, and the one set of rules they are held to.
+
+``max_examples``, ``seed``, ``timeout`` and ``isolate`` reach the checker from
+``interlock.check``, the ``interlock`` command, ``contract_tests``, and the
+pytest plugin's command line, ini keys and marker. All of them check the
+values here, so a value is accepted or refused the same way wherever it is
+given, and refused with the same message: one line naming the option and the
+value, ``seed must be a whole number of 0 or more (got -1)``. Where the value
+came from (``--seed``, an ini key, a marker) is for the caller to add in front.
+
+The rules:
+
+- ``max_examples``: an ``int`` of 1 or more;
+- ``seed``: an ``int`` of 0 or more, or ``None`` (a seed is drawn);
+- ``timeout``: a finite number of seconds above 0, kept as a ``float``;
+- ``isolate``: ``True`` or ``False``.
+
+``bool`` is never taken for a number. Text (the command line, an ini file) is
+read with ``from_text`` and then held to the same rules.
+
+This module is imported by the command and the pytest plugin when they start,
+so it imports nothing heavy (no Hypothesis).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+import attrs
+
+from interlock.errors import UsageError
+
+__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_TIMEOUT", "RULES", "Options", "from_text", "given"]
+
+DEFAULT_MAX_EXAMPLES: Final = 100
+DEFAULT_TIMEOUT: Final = 5.0
+
+RULES: Final[dict[str, str]] = {
+    "max_examples": "a whole number of 1 or more",
+    "seed": "a whole number of 0 or more",
+    "timeout": "a finite number of seconds above 0",
+    "isolate": "True or False",
+}
+"""What each option must be, as the error message says it."""
+
+
+def _refuse(name: str, value: Any) -> UsageError:
+    return UsageError(f"{name} must be {RULES[name]} (got {value!r})")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_max_examples(_: Any, attribute: attrs.Attribute[int], value: Any) -> None:
+    if not (_is_int(value) and value >= 1):
+        raise _refuse(attribute.name, value)
+
+
+def _check_seed(_: Any, attribute: attrs.Attribute[int | None], value: Any) -> None:
+    if value is not None and not (_is_int(value) and value >= 0):
+        raise _refuse(attribute.name, value)
+
+
+def _as_seconds(value: Any) -> Any:
+    """A whole number of seconds above 0 as a float; anything else is left as it is, for the validator to judge
+    (so that ``timeout=0`` is refused as ``(got 0)``, the value given)."""
+    if _is_int(value) and value > 0:
+        try:
+            return float(value)
+        except OverflowError:
+            return value
+    return value
+
+
+def _check_timeout(_: Any, attribute: attrs.Attribute[float], value: Any) -> None:
+    if not (isinstance(value, float) and math.isfinite(value) and value > 0):
+        raise _refuse(attribute.name, value)
+
+
+def _check_isolate(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise _refuse(attribute.name, value)
+
+
+@attrs.frozen
+class Options:
+    """The options of one check; an invalid value raises ``UsageError`` naming the option and the value."""
+
+    max_examples: int = attrs.field(default=DEFAULT_MAX_EXAMPLES, validator=_check_max_examples)
+    """Generated in-domain examples per member and per clause."""
+    seed: int | None = attrs.field(default=None, validator=_check_seed)
+    """The seed of the run; ``None`` draws one."""
+    timeout: float = attrs.field(default=DEFAULT_TIMEOUT, converter=_as_seconds, validator=_check_timeout)
+    """The time limit of one call into a target, in seconds."""
+    isolate: bool = attrs.field(default=False, validator=_check_isolate)
+    """Check in a child process, so a target that ends the process is a ``crash``."""
+
+    def run_options(self) -> dict[str, Any]:
+        """The keywords ``run_check`` and ``run_isolated`` take: ``max_examples``, ``seed`` and ``timeout``."""
+        return {"max_examples": self.max_examples, "seed": self.seed, "timeout": self.timeout}
+
+
+_FIELDS: Final = frozenset(a.name for a in attrs.fields(Options))
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The options given (``None`` is not given), checked by ``Options``'s rules and converted (a timeout as float)."""
+    unknown = sorted(set(values) - _FIELDS)
+    if unknown:
+        raise TypeError(f"unknown option {unknown[0]!r}")
+    chosen = {k: v for k, v in values.items() if v is not None}
+    options = Options(**chosen)
+    return {k: getattr(options, k) for k in chosen}
+
+
+def _number(text: str, *, fraction: bool) -> int | float | None:
+    """``text`` as a whole number, else (with ``fraction``) as any number; None when it is neither.
+
+    Whole numbers are read as ``int`` first, so that ``--timeout 0`` is refused as ``(got 0)``, as ``timeout=0`` is.
+    """
+    stripped = text.strip()
+    try:
+        return int(stripped)
+    except ValueError:
+        pass
+    if fraction:
+        try:
+            return float(stripped)
+        except ValueError:
+            pass
+    return None
+
+
+def from_text(name: str, text: Any) -> Any:
+    """An option written as text (the command line, an ini file), read as its type and checked by the same rules.
+
+    Text that is not a number of the option's type is refused with the same message as any other bad value,
+    quoting the text. A value that is not text (a number from a configuration file read as one) is checked as it is.
+    """
+    if name not in _FIELDS or name == "isolate":
+        raise TypeError(f"no option {name!r} is given as text")
+    value: Any = text
+    if isinstance(text, str):
+        value = _number(text, fraction=name == "timeout")
+        if value is None:
+            raise _refuse(name, text)
+    return getattr(Options(**{name: value}), name)

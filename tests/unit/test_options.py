@@ -1,0 +1,330 @@
+"""One rule set for the run options: check(), the command, contract_tests and the pytest plugin agree.
+
+Every invalid value is refused with the same message wherever it is given (the
+command line and pytest add only where it came from in front), and the edge
+values that are valid (seed=0, timeout=0.001) are accepted everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import pytest
+
+import interlock
+import interlock.pytest
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, Options, from_text, given
+from interlock.cli import main
+from interlock.examples.greeter import Greeter, PoliteGreeter
+from interlock.properties._report import Report, TargetReport
+
+CONTRACT = "interlock.examples.greeter:Greeter"
+TARGET = "interlock.examples.greeter:PoliteGreeter"
+
+CLI_FLAG = {"max_examples": "--max-examples", "seed": "--seed", "timeout": "--timeout"}
+PYTEST_FLAG = {"max_examples": "--interlock-examples", "seed": "--interlock-seed", "timeout": "--interlock-timeout"}
+INI_KEY = {"max_examples": "interlock_examples", "seed": "interlock_seed", "timeout": "interlock_timeout"}
+
+# (option, the value as Python code gives it, the same value as text, the one message every way of giving it gets)
+INVALID: list[tuple[str, Any, str, str]] = [
+    ("max_examples", 0, "0", "max_examples must be a whole number of 1 or more (got 0)"),
+    ("max_examples", -3, "-3", "max_examples must be a whole number of 1 or more (got -3)"),
+    ("max_examples", "ten", "ten", "max_examples must be a whole number of 1 or more (got 'ten')"),
+    ("max_examples", "2.5", "2.5", "max_examples must be a whole number of 1 or more (got '2.5')"),
+    ("seed", -1, "-1", "seed must be a whole number of 0 or more (got -1)"),
+    ("seed", "x", "x", "seed must be a whole number of 0 or more (got 'x')"),
+    ("seed", "1.5", "1.5", "seed must be a whole number of 0 or more (got '1.5')"),
+    ("timeout", 0, "0", "timeout must be a finite number of seconds above 0 (got 0)"),
+    ("timeout", -1, "-1", "timeout must be a finite number of seconds above 0 (got -1)"),
+    ("timeout", -0.5, "-0.5", "timeout must be a finite number of seconds above 0 (got -0.5)"),
+    ("timeout", math.inf, "inf", "timeout must be a finite number of seconds above 0 (got inf)"),
+    ("timeout", math.nan, "nan", "timeout must be a finite number of seconds above 0 (got nan)"),
+    ("timeout", "soon", "soon", "timeout must be a finite number of seconds above 0 (got 'soon')"),
+]
+INVALID_IDS = [f"{name}={text}" for name, _, text, _ in INVALID]
+
+# Values only Python code can give: no text spells them. Refused by check(), contract_tests and the marker.
+INVALID_IN_CODE: list[tuple[str, Any, str]] = [
+    ("max_examples", True, "max_examples must be a whole number of 1 or more (got True)"),
+    ("max_examples", 10.0, "max_examples must be a whole number of 1 or more (got 10.0)"),
+    ("seed", False, "seed must be a whole number of 0 or more (got False)"),
+    ("seed", 1.0, "seed must be a whole number of 0 or more (got 1.0)"),
+    ("timeout", True, "timeout must be a finite number of seconds above 0 (got True)"),
+    ("timeout", "5", "timeout must be a finite number of seconds above 0 (got '5')"),
+]
+INVALID_IN_CODE_IDS = [f"{name}={value!r}" for name, value, _ in INVALID_IN_CODE]
+
+EVERY_INVALID_IN_CODE = [(name, value, message) for name, value, _, message in INVALID] + INVALID_IN_CODE
+EVERY_INVALID_IN_CODE_IDS = INVALID_IDS + INVALID_IN_CODE_IDS
+
+# The edge values that are valid: (option, in code, as text, as the checker receives it)
+EDGES: list[tuple[str, Any, str, Any]] = [
+    ("seed", 0, "0", 0),
+    ("timeout", 0.001, "0.001", 0.001),
+    ("timeout", 2, "2", 2.0),
+    ("max_examples", 1, "1", 1),
+]
+EDGE_IDS = [f"{name}={text}" for name, _, text, _ in EDGES]
+
+
+def _empty_report(contract: Any, targets: Any) -> Report:
+    return Report(
+        contract=contract.name,
+        seed=0,
+        targets=[TargetReport(target=label, violations=[]) for label, _, _ in targets],
+        examples=0,
+        seconds=0.0,
+        members=tuple(m.name for m in contract.members),
+        clauses=tuple(c.id for c in contract.clauses),
+    )
+
+
+class RunSpy:
+    """Stands in for the engine's run_check (and run_isolated): records the options it is given, returns a clean report."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, contract: Any, targets: Any, **options: Any) -> Report:
+        self.calls.append(options)
+        return _empty_report(contract, targets)
+
+
+@pytest.fixture
+def run_spy(monkeypatch: pytest.MonkeyPatch) -> RunSpy:
+    """Every way in (check(), the command, the pytest plugin) reaches the engine through these names."""
+    import interlock.properties._api as api
+    import interlock.properties._engine as engine
+
+    spy = RunSpy()
+    monkeypatch.setattr(api, "run_check", spy)
+    monkeypatch.setattr(engine, "run_check", spy)
+    return spy
+
+
+def _cli_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code = main(["check", CONTRACT, TARGET, *args])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2, err
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# ---- the class itself ------------------------------------------------------------------------
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    """100 examples, a drawn seed, 5 seconds, no isolation: Options, check(), contract_tests and the command agree."""
+    import inspect
+
+    options = Options()
+    assert (options.max_examples, options.seed, options.timeout, options.isolate) == (100, None, 5.0, False)
+    assert (DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT) == (100, 5.0)
+    defaults = {k: p.default for k, p in inspect.signature(interlock.check).parameters.items() if p.default is not p.empty}
+    assert defaults == {"max_examples": 100, "seed": None, "timeout": 5.0, "isolate": False}
+
+
+def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
+    options = Options(max_examples=3, seed=0, timeout=2)
+    assert options.timeout == 2.0
+    assert isinstance(options.timeout, float)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        options.seed = 1  # type: ignore[misc]
+    assert options.run_options() == {"max_examples": 3, "seed": 0, "timeout": 2.0}
+
+
+@pytest.mark.parametrize(("name", "value", "message"), EVERY_INVALID_IN_CODE, ids=EVERY_INVALID_IN_CODE_IDS)
+def test_options_refuse_with_one_line(name: str, value: Any, message: str) -> None:
+    with pytest.raises(interlock.UsageError) as caught:
+        Options(**{name: value})
+    assert str(caught.value) == message
+    assert "\n" not in message
+
+
+def test_isolate_is_true_or_false() -> None:
+    with pytest.raises(interlock.UsageError, match=r"^isolate must be True or False \(got 1\)$"):
+        Options(isolate=1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "value", "text", "message"), INVALID, ids=INVALID_IDS)
+def test_text_is_held_to_the_same_rules(name: str, value: Any, text: str, message: str) -> None:
+    """from_text (the command line, the ini file) refuses with the message the value in code gets."""
+    with pytest.raises(interlock.UsageError) as caught:
+        from_text(name, text)
+    assert str(caught.value) == message
+
+
+def test_given_leaves_out_what_is_not_given() -> None:
+    assert given(max_examples=None, seed=0, timeout=None) == {"seed": 0}
+    assert given(timeout=3) == {"timeout": 3.0}
+
+
+# ---- every way in refuses the same values with the same message --------------------------------
+
+
+@pytest.mark.parametrize(("name", "value", "message"), EVERY_INVALID_IN_CODE, ids=EVERY_INVALID_IN_CODE_IDS)
+def test_check_refuses(name: str, value: Any, message: str, run_spy: RunSpy) -> None:
+    with pytest.raises(interlock.UsageError) as caught:
+        interlock.check(Greeter, PoliteGreeter, **{name: value})
+    assert str(caught.value) == message
+    assert run_spy.calls == []
+
+
+@pytest.mark.parametrize(("name", "value", "message"), EVERY_INVALID_IN_CODE, ids=EVERY_INVALID_IN_CODE_IDS)
+def test_contract_tests_refuses(name: str, value: Any, message: str) -> None:
+    with pytest.raises(interlock.UsageError) as caught:
+        interlock.pytest.contract_tests(Greeter, PoliteGreeter, **{name: value})
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("name", "value", "text", "message"), INVALID, ids=INVALID_IDS)
+def test_command_refuses_with_exit_2_and_one_line(
+    name: str, value: Any, text: str, message: str, capsys: pytest.CaptureFixture[str], run_spy: RunSpy
+) -> None:
+    line = _cli_error(capsys, f"{CLI_FLAG[name]}={text}")
+    assert line == f"interlock: error: argument {CLI_FLAG[name]}: {message} (see 'interlock check --help')"
+    assert run_spy.calls == []
+
+
+def test_command_refuses_with_the_message_of_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """The very message check() raises is the one the command prints: one rule set, one wording."""
+    for name, value, text, _ in INVALID:
+        with pytest.raises(interlock.UsageError) as caught:
+            interlock.check(Greeter, PoliteGreeter, **{name: value})
+        assert str(caught.value) in _cli_error(capsys, f"{CLI_FLAG[name]}={text}")
+
+
+# ---- the pytest plugin: command line, ini keys, marker ----------------------------------------
+
+BASE_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+
+ONE_CLASS = """
+import interlock.pytest
+from interlock.examples.greeter import Greeter, PoliteGreeter
+
+TestGreeters = interlock.pytest.contract_tests(Greeter, PoliteGreeter)
+"""
+
+MARKED_CLASS = """
+import pytest
+import interlock.pytest
+from interlock.examples.greeter import Greeter, PoliteGreeter
+
+@pytest.mark.interlock({name}={code})
+class TestMarked(interlock.pytest.contract_tests(Greeter, PoliteGreeter)):
+    pass
+"""
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.Pytester]:
+    """A pytester project; the Hypothesis profile an in-process run may load is put back afterwards."""
+    from hypothesis import settings
+
+    monkeypatch.setenv("COLUMNS", "400")
+    profile = settings.get_current_profile_name()
+    pytester.makeini(BASE_INI)
+    yield pytester
+    settings.load_profile(profile)
+
+
+def _code(value: Any) -> str:
+    """Python source for ``value`` (inf and nan have no literal)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"
+    return repr(value)
+
+
+def _usage_error_line(result: pytest.RunResult) -> str:
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+    lines = [line for line in result.stderr.lines if line.strip()]
+    assert len(lines) == 1, result.stderr.str()
+    return lines[0]
+
+
+@pytest.mark.parametrize(("name", "value", "text", "message"), INVALID, ids=INVALID_IDS)
+def test_pytest_command_line_refuses(inner: pytest.Pytester, name: str, value: Any, text: str, message: str) -> None:
+    inner.makepyfile(test_one=ONE_CLASS)
+    line = _usage_error_line(inner.runpytest(f"{PYTEST_FLAG[name]}={text}"))
+    assert line == f"ERROR: {PYTEST_FLAG[name]}: {message}"
+
+
+@pytest.mark.parametrize(("name", "value", "text", "message"), INVALID, ids=INVALID_IDS)
+def test_pytest_ini_refuses(inner: pytest.Pytester, name: str, value: Any, text: str, message: str) -> None:
+    inner.makeini(BASE_INI + f"{INI_KEY[name]} = {text}\n")
+    inner.makepyfile(test_one=ONE_CLASS)
+    line = _usage_error_line(inner.runpytest())
+    assert line == f"ERROR: {INI_KEY[name]} (ini): {message}"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), EVERY_INVALID_IN_CODE, ids=EVERY_INVALID_IN_CODE_IDS)
+def test_pytest_marker_refuses(inner: pytest.Pytester, name: str, value: Any, message: str) -> None:
+    """A bad marker value fails the module's collection with one line: the class, the marker argument, the message."""
+    inner.makepyfile(test_marked=MARKED_CLASS.format(name=name, code=_code(value)))
+    result = inner.runpytest()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.assert_outcomes(errors=1)
+    expected = f"test_marked.py::TestMarked: @pytest.mark.interlock({name}={value!r}): {message}"
+    assert expected in result.stdout.lines
+
+
+# ---- valid edge values are accepted everywhere ----------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "value", "text", "received"), EDGES, ids=EDGE_IDS)
+def test_edge_values_accepted_by_check(name: str, value: Any, text: str, received: Any, run_spy: RunSpy) -> None:
+    interlock.check(Greeter, PoliteGreeter, **{name: value})
+    assert [c[name] for c in run_spy.calls] == [received]
+    assert type(run_spy.calls[0][name]) is type(received)
+
+
+@pytest.mark.parametrize(("name", "value", "text", "received"), EDGES, ids=EDGE_IDS)
+def test_edge_values_accepted_by_the_command(
+    name: str, value: Any, text: str, received: Any, run_spy: RunSpy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", CONTRACT, TARGET, f"{CLI_FLAG[name]}={text}"]) == 0, capsys.readouterr().err
+    assert [c[name] for c in run_spy.calls] == [received]
+
+
+@pytest.mark.parametrize(("name", "value", "text", "received"), EDGES, ids=EDGE_IDS)
+def test_edge_values_accepted_by_contract_tests(name: str, value: Any, text: str, received: Any) -> None:
+    cls = interlock.pytest.contract_tests(Greeter, PoliteGreeter, **{name: value})
+    assert cls._interlock_suite.own == {name: received}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("way", ["command-line", "ini", "marker"])
+@pytest.mark.parametrize(("name", "value", "text", "received"), EDGES, ids=EDGE_IDS)
+def test_edge_values_accepted_by_the_pytest_plugin(
+    inner: pytest.Pytester, run_spy: RunSpy, way: str, name: str, value: Any, text: str, received: Any
+) -> None:
+    args: list[str] = []
+    if way == "command-line":
+        args.append(f"{PYTEST_FLAG[name]}={text}")
+        inner.makepyfile(test_one=ONE_CLASS)
+    elif way == "ini":
+        inner.makeini(BASE_INI + f"{INI_KEY[name]} = {text}\n")
+        inner.makepyfile(test_one=ONE_CLASS)
+    else:
+        inner.makepyfile(test_marked=MARKED_CLASS.format(name=name, code=_code(value)))
+    inner.runpytest(*args).assert_outcomes(passed=5)
+    assert [c[name] for c in run_spy.calls] == [received]
+
+
+@pytest.mark.parametrize("example", ["catalog", "greeter"])
+def test_isolate_reaches_every_check_of_the_demo(
+    example: str, run_spy: RunSpy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--isolate is an option of both demos: every contract they check is checked in a child process."""
+    import interlock.properties._isolate as isolate
+    from interlock.examples import CATALOG_DEMO
+
+    isolated = RunSpy()
+    monkeypatch.setattr(isolate, "run_isolated", isolated)
+    assert main(["demo", example, "--isolate", "--seed=0", "--timeout=0.001"]) == 0, capsys.readouterr().err
+    assert run_spy.calls == []
+    expected = len(CATALOG_DEMO) if example == "catalog" else 1
+    assert isolated.calls == [{"max_examples": 20, "seed": 0, "timeout": 0.001}] * expected
