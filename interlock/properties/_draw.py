@@ -14,7 +14,7 @@ from interlock.properties._doubles import DoubleReturns, double
 from interlock.properties._strategies import DOUBLE, strategy_for
 from interlock.properties._subject import double_strategy
 
-__all__ = ["DrawnReturns", "draw_values", "values_strategy"]
+__all__ = ["DrawnReturns", "draw_values", "parameter_strategy", "values_strategy"]
 
 
 class DrawnReturns(DoubleReturns):
@@ -66,6 +66,15 @@ def values_strategy(contract: Contract, member: Member, all_optional: bool = Fal
     built = st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not _OMIT})
     _VALUES[key] = (contract, built)
     return built
+
+
+def parameter_strategy(contract: Contract, member: Member, name: str) -> Any:
+    """How the checker draws one parameter (a ``draws`` clause's strategy first), or None for a double."""
+    for c in contract.rules(member.name, Draws):
+        if isinstance(c.rule, Draws) and c.rule.parameter == name:
+            return c.rule.strategy
+    strat = strategy_for(member.parameter(name).domain, contract)
+    return None if strat is DOUBLE else strat
 
 
 @functools.lru_cache(maxsize=512)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from interlock.contracts._model import Comparable, Contract, Ensures, Member
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns
-from interlock.properties._draw import DrawnReturns, draw_values
+from interlock.properties._draw import DrawnReturns, draw_values, parameter_strategy
 from interlock.properties._driver import Call, Driver, Made
 from interlock.properties._explore import Candidate
 from interlock.properties._in_domain import InDomain, ensures_line
@@ -82,8 +82,29 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
             if pool and data.draw(st.integers(1, 4)) <= reuse:
                 pick = data.draw(st.sampled_from(pool))
                 values[p.name] = attrs.evolve(pick, fallback=values[p.name]) if isinstance(pick, _Result) else pick
+            elif _seen(values[p.name], pool):
+                # not reused, so new: a fresh draw that repeats an earlier value ("0" again) is drawn again, so
+                # that a plan reaches several keys, names or ids (the state a store with a bound only shows then)
+                strategy = parameter_strategy(contract, m, p.name)
+                for _ in range(2 if strategy is not None else 0):
+                    values[p.name] = data.draw(strategy)
+                    if not _seen(values[p.name], pool):
+                        break
         plan.append(_Step(m, values))
     return plan
+
+
+def _seen(value: Any, pool: list[Any]) -> bool:
+    """Whether a value equals one already in the pool (by type and ``==``; a value that cannot compare: no)."""
+    for v in pool:
+        if isinstance(v, _Result) or type(v) is not type(value):
+            continue
+        try:
+            if v == value:
+                return True
+        except Exception:
+            continue
+    return False
 
 
 class _Run:
