@@ -1,8 +1,8 @@
 """The run options of a check, and the one set of rules they are held to.
 
-``max_examples``, ``seed``, ``timeout`` and ``isolate`` reach the checker from
-``interlock.check``, the ``interlock`` command, ``contract_tests``, and the
-pytest plugin's command line, ini keys and marker. All of them check the
+``max_examples``, ``seed``, ``timeout``, ``isolate``, ``sequences`` and ``steps``
+reach the checker from ``interlock.check``, the ``interlock`` command,
+``contract_tests``, and the pytest plugin's command line, ini keys and marker. All of them check the
 values here, so a value is accepted or refused the same way wherever it is
 given, and refused with the same message: one line naming the option and the
 value, ``seed must be a whole number of 0 or more (got -1)``. Where the value
@@ -13,7 +13,17 @@ The rules:
 - ``max_examples``: an ``int`` of 1 or more;
 - ``seed``: an ``int`` of 0 or more, or ``None`` (a seed is drawn);
 - ``timeout``: a finite number of seconds above 0, kept as a ``float``;
-- ``isolate``: ``True`` or ``False``.
+- ``isolate``: ``True`` or ``False``;
+- ``sequences``: an ``int`` of 0 or more, or ``None`` (as many as ``max_examples``);
+- ``steps``: an ``int`` of 1 or more (``DEFAULT_STEPS``, 8, by default).
+
+The sequence phase runs generated sequences of calls on one instance of each
+target: each step a member with drawn arguments, reusing earlier arguments and
+results; every step is judged as a single call is (exceptions, return type,
+``ensures`` in the state reached) and, with several targets, the steps'
+outcomes are compared. ``sequences`` sets how many sequences (by default as
+many as ``max_examples``; 0 turns the phase off), ``steps`` the longest
+sequence (default 8).
 
 ``bool`` is never taken for a number. Text (the command line, an ini file) is
 read with ``from_text`` and then held to the same rules.
@@ -31,16 +41,20 @@ import attrs
 
 from interlock.errors import UsageError
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_TIMEOUT", "RULES", "Options", "from_text", "given"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_STEPS", "DEFAULT_TIMEOUT", "RULES", "Options", "from_text", "given"]
 
 DEFAULT_MAX_EXAMPLES: Final = 100
 DEFAULT_TIMEOUT: Final = 5.0
+DEFAULT_STEPS: Final = 8
+"""The longest generated sequence of calls, by default."""
 
 RULES: Final[dict[str, str]] = {
     "max_examples": "a whole number of 1 or more",
     "seed": "a whole number of 0 or more",
     "timeout": "a finite number of seconds above 0",
     "isolate": "True or False",
+    "sequences": "a whole number of 0 or more",
+    "steps": "a whole number of 1 or more",
 }
 """What each option must be, as the error message says it."""
 
@@ -53,12 +67,12 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_max_examples(_: Any, attribute: attrs.Attribute[int], value: Any) -> None:
+def _check_at_least_1(_: Any, attribute: attrs.Attribute[int], value: Any) -> None:
     if not (_is_int(value) and value >= 1):
         raise _refuse(attribute.name, value)
 
 
-def _check_seed(_: Any, attribute: attrs.Attribute[int | None], value: Any) -> None:
+def _check_at_least_0_or_none(_: Any, attribute: attrs.Attribute[int | None], value: Any) -> None:
     if value is not None and not (_is_int(value) and value >= 0):
         raise _refuse(attribute.name, value)
 
@@ -88,18 +102,28 @@ def _check_isolate(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None
 class Options:
     """The options of one check; an invalid value raises ``UsageError`` naming the option and the value."""
 
-    max_examples: int = attrs.field(default=DEFAULT_MAX_EXAMPLES, validator=_check_max_examples)
+    max_examples: int = attrs.field(default=DEFAULT_MAX_EXAMPLES, validator=_check_at_least_1)
     """Generated in-domain examples per member and per clause."""
-    seed: int | None = attrs.field(default=None, validator=_check_seed)
+    seed: int | None = attrs.field(default=None, validator=_check_at_least_0_or_none)
     """The seed of the run; ``None`` draws one."""
     timeout: float = attrs.field(default=DEFAULT_TIMEOUT, converter=_as_seconds, validator=_check_timeout)
     """The time limit of one call into a target, in seconds."""
     isolate: bool = attrs.field(default=False, validator=_check_isolate)
     """Check in a child process, so a target that ends the process is a ``crash``."""
+    sequences: int | None = attrs.field(default=None, validator=_check_at_least_0_or_none)
+    """Generated sequences of calls per target; ``None`` runs as many as ``max_examples``, 0 none."""
+    steps: int = attrs.field(default=DEFAULT_STEPS, validator=_check_at_least_1)
+    """The longest generated sequence, in calls."""
 
     def run_options(self) -> dict[str, Any]:
-        """The keywords ``run_check`` and ``run_isolated`` take: ``max_examples``, ``seed`` and ``timeout``."""
-        return {"max_examples": self.max_examples, "seed": self.seed, "timeout": self.timeout}
+        """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``."""
+        return {
+            "max_examples": self.max_examples,
+            "seed": self.seed,
+            "timeout": self.timeout,
+            "sequences": self.sequences,
+            "steps": self.steps,
+        }
 
 
 _FIELDS: Final = frozenset(a.name for a in attrs.fields(Options))

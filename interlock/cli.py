@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, Options, from_text
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options, from_text
 from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
@@ -67,6 +67,20 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"time limit of one call into a target (default {DEFAULT_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--sequences",
+        type=_option("sequences"),
+        default=None,
+        metavar="N",
+        help="generated sequences of calls on each target (default: as many as --max-examples; 0 turns them off)",
+    )
+    p.add_argument(
+        "--steps",
+        type=_option("steps"),
+        default=DEFAULT_STEPS,
+        metavar="N",
+        help=f"the longest generated sequence, in calls (default {DEFAULT_STEPS})",
     )
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
     p.add_argument(
@@ -155,7 +169,14 @@ def _targets_print_to_stderr() -> Iterator[TextIO]:
 
 def _options(args: argparse.Namespace) -> Options:
     """The run options from the command line (each already read and checked by its argparse type)."""
-    return Options(max_examples=args.max_examples, seed=args.seed, timeout=args.timeout, isolate=args.isolate)
+    return Options(
+        max_examples=args.max_examples,
+        seed=args.seed,
+        timeout=args.timeout,
+        isolate=args.isolate,
+        sequences=args.sequences,
+        steps=args.steps,
+    )
 
 
 def _check(model: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: Options) -> Report:

@@ -46,19 +46,21 @@ def contract_tests(
     max_examples: int | None = None,
     seed: int | None = None,
     timeout: float | None = None,
+    sequences: int | None = None,
+    steps: int | None = None,
 ) -> type:
     """A test class pytest collects: ``contract``'s checks on every target, one test per target and check.
 
     Assign it to a module-level name starting with ``Test``. With no targets, the
     implementations recorded with ``@interlock.implements`` and ``interlock.register``
-    so far are checked. ``max_examples``, ``seed`` and ``timeout`` mean what they
-    mean to ``interlock.check``, by the same rules (``None``: not given here);
+    so far are checked. ``max_examples``, ``seed``, ``timeout``, ``sequences`` and
+    ``steps`` mean what they mean to ``interlock.check``, by the same rules (``None``: not given here);
     ``@pytest.mark.interlock(...)`` on the class wins
     over them, and left out they come from the ``--interlock-*`` options, the ini
     keys, then Hypothesis's settings. A ``contract`` that is not one raises
     ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``.
     """
-    suite = make_suite(contract, targets, max_examples=max_examples, seed=seed, timeout=timeout)
+    suite = make_suite(contract, targets, max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps)
     caller = sys._getframe(1)
     place = _Place(caller.f_code.co_filename, caller.f_lineno)
     name = suite.contract_name

@@ -206,10 +206,19 @@ def _short_names(targets: Sequence[Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def make_suite(contract: Any, targets: Sequence[Any], *, max_examples: Any = None, seed: Any = None, timeout: Any = None) -> Suite:
+def make_suite(
+    contract: Any,
+    targets: Sequence[Any],
+    *,
+    max_examples: Any = None,
+    seed: Any = None,
+    timeout: Any = None,
+    sequences: Any = None,
+    steps: Any = None,
+) -> Suite:
     """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
     model = get_contract(contract)
-    own = given(max_examples=max_examples, seed=seed, timeout=timeout)
+    own = given(max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps)
     chosen = tuple(targets) or tuple(implementations(model.protocol))
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")

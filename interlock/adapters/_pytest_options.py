@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import pytest
 
-from interlock._options import DEFAULT_TIMEOUT, from_text, given
+from interlock._options import DEFAULT_STEPS, DEFAULT_TIMEOUT, from_text, given
 from interlock.errors import UsageError
 
 __all__ = [
@@ -28,12 +28,16 @@ __all__ = [
     "INI_EXAMPLES",
     "INI_MODULES",
     "INI_SEED",
+    "INI_SEQUENCES",
+    "INI_STEPS",
     "INI_TIMEOUT",
     "MARKER",
     "MARKER_KEYWORDS",
     "OPTION_ENABLE",
     "OPTION_EXAMPLES",
     "OPTION_SEED",
+    "OPTION_SEQUENCES",
+    "OPTION_STEPS",
     "OPTION_TIMEOUT",
     "SETTINGS_KEY",
     "Settings",
@@ -46,15 +50,21 @@ OPTION_ENABLE: Final = "--interlock"
 OPTION_EXAMPLES: Final = "--interlock-examples"
 OPTION_SEED: Final = "--interlock-seed"
 OPTION_TIMEOUT: Final = "--interlock-timeout"
+OPTION_SEQUENCES: Final = "--interlock-sequences"
+OPTION_STEPS: Final = "--interlock-steps"
 
 INI_ENABLE: Final = "interlock"
 INI_EXAMPLES: Final = "interlock_examples"
 INI_SEED: Final = "interlock_seed"
 INI_TIMEOUT: Final = "interlock_timeout"
+INI_SEQUENCES: Final = "interlock_sequences"
+INI_STEPS: Final = "interlock_steps"
 INI_MODULES: Final = "interlock_modules"
 
 MARKER: Final = "interlock"
-MARKER_KEYWORDS: Final = frozenset({"max_examples", "seed", "timeout"})
+# The marker's keywords, in the order messages list them.
+_MARKER_ORDER: Final = ("max_examples", "seed", "timeout", "sequences", "steps")
+MARKER_KEYWORDS: Final = frozenset(_MARKER_ORDER)
 
 # Hypothesis's own option; read through the config, so its plugin need not be loaded.
 HYPOTHESIS_SEED_OPTION: Final = "--hypothesis-seed"
@@ -70,6 +80,8 @@ class Settings:
     seed: int | None = None
     timeout: float | None = None
     hypothesis_seed: int | None = None
+    sequences: int | None = None
+    steps: int | None = None
 
 
 SETTINGS_KEY: Final = pytest.StashKey[Settings]()
@@ -138,6 +150,8 @@ def read_settings(config: pytest.Config) -> Settings:
         seed=_read(config, OPTION_SEED, INI_SEED, "seed"),
         timeout=_read(config, OPTION_TIMEOUT, INI_TIMEOUT, "timeout"),
         hypothesis_seed=_hypothesis_seed(config),
+        sequences=_read(config, OPTION_SEQUENCES, INI_SEQUENCES, "sequences"),
+        steps=_read(config, OPTION_STEPS, INI_STEPS, "steps"),
     )
 
 
@@ -147,11 +161,12 @@ def marker_options(marks: list[pytest.Mark], where: str) -> dict[str, Any]:
     for mark in marks:
         source = f"{where}: @pytest.mark.{MARKER}"
         if mark.args:
-            raise pytest.UsageError(f"{source} takes keyword arguments only (max_examples=, seed=, timeout=); got {mark.args!r}")
+            raise pytest.UsageError(f"{source} takes keyword arguments only ({', '.join(_keywords())}); got {mark.args!r}")
         unknown = sorted(set(mark.kwargs) - MARKER_KEYWORDS)
         if unknown:
             key = unknown[0]
-            raise pytest.UsageError(f"{source}({key}={mark.kwargs[key]!r}): unknown option; expected max_examples=, seed= or timeout=")
+            *first, last = _keywords()
+            raise pytest.UsageError(f"{source}({key}={mark.kwargs[key]!r}): unknown option; expected {', '.join(first)} or {last}")
         for key, value in mark.kwargs.items():
             if value is None or key in found:
                 continue
@@ -163,12 +178,17 @@ def marker_options(marks: list[pytest.Mark], where: str) -> dict[str, Any]:
     return found
 
 
+def _keywords() -> list[str]:
+    return [f"{k}=" for k in _MARKER_ORDER]
+
+
 def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[str, Any]) -> dict[str, Any]:
     """The ``interlock.check`` options for one class: the nearest setting wins.
 
     Nearest first: the ``interlock`` marker, the class's own ``contract_tests``
     arguments, the command line, the ini file, then Hypothesis (``--hypothesis-seed``
-    for the seed, the loaded profile's ``max_examples``), then the defaults.
+    for the seed, the loaded profile's ``max_examples``), then the defaults
+    (``sequences`` ``None``, as many as ``max_examples``; ``steps`` ``DEFAULT_STEPS``).
     """
     settings = settings or Settings()
 
@@ -187,4 +207,6 @@ def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[s
         "max_examples": examples,
         "seed": pick("seed", settings.seed, settings.hypothesis_seed),
         "timeout": pick("timeout", settings.timeout, DEFAULT_TIMEOUT),
+        "sequences": pick("sequences", settings.sequences),
+        "steps": pick("steps", settings.steps, DEFAULT_STEPS),
     }

@@ -3,10 +3,11 @@
 - ``--interlock`` (ini ``interlock = true``) imports the modules named by the
   ``interlock_modules`` ini key and runs the contract tests of every
   implementation they record (see ``interlock.adapters._pytest_items``);
-- ``--interlock-examples``, ``--interlock-seed``, ``--interlock-timeout`` (ini
-  ``interlock_examples``, ``interlock_seed``, ``interlock_timeout``) set the
-  checker's options for every generated test;
-- ``@pytest.mark.interlock(max_examples=..., seed=..., timeout=...)`` sets them
+- ``--interlock-examples``, ``--interlock-seed``, ``--interlock-timeout``,
+  ``--interlock-sequences``, ``--interlock-steps`` (ini ``interlock_examples``,
+  ``interlock_seed``, ``interlock_timeout``, ``interlock_sequences``,
+  ``interlock_steps``) set the checker's options for every generated test;
+- ``@pytest.mark.interlock(max_examples=..., seed=..., timeout=..., sequences=..., steps=...)`` sets them
   for one test class, and ``-m interlock`` selects the generated tests.
 
 This module imports only pytest and the option definitions: everything that
@@ -19,16 +20,21 @@ from collections.abc import Generator
 
 import pytest
 
+from interlock._options import DEFAULT_STEPS
 from interlock.adapters._pytest_options import (
     INI_ENABLE,
     INI_EXAMPLES,
     INI_MODULES,
     INI_SEED,
+    INI_SEQUENCES,
+    INI_STEPS,
     INI_TIMEOUT,
     MARKER,
     OPTION_ENABLE,
     OPTION_EXAMPLES,
     OPTION_SEED,
+    OPTION_SEQUENCES,
+    OPTION_STEPS,
     OPTION_TIMEOUT,
     SETTINGS_KEY,
     marker_options,
@@ -49,7 +55,7 @@ _SUITE_ATTRIBUTE = "_interlock_suite"
 _REGISTRATIONS = pytest.StashKey[list[tuple[type, tuple[object, ...]]]]()
 
 _MARKER_LINE = (
-    f"{MARKER}(max_examples=None, seed=None, timeout=None): interlock's options for the contract tests of this class; "
+    f"{MARKER}(max_examples=None, seed=None, timeout=None, sequences=None, steps=None): interlock's options for the contract tests of this class; "
     f"bare, it marks them (-m {MARKER})"
 )
 
@@ -84,11 +90,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help=f"Time limit for one call into a target (default 5). Ini: {INI_TIMEOUT}.",
     )
+    group.addoption(
+        OPTION_SEQUENCES,
+        dest="interlock_sequences",
+        default=None,
+        metavar="N",
+        help=f"Generated sequences of calls per target (default: as many as the examples; 0 turns them off). Ini: {INI_SEQUENCES}.",
+    )
+    group.addoption(
+        OPTION_STEPS,
+        dest="interlock_steps",
+        default=None,
+        metavar="N",
+        help=f"The longest generated sequence, in calls (default {DEFAULT_STEPS}). Ini: {INI_STEPS}.",
+    )
     parser.addini(INI_ENABLE, type="bool", default=False, help=f"Same as {OPTION_ENABLE}.")
     parser.addini(INI_MODULES, type="args", default=[], help=f"Modules whose recorded implementations {OPTION_ENABLE} checks.")
     parser.addini(INI_EXAMPLES, type="string", default="", help=f"Same as {OPTION_EXAMPLES}.")
     parser.addini(INI_SEED, type="string", default="", help=f"Same as {OPTION_SEED}.")
     parser.addini(INI_TIMEOUT, type="string", default="", help=f"Same as {OPTION_TIMEOUT}.")
+    parser.addini(INI_SEQUENCES, type="string", default="", help=f"Same as {OPTION_SEQUENCES}.")
+    parser.addini(INI_STEPS, type="string", default="", help=f"Same as {OPTION_STEPS}.")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, Options
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options
 from interlock.contracts._declare import get_contract, implementations
 from interlock.errors import UsageError
 from interlock.properties._engine import run_check
@@ -28,6 +28,8 @@ def check(
     seed: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     isolate: bool = False,
+    sequences: int | None = None,
+    steps: int = DEFAULT_STEPS,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -36,14 +38,17 @@ def check(
     raises ``interlock.DriftError`` with the whole report when anything drifts.
     With ``isolate=True`` the check runs in a child process, so a target that
     kills the process (``os._exit``, a crash in C code) is reported as ``crash``.
+    ``sequences`` generated sequences of calls, of at most ``steps`` calls each, run on one
+    instance of each target (``None``: as many as ``max_examples``; 0 turns the phase off).
 
     The options are held to the rules of ``interlock._options.Options``, as on the command line:
     ``max_examples`` a whole number of 1 or more, ``seed`` a whole number of 0 or more or None,
-    ``timeout`` a finite number of seconds above 0, ``isolate`` True or False; a bad one raises
+    ``timeout`` a finite number of seconds above 0, ``isolate`` True or False, ``sequences`` a
+    whole number of 0 or more or None, ``steps`` a whole number of 1 or more; a bad one raises
     ``UsageError`` naming it and the value.
     """
     model = get_contract(contract)
-    options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate)
+    options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate, sequences=sequences, steps=steps)
     chosen = list(targets) or implementations(model.protocol)
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from interlock._options import DEFAULT_STEPS as SEQUENCE_STEPS
 from interlock.contracts._model import Comparable, Contract, Ensures, Member
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns
@@ -32,9 +33,6 @@ from interlock.properties._types import type_problem
 from interlock.properties._verdicts import Verdict
 
 __all__ = ["SEQUENCE_STEPS", "run_sequences"]
-
-SEQUENCE_STEPS = 8
-"""The longest generated sequence, by default."""
 
 
 @attrs.frozen

@@ -88,7 +88,9 @@ def test_generated_tests_are_selectable(registered: pytest.Pytester) -> None:
 def test_check_runs_once_per_contract(registered: pytest.Pytester, check_spy: CheckSpy) -> None:
     """One interlock.check per contract, with every recorded target, and the command-line options."""
     registered.runpytest("--interlock", "--interlock-examples", "4", "--interlock-seed", "9").assert_outcomes(passed=9, failed=1)
-    assert check_spy.calls == [{"targets": ["GoodNotifier", "LaxNotifier"], "max_examples": 4, "seed": 9, "timeout": 5.0}]
+    assert check_spy.calls == [
+        {"targets": ["GoodNotifier", "LaxNotifier"], "max_examples": 4, "seed": 9, "timeout": 5.0, "sequences": None, "steps": 8}
+    ]
 
 
 def test_implementations_defined_in_the_modules_count_even_if_imported_earlier(project: pytest.Pytester) -> None:

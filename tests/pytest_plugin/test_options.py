@@ -22,26 +22,30 @@ TestLax = interlock.pytest.contract_tests(Notifier, LaxNotifier, max_examples=5)
 
 
 def test_command_line_options_reach_the_check(project: pytest.Pytester, check_spy: CheckSpy) -> None:
-    """--interlock-examples, --interlock-seed and --interlock-timeout set max_examples, seed and timeout."""
+    """--interlock-examples, --interlock-seed, --interlock-timeout, --interlock-sequences and --interlock-steps
+    set max_examples, seed, timeout, sequences and steps."""
     project.makepyfile(test_one=ONE_CLASS)
-    project.runpytest("--interlock-examples", "7", "--interlock-seed", "42", "--interlock-timeout", "2.5").assert_outcomes(passed=4)
-    assert check_spy.calls == [{"targets": ["GoodNotifier"], "max_examples": 7, "seed": 42, "timeout": 2.5}]
+    args = ("--interlock-examples", "7", "--interlock-seed", "42", "--interlock-timeout", "2.5")
+    project.runpytest(*args, "--interlock-sequences", "3", "--interlock-steps", "2").assert_outcomes(passed=4)
+    assert check_spy.calls == [{"targets": ["GoodNotifier"], "max_examples": 7, "seed": 42, "timeout": 2.5, "sequences": 3, "steps": 2}]
 
 
 def test_ini_keys_reach_the_check(project: pytest.Pytester, check_spy: CheckSpy) -> None:
-    """interlock_examples, interlock_seed and interlock_timeout in the ini file set the same options."""
-    project.makeini(BASE_INI + "interlock_examples = 6\ninterlock_seed = 11\ninterlock_timeout = 3\n")
+    """interlock_examples, interlock_seed, interlock_timeout, interlock_sequences and interlock_steps in the ini
+    file set the same options."""
+    ini = "interlock_examples = 6\ninterlock_seed = 11\ninterlock_timeout = 3\ninterlock_sequences = 0\ninterlock_steps = 1\n"
+    project.makeini(BASE_INI + ini)
     project.makepyfile(test_one=ONE_CLASS)
     project.runpytest().assert_outcomes(passed=4)
-    assert check_spy.calls == [{"targets": ["GoodNotifier"], "max_examples": 6, "seed": 11, "timeout": 3.0}]
+    assert check_spy.calls == [{"targets": ["GoodNotifier"], "max_examples": 6, "seed": 11, "timeout": 3.0, "sequences": 0, "steps": 1}]
 
 
 def test_command_line_wins_over_ini(project: pytest.Pytester, check_spy: CheckSpy) -> None:
     """An option given on the command line overrides its ini key."""
-    project.makeini(BASE_INI + "interlock_examples = 6\ninterlock_seed = 11\n")
+    project.makeini(BASE_INI + "interlock_examples = 6\ninterlock_seed = 11\ninterlock_steps = 4\n")
     project.makepyfile(test_one=ONE_CLASS)
-    project.runpytest("--interlock-seed", "12").assert_outcomes(passed=4)
-    assert check_spy.calls == [{"targets": ["GoodNotifier"], "max_examples": 6, "seed": 12, "timeout": 5.0}]
+    project.runpytest("--interlock-seed", "12", "--interlock-steps", "3").assert_outcomes(passed=4)
+    assert check_spy.calls == [{"targets": ["GoodNotifier"], "max_examples": 6, "seed": 12, "timeout": 5.0, "sequences": None, "steps": 3}]
 
 
 def test_marker_then_class_arguments_win_over_the_command_line(project: pytest.Pytester, check_spy: CheckSpy) -> None:
@@ -91,7 +95,7 @@ def test_module_marker_applies_to_every_class(project: pytest.Pytester, check_sp
 def test_marker_is_registered_for_strict_markers(project: pytest.Pytester) -> None:
     """The interlock marker is registered, so --strict-markers accepts it and --markers lists it."""
     result = project.runpytest("--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.interlock(max_examples=None, seed=None, timeout=None): *"])
+    result.stdout.fnmatch_lines(["@pytest.mark.interlock(max_examples=None, seed=None, timeout=None, sequences=None, steps=None): *"])
 
 
 def test_generated_tests_carry_the_marker_for_selection(project: pytest.Pytester) -> None:
@@ -153,6 +157,10 @@ def test_hypothesis_profile_sets_max_examples(project: pytest.Pytester, check_sp
         ([], "interlock_examples = many", "interlock_examples (ini): max_examples must be a whole number of 1 or more (got 'many')"),
         ([], "interlock_seed = x", "interlock_seed (ini): seed must be a whole number of 0 or more (got 'x')"),
         ([], "interlock_timeout = -2", "interlock_timeout (ini): timeout must be a finite number of seconds above 0 (got -2)"),
+        (["--interlock-sequences", "-1"], "", "--interlock-sequences: sequences must be a whole number of 0 or more (got -1)"),
+        (["--interlock-steps", "0"], "", "--interlock-steps: steps must be a whole number of 1 or more (got 0)"),
+        ([], "interlock_sequences = 1.5", "interlock_sequences (ini): sequences must be a whole number of 0 or more (got '1.5')"),
+        ([], "interlock_steps = 0", "interlock_steps (ini): steps must be a whole number of 1 or more (got 0)"),
         ([], "interlock = perhaps", "interlock (ini) must be true or false *"),
     ],
     ids=[
@@ -164,6 +172,10 @@ def test_hypothesis_profile_sets_max_examples(project: pytest.Pytester, check_sp
         "ini-examples",
         "ini-seed",
         "ini-timeout",
+        "sequences-negative",
+        "steps-zero",
+        "ini-sequences",
+        "ini-steps",
         "ini-enable",
     ],
 )
@@ -183,10 +195,12 @@ def test_bad_configuration_is_a_usage_error(project: pytest.Pytester, args: list
         ("max_examples='10'", "(max_examples='10'): max_examples must be a whole number of 1 or more (got '10')"),
         ("seed=1.0", "(seed=1.0): seed must be a whole number of 0 or more (got 1.0)"),
         ("timeout=0", "(timeout=0): timeout must be a finite number of seconds above 0 (got 0)"),
-        ("examples=10", "(examples=10): unknown option; expected max_examples=, seed= or timeout="),
-        ("10", " takes keyword arguments only (max_examples=, seed=, timeout=); got (10,)"),
+        ("sequences=-1", "(sequences=-1): sequences must be a whole number of 0 or more (got -1)"),
+        ("steps=0", "(steps=0): steps must be a whole number of 1 or more (got 0)"),
+        ("examples=10", "(examples=10): unknown option; expected max_examples=, seed=, timeout=, sequences= or steps="),
+        ("10", " takes keyword arguments only (max_examples=, seed=, timeout=, sequences=, steps=); got (10,)"),
     ],
-    ids=["examples-text", "seed-float", "timeout-zero", "unknown-keyword", "positional"],
+    ids=["examples-text", "seed-float", "timeout-zero", "sequences-negative", "steps-zero", "unknown-keyword", "positional"],
 )
 def test_bad_marker_is_a_collection_error(project: pytest.Pytester, marker: str, message: str) -> None:
     """A wrong @pytest.mark.interlock(...) argument fails the module's collection with one line naming the class and argument.

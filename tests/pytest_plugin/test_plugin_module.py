@@ -43,11 +43,15 @@ def test_help_lists_each_option_with_its_ini_key(project: pytest.Pytester) -> No
             "  --interlock-examples=N*",
             "  --interlock-seed=N*",
             "  --interlock-timeout=SECONDS*",
+            "  --interlock-sequences=N*",
+            "  --interlock-steps=N*",
             "  interlock (bool):*",
             "  interlock_modules (args):*",
             "  interlock_examples (string):*",
             "  interlock_seed (string):*",
             "  interlock_timeout (string):*",
+            "  interlock_sequences (string):*",
+            "  interlock_steps (string):*",
         ]
     )
 

@@ -2,7 +2,7 @@
 
 Every invalid value is refused with the same message wherever it is given (the
 command line and pytest add only where it came from in front), and the edge
-values that are valid (seed=0, timeout=0.001) are accepted everywhere.
+values that are valid (seed=0, timeout=0.001, sequences=0, steps=1) are accepted everywhere.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 import interlock
 import interlock.pytest
-from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, Options, from_text, given
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options, from_text, given
 from interlock.cli import main
 from interlock.examples.greeter import Greeter, PoliteGreeter
 from interlock.properties._report import Report, TargetReport
@@ -24,9 +24,21 @@ from interlock.properties._report import Report, TargetReport
 CONTRACT = "interlock.examples.greeter:Greeter"
 TARGET = "interlock.examples.greeter:PoliteGreeter"
 
-CLI_FLAG = {"max_examples": "--max-examples", "seed": "--seed", "timeout": "--timeout"}
-PYTEST_FLAG = {"max_examples": "--interlock-examples", "seed": "--interlock-seed", "timeout": "--interlock-timeout"}
-INI_KEY = {"max_examples": "interlock_examples", "seed": "interlock_seed", "timeout": "interlock_timeout"}
+CLI_FLAG = {"max_examples": "--max-examples", "seed": "--seed", "timeout": "--timeout", "sequences": "--sequences", "steps": "--steps"}
+PYTEST_FLAG = {
+    "max_examples": "--interlock-examples",
+    "seed": "--interlock-seed",
+    "timeout": "--interlock-timeout",
+    "sequences": "--interlock-sequences",
+    "steps": "--interlock-steps",
+}
+INI_KEY = {
+    "max_examples": "interlock_examples",
+    "seed": "interlock_seed",
+    "timeout": "interlock_timeout",
+    "sequences": "interlock_sequences",
+    "steps": "interlock_steps",
+}
 
 # (option, the value as Python code gives it, the same value as text, the one message every way of giving it gets)
 INVALID: list[tuple[str, Any, str, str]] = [
@@ -43,6 +55,12 @@ INVALID: list[tuple[str, Any, str, str]] = [
     ("timeout", math.inf, "inf", "timeout must be a finite number of seconds above 0 (got inf)"),
     ("timeout", math.nan, "nan", "timeout must be a finite number of seconds above 0 (got nan)"),
     ("timeout", "soon", "soon", "timeout must be a finite number of seconds above 0 (got 'soon')"),
+    ("sequences", -1, "-1", "sequences must be a whole number of 0 or more (got -1)"),
+    ("sequences", "1.5", "1.5", "sequences must be a whole number of 0 or more (got '1.5')"),
+    ("sequences", "many", "many", "sequences must be a whole number of 0 or more (got 'many')"),
+    ("steps", 0, "0", "steps must be a whole number of 1 or more (got 0)"),
+    ("steps", -2, "-2", "steps must be a whole number of 1 or more (got -2)"),
+    ("steps", "2.5", "2.5", "steps must be a whole number of 1 or more (got '2.5')"),
 ]
 INVALID_IDS = [f"{name}={text}" for name, _, text, _ in INVALID]
 
@@ -54,6 +72,11 @@ INVALID_IN_CODE: list[tuple[str, Any, str]] = [
     ("seed", 1.0, "seed must be a whole number of 0 or more (got 1.0)"),
     ("timeout", True, "timeout must be a finite number of seconds above 0 (got True)"),
     ("timeout", "5", "timeout must be a finite number of seconds above 0 (got '5')"),
+    ("sequences", 1.5, "sequences must be a whole number of 0 or more (got 1.5)"),
+    ("sequences", True, "sequences must be a whole number of 0 or more (got True)"),
+    ("sequences", "3", "sequences must be a whole number of 0 or more (got '3')"),
+    ("steps", True, "steps must be a whole number of 1 or more (got True)"),
+    ("steps", 8.0, "steps must be a whole number of 1 or more (got 8.0)"),
 ]
 INVALID_IN_CODE_IDS = [f"{name}={value!r}" for name, value, _ in INVALID_IN_CODE]
 
@@ -66,6 +89,10 @@ EDGES: list[tuple[str, Any, str, Any]] = [
     ("timeout", 0.001, "0.001", 0.001),
     ("timeout", 2, "2", 2.0),
     ("max_examples", 1, "1", 1),
+    ("sequences", 0, "0", 0),
+    ("sequences", 3, "3", 3),
+    ("steps", 1, "1", 1),
+    ("steps", 20, "20", 20),
 ]
 EDGE_IDS = [f"{name}={text}" for name, _, text, _ in EDGES]
 
@@ -118,14 +145,19 @@ def _cli_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_defaults_are_the_documented_ones() -> None:
-    """100 examples, a drawn seed, 5 seconds, no isolation: Options, check(), contract_tests and the command agree."""
+    """100 examples, a drawn seed, 5 seconds, no isolation, as many sequences as examples, 8 steps:
+    Options, check(), contract_tests and the command agree."""
     import inspect
+
+    from interlock.properties._sequences import SEQUENCE_STEPS
 
     options = Options()
     assert (options.max_examples, options.seed, options.timeout, options.isolate) == (100, None, 5.0, False)
-    assert (DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT) == (100, 5.0)
+    assert (options.sequences, options.steps) == (None, 8)
+    assert (DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, DEFAULT_STEPS) == (100, 5.0, 8)
+    assert SEQUENCE_STEPS is DEFAULT_STEPS
     defaults = {k: p.default for k, p in inspect.signature(interlock.check).parameters.items() if p.default is not p.empty}
-    assert defaults == {"max_examples": 100, "seed": None, "timeout": 5.0, "isolate": False}
+    assert defaults == {"max_examples": 100, "seed": None, "timeout": 5.0, "isolate": False, "sequences": None, "steps": 8}
 
 
 def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
@@ -134,7 +166,25 @@ def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
     assert isinstance(options.timeout, float)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         options.seed = 1  # type: ignore[misc]
-    assert options.run_options() == {"max_examples": 3, "seed": 0, "timeout": 2.0}
+    assert options.run_options() == {"max_examples": 3, "seed": 0, "timeout": 2.0, "sequences": None, "steps": 8}
+    assert Options(sequences=0, steps=2).run_options() == {
+        "max_examples": 100,
+        "seed": None,
+        "timeout": 5.0,
+        "sequences": 0,
+        "steps": 2,
+    }
+
+
+def test_run_options_are_keywords_of_the_engine() -> None:
+    """Every keyword run_options gives is a keyword run_check takes (run_isolated passes them on to it)."""
+    import inspect
+
+    from interlock.properties._engine import run_check
+
+    parameters = inspect.signature(run_check).parameters
+    assert set(Options().run_options()) <= {k for k, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
+    assert parameters["steps"].default == DEFAULT_STEPS
 
 
 @pytest.mark.parametrize(("name", "value", "message"), EVERY_INVALID_IN_CODE, ids=EVERY_INVALID_IN_CODE_IDS)
@@ -161,6 +211,8 @@ def test_text_is_held_to_the_same_rules(name: str, value: Any, text: str, messag
 def test_given_leaves_out_what_is_not_given() -> None:
     assert given(max_examples=None, seed=0, timeout=None) == {"seed": 0}
     assert given(timeout=3) == {"timeout": 3.0}
+    assert given(sequences=None, steps=None) == {}
+    assert given(sequences=0, steps=1) == {"sequences": 0, "steps": 1}
 
 
 # ---- every way in refuses the same values with the same message --------------------------------
@@ -327,4 +379,51 @@ def test_isolate_reaches_every_check_of_the_demo(
     assert main(["demo", example, "--isolate", "--seed=0", "--timeout=0.001"]) == 0, capsys.readouterr().err
     assert run_spy.calls == []
     expected = len(CATALOG_DEMO) if example == "catalog" else 1
-    assert isolated.calls == [{"max_examples": 20, "seed": 0, "timeout": 0.001}] * expected
+    assert isolated.calls == [{"max_examples": 20, "seed": 0, "timeout": 0.001, "sequences": None, "steps": 8}] * expected
+
+
+# ---- sequences and steps: None is as many as max_examples, and the values reach the engine -------
+
+
+def test_sequences_none_is_accepted_everywhere_and_left_to_the_engine(run_spy: RunSpy, capsys: pytest.CaptureFixture[str]) -> None:
+    """sequences=None (the default) reaches run_check as None: the engine runs as many sequences as max_examples."""
+    interlock.check(Greeter, PoliteGreeter, sequences=None)
+    assert main(["check", CONTRACT, TARGET]) == 0, capsys.readouterr().err
+    assert [(c["sequences"], c["steps"]) for c in run_spy.calls] == [(None, 8), (None, 8)]
+    cls = interlock.pytest.contract_tests(Greeter, PoliteGreeter, sequences=None, steps=None)
+    assert cls._interlock_suite.own == {}  # type: ignore[attr-defined]
+
+
+def test_sequences_none_in_the_marker_leaves_it_to_the_next_place(inner: pytest.Pytester, run_spy: RunSpy) -> None:
+    inner.makepyfile(test_marked=MARKED_CLASS.format(name="sequences", code="None"))
+    inner.runpytest("--interlock-sequences=2").assert_outcomes(passed=5)
+    assert [(c["sequences"], c["steps"]) for c in run_spy.calls] == [(2, 8)]
+
+
+def test_sequences_and_steps_reach_the_engine(run_spy: RunSpy, capsys: pytest.CaptureFixture[str]) -> None:
+    interlock.check(Greeter, PoliteGreeter, sequences=3, steps=2)
+    assert main(["check", CONTRACT, TARGET, "--sequences", "0", "--steps", "5"]) == 0, capsys.readouterr().err
+    assert [(c["sequences"], c["steps"]) for c in run_spy.calls] == [(3, 2), (0, 5)]
+
+
+def test_sequences_and_steps_reach_the_isolated_engine(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import interlock.properties._api as api
+    import interlock.properties._isolate as isolate
+
+    isolated = RunSpy()
+    monkeypatch.setattr(api, "run_isolated", isolated)
+    monkeypatch.setattr(isolate, "run_isolated", isolated)
+    interlock.check(Greeter, PoliteGreeter, isolate=True, sequences=0, steps=3)
+    assert main(["check", CONTRACT, TARGET, "--isolate", "--sequences=4", "--steps=1"]) == 0, capsys.readouterr().err
+    assert [(c["sequences"], c["steps"]) for c in isolated.calls] == [(0, 3), (4, 1)]
+
+
+def test_sequences_0_turns_the_sequence_phase_off() -> None:
+    """CachingStore's defect shows only in a sequence (get, then delete, then get): without sequences it goes unseen."""
+    from tests.fixtures.sequences import CachingStore, Store
+
+    def found(report: Report) -> list[tuple[str, str | None, str | None]]:
+        return [(v.kind, v.member, v.clause) for v in report.violations]
+
+    assert found(interlock.check(Store, CachingStore, seed=1)) == [("postcondition", "delete", "delete-forgets")]
+    assert found(interlock.check(Store, CachingStore, seed=1, sequences=0)) == []
