@@ -17,18 +17,20 @@ import statistics
 import sys
 import time
 
+Job = tuple[str, str, int, int, int | None, int]
 
-def _one(job: tuple[str, str, int, int]) -> tuple[str, float, int, int]:
+
+def _one(job: Job) -> tuple[str, float, int, int]:
     from interlock.cli import resolve
     from interlock.properties._api import check
 
-    contract, target, examples, seed = job
+    contract, target, examples, seed, sequences, steps = job
     started = time.perf_counter()
-    report = check(resolve(contract)[0], resolve(target)[0], max_examples=examples, seed=seed)
+    report = check(resolve(contract)[0], resolve(target)[0], max_examples=examples, seed=seed, sequences=sequences, steps=steps)
     return contract, time.perf_counter() - started, report.examples, len(report.violations)
 
 
-def _round(jobs: list[tuple[str, str, int, int]], workers: int) -> tuple[float, list[tuple[str, float, int, int]]]:
+def _round(jobs: list[Job], workers: int) -> tuple[float, list[tuple[str, float, int, int]]]:
     started = time.perf_counter()
     if workers == 1:
         results = [_one(job) for job in jobs]
@@ -45,11 +47,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1: one contract after another)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--sequences", type=int, default=None, help="generated sequences per target (default: as many as examples; 0: none)"
+    )
+    parser.add_argument("--steps", type=int, default=None, help="the longest generated sequence (default: interlock's)")
     args = parser.parse_args()
 
+    from interlock._options import DEFAULT_STEPS
     from interlock.examples import REFERENCES
 
-    jobs = [(contract, target, args.max_examples, args.seed) for contract, target in REFERENCES]
+    steps = DEFAULT_STEPS if args.steps is None else args.steps
+    jobs: list[Job] = [(contract, target, args.max_examples, args.seed, args.sequences, steps) for contract, target in REFERENCES]
     walls = []
     last: list[tuple[str, float, int, int]] = []
     for _ in range(args.rounds):
@@ -62,7 +70,7 @@ def main() -> int:
     for contract, seconds, examples, _ in last:
         print(f"{contract:55s} {seconds:6.2f}s {examples:6d} examples")
     print(
-        f"catalog at max_examples={args.max_examples}, jobs={args.jobs}: median wall {statistics.median(walls):.2f}s "
+        f"catalog at max_examples={args.max_examples}, sequences={args.sequences}, steps={steps}, jobs={args.jobs}: median wall {statistics.median(walls):.2f}s "
         f"over {args.rounds} rounds (all: {', '.join(f'{w:.2f}' for w in walls)})"
     )
     return 0

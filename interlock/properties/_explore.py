@@ -45,6 +45,21 @@ class _FastData:
         return self._data.draw(strategy)
 
 
+SHRINK_FACTOR = 5
+SHRINK_FLOOR = 200
+"""Shrinking one violation stops after ``max(SHRINK_FLOOR, SHRINK_FACTOR * budget)`` examples, with the smallest
+found so far: a long sequence can take Hypothesis's shrinker thousands of examples for a few characters less."""
+
+
+def _side_of(v: Violation, w: Violation) -> bool:
+    """Whether ``w`` is another target's side of the same ``differential`` as ``v``."""
+    return v.kind == w.kind == "differential" and (v.member, v.clause) == (w.member, w.clause)
+
+
+class _Enough(BaseException):
+    """Raised through Hypothesis (a ``BaseException`` ends the run at once) when shrinking has had its budget."""
+
+
 class _Hit(Exception):
     """Raised inside a Hypothesis test when the example shows the violation being shrunk."""
 
@@ -100,10 +115,15 @@ class Explorer:
     def explore(self, label: str, collect: Callable[[Any], list[Candidate]], *, max_examples: int | None = None) -> str | None:
         """Find, shrink and record every violation ``collect`` can show, one key at a time."""
         budget = max_examples if max_examples is not None else self.max_examples
+        shrink_budget = max(SHRINK_FLOOR, SHRINK_FACTOR * budget)
         for _ in range(256):
-            state: dict[str, Any] = {"key": None, "hit": None}
+            state: dict[str, Any] = {"key": None, "hit": None, "after": 0}
 
             def test(data: Any, state: dict[str, Any] = state) -> None:
+                if state["hit"] is not None:
+                    state["after"] += 1
+                    if state["after"] > shrink_budget:
+                        raise _Enough  # keep the smallest example found so far
                 fresh = [(s, v) for s, v in collect(data) if (v.kind, v.member, v.parameter, v.clause) not in s.found]
                 if not fresh:
                     return
@@ -113,16 +133,20 @@ class Explorer:
                 for s, v in fresh:
                     if (id(s), v.kind, v.member, v.parameter, v.clause) == state["key"]:
                         state["hit"] = (s, v)
+                        # the other sides of a disagreement on this very example: one shrink serves them all
+                        state["sides"] = [(o, w) for o, w in fresh if o is not s and _side_of(v, w)]
                         raise _Hit
 
             try:
                 reason = self._run(test, budget, label)
-            except _Hit:
+            except (_Hit, _Enough):
                 reason = None
             if state["hit"] is None:
                 return reason
             subject, violation = state["hit"]
             subject.record(violation)
+            for other, side in state.get("sides", ()):
+                other.record(side)
         return None
 
     def once(self, label: str, test: Callable[[Any], None], *, max_examples: int = 1) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import inspect
 import re
@@ -232,10 +233,7 @@ class ScenarioHarness:
         text = self._text(f"{owner}.{member}", list(args), kwargs)
         step = len(self.steps)
         self.steps.append(text)
-        try:
-            signature: inspect.Signature | None = inspect.signature(fn)
-        except Exception:
-            signature = None  # no signature to read: judged by calling it
+        signature = _signature(fn)
         if signature is not None:
             try:
                 signature.bind(*args, **kwargs)
@@ -490,6 +488,26 @@ class _Names:
 
     def __bool__(self) -> bool:
         return bool(self._by_id)
+
+
+def _signature(fn: Any) -> inspect.Signature | None:
+    """``fn``'s signature, or None where Python cannot read one; a bound method's is read once per function."""
+    func = getattr(fn, "__func__", None)
+    if func is not None and getattr(fn, "__self__", None) is not None and inspect.isfunction(func):
+        return _bound_signature(func)
+    try:
+        return inspect.signature(fn)
+    except Exception:
+        return None  # no signature to read: judged by calling it
+
+
+@functools.lru_cache(maxsize=1024)
+def _bound_signature(func: Any) -> inspect.Signature | None:
+    try:
+        sig = inspect.signature(func)
+    except Exception:
+        return None
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
 
 
 def _nameable(value: Any) -> bool:

@@ -8,12 +8,16 @@ itself a contract is checked against that contract member by member, not here.
 from __future__ import annotations
 
 import contextvars
+import functools
+import types
+import typing
 from typing import Any
 
 import typeguard
 from typeguard import CollectionCheckStrategy, TypeCheckError, TypeCheckMemo, check_type
 
 from interlock.contracts._declare import is_contract
+from interlock.properties._doubles import Double
 from interlock.properties._values import clip, describe_error, py_repr
 
 __all__ = ["type_problem"]
@@ -74,9 +78,11 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
         return None
     if annotation is None or annotation is type(None):
         return None if value is None else f"{clip(py_repr(value))} (a {type(value).__name__}), not None"
-    plain = _PLAIN.get(annotation)
+    plain = _plain(annotation)
     if plain is not None and isinstance(value, plain):
         return None  # the common case, without typeguard's machinery (a scenario checks every call it makes)
+    if isinstance(value, Double) and getattr(type(value), "_interlock_protocol", None) is annotation:
+        return None  # the checker's own double of that very Protocol (typeguard would read its hints on every call)
     token = _STRICT.set(True)
     try:
         check_type(value, annotation, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
@@ -87,3 +93,30 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     finally:
         _STRICT.reset(token)
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_union(annotation: Any) -> tuple[type, ...] | None:
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    out: list[type] = []
+    for arg in typing.get_args(annotation):
+        if arg is None or arg is type(None):
+            out.append(type(None))
+            continue
+        found = _PLAIN.get(arg)
+        if found is None:
+            return None
+        out += found
+    return tuple(out)
+
+
+def _plain(annotation: Any) -> tuple[type, ...] | None:
+    """The classes a plain ``isinstance`` checks an annotation with: a plain type, or a union of plain types and None."""
+    found = _PLAIN.get(annotation)
+    if found is not None:
+        return found
+    try:
+        return _plain_union(annotation)
+    except TypeError:  # an unhashable annotation
+        return None

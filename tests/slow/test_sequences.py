@@ -1,0 +1,31 @@
+"""Generated sequences, the slower cases: a disagreement only a long sequence shows, and correct stores on ten seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+import interlock
+from tests.fixtures import sequences as sq
+
+
+def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None, str | None]]:
+    return {(v.kind, v.member, v.parameter, v.clause) for v in report.violations}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_store_that_keeps_only_its_last_keys_disagrees_with_another_over_a_sequence(seed: int) -> None:
+    """Each put's own get holds, so only comparing a later get with another store's shows the lost key."""
+    report = interlock.check(sq.Store, sq.DictStore, sq.LastTwoStore, seed=seed, steps=16)
+    assert _keys(report) == {("differential", "get", None, "get-agrees")}
+    assert {v.target.rsplit(":", 1)[1] for v in report.violations} == {"DictStore", "LastTwoStore"}
+    (last_two,) = [v for v in report.violations if v.target.endswith("LastTwoStore")]
+    assert "target = LastTwoStore()" in last_two.example
+    assert last_two.example.count("target.put(") >= 3
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_correct_stores_stay_clean_on_ten_seeds(seed: int) -> None:
+    """No flakiness: three correct stores, compared over generated sequences, on ten seeds."""
+    report = interlock.check(sq.Store, sq.DictStore, sq.ListStore, sq.OrderedStore, seed=seed)
+    assert report.violations == []
+    assert report.internal_errors == []
