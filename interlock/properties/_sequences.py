@@ -21,7 +21,7 @@ import attrs
 from hypothesis import strategies as st
 
 from interlock._options import DEFAULT_STEPS as SEQUENCE_STEPS
-from interlock.contracts._model import Comparable, Contract, Ensures, Member
+from interlock.contracts._model import Comparable, Contract, Draws, Ensures, Member
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._draw import DrawnReturns, draw_values, parameter_strategy
@@ -81,15 +81,29 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
                 pick = data.draw(st.sampled_from(pool))
                 values[p.name] = attrs.evolve(pick, fallback=values[p.name]) if isinstance(pick, _Result) else pick
             elif _seen(values[p.name], pool):
-                # not reused, so new: a fresh draw that repeats an earlier value ("0" again) is drawn again, so
-                # that a plan reaches several keys, names or ids (the state a store with a bound only shows then)
-                strategy = parameter_strategy(contract, m, p.name)
-                for _ in range(2 if strategy is not None else 0):
-                    values[p.name] = data.draw(strategy)
-                    if not _seen(values[p.name], pool):
-                        break
+                # not reused, so new: Hypothesis likes to repeat a value within an example ("0" again), and a plan
+                # must reach several keys, names or ids (the state a store with a bound only shows then)
+                values[p.name] = _fresh(data, contract, m, p.name, values[p.name], pool)
         plan.append(_Step(m, values))
     return plan
+
+
+def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool: list[Any]) -> Any:
+    """A value for ``name`` that no earlier step used: plain text or a plain int is made distinct (a suffix, an
+    offset); any other domain is drawn again, twice at most, through its own ``draws`` clause if it has one."""
+    p = m.parameter(name)
+    narrowed = any(isinstance(c.rule, Draws) and c.rule.parameter == name for c in contract.rules(m.name, Draws))
+    if not narrowed and not p.domain.bounds and type(value) in (str, int):
+        for n in range(len(pool) + 1, 2 * len(pool) + 2):
+            candidate = f"{value}{n}" if isinstance(value, str) else value + n
+            if not _seen(candidate, pool):
+                return candidate
+    strategy = parameter_strategy(contract, m, name)
+    for _ in range(2 if strategy is not None else 0):
+        value = data.draw(strategy)
+        if not _seen(value, pool):
+            break
+    return value
 
 
 def _seen(value: Any, pool: list[Any]) -> bool:

@@ -201,7 +201,10 @@ def check_member_signature(subject: Subject, member: Member, owner: Any) -> tupl
     if member.is_async and inspect.isasyncgenfunction(raw):
         drifts.append(Drift("async-mismatch", None, f"{member.name}: is an async generator in the target; callers cannot await it"))
     if sig is None:
-        subject.plans[member.name] = CallPlan(positional=0)
+        # no signature to read (a method written in C, as most of dict's are): called by position, as C methods
+        # mostly take their arguments, and judged by calling it (Python's binding TypeError tells a drift)
+        positional = sum(1 for p in member.parameters if p.positional)
+        subject.plans[member.name] = CallPlan(positional=positional, max_positional=positional, opaque=True)
         return drifts, True
     more, plan = compare_signature(member, sig)
     subject.plans[member.name] = plan

@@ -289,3 +289,15 @@ def test_rule9_reproducers_fail_on_the_target_and_pass_on_a_correct_one(target: 
         assert clause in text or "After put(key, value), get(key) returns value." in text, text
 
     _run(example.replace(target.__name__, "DictStore"))
+
+
+def test_mappings_whose_methods_have_no_signature_are_called_by_position() -> None:
+    """dict.__getitem__ and dict.pop have no signature Python can read: they are called by position, as C methods
+    take their arguments, so a dict conforms instead of 'takes no keyword arguments'."""
+    from tests.fixtures import builtin_maps as bm
+
+    report = interlock.check(bm.Registry, bm.Plain, bm.Ordered, seed=1, max_examples=30)
+    assert report.violations == []
+    assert report.internal_errors == []
+    broken = interlock.check(bm.Registry, bm.Forgetful, seed=1, max_examples=30)
+    assert {(v.kind, v.member, v.clause) for v in broken.violations} == {("postcondition", "__setitem__", "set-then-read")}
