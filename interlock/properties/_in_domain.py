@@ -157,7 +157,10 @@ class InDomain:
         for name in rule.wants - set(kwargs):
             if name in {q.name for q in m.parameters}:
                 kwargs[name] = m.parameter(name).default
-        check = call.example([ensures_line(self.contract, clause, call)], result=True)
+
+        def check() -> str:  # the reproducer, written only for a clause that broke
+            return call.example([ensures_line(self.contract, clause, call)], result=True)
+
         try:
             outcome = self.driver.runner.call(rule.predicate, [], kwargs, is_async=None)
         except Unjudged as unjudged:
@@ -169,7 +172,7 @@ class InDomain:
         err = outcome.error
         if isinstance(err, AssertionError):
             return s.violation(
-                clause.kinds[0], m.name, None, f"{m.name}: broke '{clause.id}': {describe_error(err)}", check, clause=clause.id
+                clause.kinds[0], m.name, None, f"{m.name}: broke '{clause.id}': {describe_error(err)}", check(), clause=clause.id
             )
         if err is not None:
             return s.violation(
@@ -177,7 +180,7 @@ class InDomain:
                 m.name,
                 None,
                 f"{m.name}: checking '{clause.id}' raised {describe_error(err)} on the result {clip(py_repr(result))}",
-                check,
+                check(),
                 clause=clause.id,
             )
         try:
@@ -192,7 +195,7 @@ class InDomain:
                 m.name,
                 None,
                 f"{m.name}: broke '{clause.id}' ({clause.text}); it returned {clip(py_repr(result))}{note}",
-                check,
+                check(),
                 clause=clause.id,
             )
         return None
