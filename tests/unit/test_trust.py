@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import interlock
+from tests.fixtures import builtin_maps as bm
 from tests.fixtures import trust as t
 
 SEED = 20260214
@@ -294,8 +295,6 @@ def test_rule9_reproducers_fail_on_the_target_and_pass_on_a_correct_one(target: 
 def test_mappings_whose_methods_have_no_signature_are_called_by_position() -> None:
     """dict.__getitem__ and dict.pop have no signature Python can read: they are called by position, as C methods
     take their arguments, so a dict conforms instead of 'takes no keyword arguments'."""
-    from tests.fixtures import builtin_maps as bm
-
     report = interlock.check(bm.Registry, bm.Plain, bm.Ordered, seed=1, max_examples=30)
     assert report.violations == []
     assert report.internal_errors == []
