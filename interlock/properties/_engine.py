@@ -160,6 +160,11 @@ def _sequences(subjects: list[Subject], checks: _Checks, guard: _Guard, budget: 
     active = [s for s in subjects if s.build_error is None]
     if budget <= 0 or steps <= 0 or not active or not _methods(checks.contract):
         return
+    for m in _methods(checks.contract):
+        able = [s for s in active if s.callable_member(m.name)]
+        if able and len(able) < len(active):  # the targets run one plan: a member one of them lacks is left out
+            for s in able:
+                s.note(m.name, None, "not called in generated sequences: another target checked with it cannot call it")
     reason = None
     with guard.at(checks, None):
         run = functools.partial(run_sequences, checks.driver, checks.inside, active, steps)

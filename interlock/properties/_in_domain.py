@@ -279,6 +279,8 @@ class InDomain:
     def _blank_culprit(self, call: Call, returns: DoubleReturns) -> str | None:
         """A plain-``str`` argument that is empty or blank and alone makes the call fail, or None."""
         m = call.member
+        if call.before:
+            return None  # a step of a sequence: a fresh target would not be in the state the sequence reached
         for p in m.parameters:
             v = call.values.get(p.name)
             if p.domain.base is str and not p.domain.nonempty and isinstance(v, str) and v.strip() == "":
@@ -390,7 +392,9 @@ def ensures_line(contract: Contract, clause: Clause, call: Call, result: str = "
     assert isinstance(rule, Ensures)
     values = call.values if call.shown is None else call.shown
     names = [p.name for p in call.member.parameters if p.name in rule.wants]
-    parts = [f"{n}={_call_text('', [values[n]], {})[1:-1]}" for n in names if n in values]
+    parts = [
+        f"{n}={_call_text('', [values[n]], {})[1:-1]}" if n in values else f"{n}={py_repr(call.member.parameter(n).default)}" for n in names
+    ]
     parts += [f"{n}={value}" for n, value in (("result", result), ("target", "target")) if n in rule.wants]
     args = "".join(f", {p}" for p in parts)
     return f"assert_clause({contract_ref(contract)}, {clause.id!r}{args})"

@@ -317,6 +317,8 @@ class ScenarioHarness:
 
     def _failure(self, err: ScenarioFailure) -> Violation:
         s, clause = self._subject, self._clause
+        if err.member is None and err.__context__ is not None and id(err.__context__) in self._raised:
+            err.member = self._raised[id(err.__context__)][0]  # the member whose exception the clause was handling
         kind = err.kind or clause.kinds[0]
         where = f"{err.member}: " if err.member else ""
         return Violation(

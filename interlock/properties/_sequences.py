@@ -15,13 +15,15 @@ reproducer is the script of the steps up to the one that failed.
 
 from __future__ import annotations
 
+import builtins
+import typing
 from typing import Any
 
 import attrs
 from hypothesis import strategies as st
 
 from interlock._options import DEFAULT_STEPS as SEQUENCE_STEPS
-from interlock.contracts._model import Comparable, Contract, Draws, Ensures, Member
+from interlock.contracts._model import Comparable, Contract, Draws, Ensures, Member, Requires
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._draw import DrawnReturns, draw_values, parameter_strategy
@@ -30,7 +32,7 @@ from interlock.properties._explore import Candidate
 from interlock.properties._in_domain import InDomain, ensures_line
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, materialize
 from interlock.properties._types import type_problem
-from interlock.properties._verdicts import Verdict
+from interlock.properties._verdicts import Returned, Verdict
 
 __all__ = ["SEQUENCE_STEPS", "run_sequences"]
 
@@ -67,6 +69,7 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
     for _ in range(count):
         m = data.draw(st.sampled_from(methods))
         values = draw_values(data, contract, m)
+        drawn = dict(values)
         for p in m.parameters:
             if p.name not in values:
                 continue
@@ -84,6 +87,12 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
                 # not reused, so new: Hypothesis likes to repeat a value within an example ("0" again), and a plan
                 # must reach several keys, names or ids (the state a store with a bound only shows then)
                 values[p.name] = _fresh(data, contract, m, p.name, values[p.name], pool)
+        if values != drawn and not _admissible(contract, m, values):
+            values = dict(drawn)  # a reused or distinct value the member's own rules refuse: keep what was drawn
+        for name, v in values.items():
+            if isinstance(v, DoubleSpec) and not any(v is w for earlier in plan for w in earlier.values.values()):
+                # a double drawn for this step: a label of its own, so its calls and answers are its own
+                values[name] = attrs.evolve(v, label=f"{v.label}_{len(plan)}")
         plan.append(_Step(m, values))
     return plan
 
@@ -93,7 +102,8 @@ def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool
     offset); any other domain is drawn again, twice at most, through its own ``draws`` clause if it has one."""
     p = m.parameter(name)
     narrowed = any(isinstance(c.rule, Draws) and c.rule.parameter == name for c in contract.rules(m.name, Draws))
-    if not narrowed and not p.domain.bounds and type(value) in (str, int):
+    plain = p.domain.base in (str, int) and typing.get_origin(p.domain.base) is None and _plain_annotation(p.annotation)
+    if plain and not narrowed and not p.domain.bounds and type(value) in (str, int):
         for n in range(len(pool) + 1, 2 * len(pool) + 2):
             candidate = f"{value}{n}" if isinstance(value, str) else value + n
             if not _seen(candidate, pool):
@@ -104,6 +114,35 @@ def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool
         if not _seen(value, pool):
             break
     return value
+
+
+def _plain_annotation(annotation: Any) -> bool:
+    """Plain text or int, marked or not (``NonEmpty[str]``), not a ``Literal`` of some of them."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation in (str, int)
+
+
+def _admissible(contract: Contract, m: Member, values: dict[str, Any]) -> bool:
+    """Whether plain values keep the member's own rules: its ``draws`` narrowings and ``requires`` preconditions."""
+    plain = {k: v for k, v in values.items() if not isinstance(v, _Result | DoubleSpec)}
+    for c in contract.rules(m.name, Draws):
+        rule = c.rule
+        if isinstance(rule, Draws) and rule.contains is not None and rule.parameter in plain:
+            try:
+                if not rule.contains(plain[rule.parameter]):
+                    return False
+            except Exception:
+                return False
+    for c in contract.rules(m.name, Requires):
+        rule = c.rule
+        if isinstance(rule, Requires) and rule.wants <= set(plain):
+            try:
+                if not rule.predicate(**{k: plain[k] for k in rule.wants}):
+                    return False
+            except Exception:
+                return False
+    return True
 
 
 def _seen(value: Any, pool: list[Any]) -> bool:
@@ -155,20 +194,34 @@ class _Run:
                 real[name], shown[name] = self.doubles[id(v)], _Name(self.names[id(v)])
                 continue
             real[name], shown[name] = v, v
+        if any(isinstance(v, _Result) for v in step.values.values()) and not _admissible(self.subject.contract, step.member, real):
+            # an earlier result the member's own rules refuse here: the drawn values instead
+            for name, v in step.values.items():
+                if isinstance(v, _Result) and not isinstance(v.fallback, DoubleSpec):
+                    real[name], shown[name] = v.fallback, v.fallback
         return real, shown
 
-    def record(self, index: int, call: Call, made: Made) -> None:
+    def record(self, index: int, call: Call, made: Made, verdict: Verdict) -> None:
         """Step ``index`` went through clean: keep its result for later steps and its line for the script."""
-        returned = made.outcome is not None and made.outcome.returned
-        self.results.append(made.outcome.value if made.outcome is not None and returned else None)
+        outcome = made.outcome
+        returned = outcome is not None and outcome.returned
+        self.results.append(outcome.value if outcome is not None and returned else None)
         self.fits.append(returned)
         plan = self.subject.plans[call.member.name]
         assert plan is not None
         args, kwargs = plan.split(call.member, call.shown or {}, by_position=call.by_position)
         text = _call_text(f"target.{call.member.name}", args, kwargs)
-        self.script.append(f"r{index} = {f'asyncio.run({text})' if call.member.is_async else text}")
-        contract = self.subject.contract
-        self.script += [ensures_line(contract, c, call, f"r{index}") for c in contract.rules(call.member.name, Ensures)]
+        text = f"asyncio.run({text})" if call.member.is_async else text
+        if outcome is not None and outcome.error is not None:
+            # it raised what the contract allows (a rejection, a raises clause): the script expects it too
+            name = type(outcome.error).__name__
+            caught = name if getattr(builtins, name, None) is type(outcome.error) else "Exception"
+            self.script += ["try:", f"    {text}", f"except {caught}:", "    pass"]
+            return
+        self.script.append(f"r{index} = {text}")
+        if isinstance(verdict, Returned):  # the clauses the checker judged on this step, replayed as it did
+            contract = self.subject.contract
+            self.script += [ensures_line(contract, c, call, f"r{index}") for c in contract.rules(call.member.name, Ensures)]
 
 
 def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], steps: int, data: Any) -> list[Candidate]:
@@ -210,7 +263,7 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
                 live.remove(run)
                 compare = False
                 continue
-            run.record(index, call, made)
+            run.record(index, call, made, verdict)
             verdicts.append((run.subject, verdict, call))
         if compare and len(verdicts) >= 2:
             clauses = contract.rules(step.member.name, Comparable)

@@ -79,9 +79,9 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     if annotation is None or annotation is type(None):
         return None if value is None else f"{clip(py_repr(value))} (a {type(value).__name__}), not None"
     plain = _plain(annotation)
-    if plain is not None and isinstance(value, plain):
+    if plain is not None and issubclass(type(value), plain):  # type(): a value's own __class__ may raise
         return None  # the common case, without typeguard's machinery (a scenario checks every call it makes)
-    if isinstance(value, Double) and getattr(type(value), "_interlock_protocol", None) is annotation:
+    if issubclass(type(value), Double) and getattr(type(value), "_interlock_protocol", None) is annotation:
         return None  # the checker's own double of that very Protocol (typeguard would read its hints on every call)
     token = _STRICT.set(True)
     try:

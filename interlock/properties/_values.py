@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 __all__ = ["clip", "describe_error", "py_repr", "raise_site"]
@@ -65,12 +66,29 @@ def clip(text: str, n: int = 120) -> str:
 
 
 def raise_site(exc: BaseException | None) -> str | None:
-    """Where an exception was raised: its type and the innermost frame's file and line, or None without a traceback."""
+    """Where an exception was raised: its type and the frames it passed through from where the checker last called
+    into the target (innermost first), or None without a traceback. Two defects raised through one shared helper
+    differ in their callers; a sweep's call and a scenario's ``h.call`` reaching the same line are the same."""
     if exc is None:
         return None
     tb = exc.__traceback__
     if tb is None:
         return None
-    while tb.tb_next is not None:
+    frames: list[str] = []
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(part in filename for part in _NOT_THE_TARGETS):
+            frames = []  # the target's part of the chain starts where the checker last called into it
+        else:
+            frames.append(f"{filename}:{tb.tb_lineno}")
         tb = tb.tb_next
-    return f"{type(exc).__qualname__} at {tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+    return f"{type(exc).__qualname__} at {' < '.join(reversed(frames))}" if frames else type(exc).__qualname__
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NOT_THE_TARGETS = (
+    *(os.path.join(_PACKAGE, part) + os.sep for part in ("properties", "contracts", "adapters")),
+    f"{os.sep}hypothesis{os.sep}",
+    f"{os.sep}asyncio{os.sep}",
+)
+"""Frames that are the checker's or its machinery's, not the target's."""
