@@ -374,14 +374,17 @@ def _target_report(contract: Contract, s: Subject) -> TargetReport:
 
 
 def _one_per_defect(found: list[Violation]) -> list[Violation]:
-    """An exception a clause covers is that clause's violation, not also the sweep's (report.md, rule 5 before 6).
+    """An exception a clause or an input rule covers is that violation, not also rule 6's (report.md: the first
+    rule that applies).
 
-    The sweep files an exception no clause judged as ``unexpected-exception`` with no clause; when a clause's run
-    saw the same member raise at the same place, the two are one defect and the clause's violation stays.
+    The sweep or a sequence files an exception nothing else judged as ``unexpected-exception`` with no clause;
+    when a clause's run, or the blank-text rule, saw the same member raise at the same place, the two are one
+    defect and the more specific violation stays.
     """
-    covered = {(v.member, v.cause) for v in found if v.clause is not None and v.cause is not None}
-    return [
-        v
-        for v in found
-        if not (v.clause is None and v.kind == "unexpected-exception" and v.cause is not None and (v.member, v.cause) in covered)
-    ]
+    covered = {(v.member, v.cause) for v in found if v.cause is not None and not _fallback(v)}
+    return [v for v in found if not (_fallback(v) and v.cause is not None and (v.member, v.cause) in covered)]
+
+
+def _fallback(v: Violation) -> bool:
+    """Rule 6's violation: an in-domain exception that no clause and no input rule named."""
+    return v.clause is None and v.kind == "unexpected-exception"

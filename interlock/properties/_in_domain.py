@@ -251,6 +251,7 @@ class InDomain:
                     blank,
                     f"{m.name}: raised {describe_error(error)} on {py_repr(call.values[blank])} for {blank!r}, which its type (str) allows; the same call with non-blank text succeeds",
                     call.example(),
+                    cause=raise_site(error),
                 )
             ], None
         what = "rejected an in-domain value with" if isinstance(error, REJECTIONS) else "raised"
@@ -324,6 +325,7 @@ class InDomain:
                                 p.name,
                                 f"__init__: raised {describe_error(err)} on {py_repr(v)} for {p.name!r}, which its type (str) allows",
                                 example,
+                                cause=raise_site(err),
                             )
                         ]
         drawn = self._drawn_culprit(call, returns) if ctor is not None else None
