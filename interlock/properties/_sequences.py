@@ -211,7 +211,7 @@ class _Run:
         assert plan is not None
         args, kwargs = plan.split(call.member, call.shown or {}, by_position=call.by_position)
         text = _call_text(f"target.{call.member.name}", args, kwargs)
-        text = f"asyncio.run({text})" if call.member.is_async else text
+        text = f"await {text}" if call.member.is_async else text  # the script runs its steps on one loop
         if outcome is not None and outcome.error is not None:
             # it raised what the contract allows (a rejection, a raises clause): the script expects it too
             name = type(outcome.error).__name__

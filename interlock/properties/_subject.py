@@ -297,7 +297,8 @@ def reproducer(
         head_lines, head_protocols = subject.head
         protocols.extend(p for p in head_protocols if p not in protocols)
         is_async = is_async or any("asyncio.run" in line for line in head_lines)
-    if is_async or any("asyncio.run" in line for line in before):
+    one_loop = any("await " in line for line in before)  # a sequence with async steps: one event loop, as checked
+    if is_async or one_loop or any("asyncio.run" in line for line in before):
         lines.append("import asyncio")
     if protocols:
         lines.append("from interlock import double")
@@ -308,7 +309,7 @@ def reproducer(
     lines.extend(imports)
 
     def called(call: str) -> list[str]:
-        text = f"asyncio.run({call})" if is_async else call
+        text = (f"await {call}" if one_loop else f"asyncio.run({call})") if is_async else call
         if reject is not None:
             return [
                 "try:",
@@ -340,6 +341,7 @@ def reproducer(
         lines.append(f"target = {build}" if extra else build)
         lines.extend(extra or [])
         return "\n".join(lines)
+    start = len(lines)
     lines.append(f"target = {build}")
     lines.extend(before)
     plan = subject.plans.get(member.name) or CallPlan(positional=0)
@@ -347,6 +349,9 @@ def reproducer(
     call = _call_text(f"target.{member.name}", margs, mkwargs)
     lines.extend(called(call))
     lines.extend(extra or [])
+    if one_loop:
+        body = lines[start:]
+        lines[start:] = ["async def main():", *(f"    {line}" for line in body), "asyncio.run(main())"]
     return "\n".join(lines)
 
 

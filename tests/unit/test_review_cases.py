@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import interlock
-from tests.fixtures.review import literal, narrow, oddclass, onedefect, raisestep, twoforone
+from tests.fixtures.review import asyncq, literal, narrow, oddclass, onedefect, raisestep, twoforone
 
 
 def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None, str | None]]:
@@ -58,3 +58,16 @@ def test_a_result_whose_class_raises_is_the_targets_return_type_not_an_internal_
     report = interlock.check(oddclass.Source, oddclass.WeirdSource, seed=1)
     assert report.internal_errors == []
     assert {(v.kind, v.member) for v in report.violations} == {("return-type", "maybe"), ("return-type", "table")}
+
+
+def test_an_async_sequence_script_runs_its_steps_on_one_loop() -> None:
+    """A mailbox that keeps the running loop between calls: the script passes for the good one, fails for the broken."""
+    report = interlock.check(asyncq.Mailbox, asyncq.NegativeMailbox, seed=1)
+    (found,) = report.violations
+    assert "async def main():" in found.example
+    broken = subprocess.run([sys.executable, "-c", found.example], capture_output=True, text=True, check=False)
+    assert broken.returncode != 0
+    good = subprocess.run(
+        [sys.executable, "-c", found.example.replace("NegativeMailbox", "GoodMailbox")], capture_output=True, text=True, check=False
+    )
+    assert good.returncode == 0, good.stderr
