@@ -8,6 +8,7 @@ does not hide the behaviour behind it.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -290,6 +291,26 @@ _BINDING: tuple[tuple[re.Pattern[str], Kind, str], ...] = (
     ),
 )
 
+_C_BINDING: tuple[tuple[re.Pattern[str], Kind, str], ...] = (
+    (
+        re.compile(r"takes no keyword arguments"),
+        "param-name-drift",
+        "the target (written in C) takes its arguments by position only; a caller passing {p}=... gets TypeError",
+    ),
+    (
+        re.compile(r"takes no arguments \(\d+ given\)|expected at most \d+ arguments?, got \d+|takes at most \d+ arguments? \(\d+ given\)"),
+        "signature-mismatch",
+        "the target (written in C) takes fewer arguments than the contract passes",
+    ),
+    (
+        re.compile(r"expected at least \d+ arguments?, got \d+|takes exactly \d+ arguments? \(\d+ given\)"),
+        "signature-mismatch",
+        "the target (written in C) requires more arguments than the contract passes",
+    ),
+)
+"""The binding errors of a function written in C, whose signature Python cannot read: trusted only when the
+error was raised before any Python code of the target ran (no frame of the target's in the traceback)."""
+
 
 def binding_drift(member: Member, error: BaseException) -> Drift | None:
     """The drift a ``(*args, **kwargs)`` target shows by Python's own binding ``TypeError``, or None for any other."""
@@ -310,4 +331,25 @@ def binding_drift(member: Member, error: BaseException) -> Drift | None:
             continue
         shown = name or "an argument"
         return Drift(kind, parameter, f"{member.name}: {message.format(p=shown)} ({text})")
+    if _raised_in_python(error):
+        return None
+    for pattern, kind, message in _C_BINDING:
+        if pattern.search(text) is None:
+            continue
+        first = next((p.name for p in member.parameters if p.positional), None)
+        parameter = first if kind == "param-name-drift" else None
+        if kind == "param-name-drift" and parameter is None:
+            continue
+        return Drift(kind, parameter, f"{member.name}: {message.format(p=parameter)} ({text})")
     return None
+
+
+def _raised_in_python(error: BaseException) -> bool:
+    """Whether the error came from inside Python code of the target's (a frame outside the checker)."""
+    tb = error.__traceback__
+    here = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(here):
+            return True
+        tb = tb.tb_next
+    return False

@@ -201,10 +201,11 @@ def check_member_signature(subject: Subject, member: Member, owner: Any) -> tupl
     if member.is_async and inspect.isasyncgenfunction(raw):
         drifts.append(Drift("async-mismatch", None, f"{member.name}: is an async generator in the target; callers cannot await it"))
     if sig is None:
-        # no signature to read (a method written in C, as most of dict's are): called by position, as C methods
-        # mostly take their arguments, and judged by calling it (Python's binding TypeError tells a drift)
+        # no signature to read (a method written in C, as most of dict's are): called by name and by position, as
+        # a caller may, and judged by calling it (the binding TypeError of a C function tells a drift)
         positional = sum(1 for p in member.parameters if p.positional)
-        subject.plans[member.name] = CallPlan(positional=positional, max_positional=positional, opaque=True)
+        first = positional if member.is_dunder else 0  # operators pass by position; a caller may pass names
+        subject.plans[member.name] = CallPlan(positional=first, max_positional=positional, opaque=True)
         return drifts, True
     more, plan = compare_signature(member, sig)
     subject.plans[member.name] = plan

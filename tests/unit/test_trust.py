@@ -292,11 +292,17 @@ def test_rule9_reproducers_fail_on_the_target_and_pass_on_a_correct_one(target: 
     _run(example.replace(target.__name__, "DictStore"))
 
 
-def test_mappings_whose_methods_have_no_signature_are_called_by_position() -> None:
-    """dict.__getitem__ and dict.pop have no signature Python can read: they are called by position, as C methods
-    take their arguments, so a dict conforms instead of 'takes no keyword arguments'."""
+def test_mappings_whose_methods_have_no_signature_are_judged_by_calling() -> None:
+    """dict.__getitem__ and dict.pop have no signature Python can read: they are called by position and by name, as
+    a caller may. Operators always pass by position, so a dict's dunders conform; dict.pop refuses key=..., which
+    a caller written against the contract passes: param-name-drift, and nothing else."""
     report = interlock.check(bm.Registry, bm.Plain, bm.Ordered, seed=1, max_examples=30)
-    assert report.violations == []
     assert report.internal_errors == []
+    assert {(v.target.rsplit(":", 1)[1], v.kind, v.member, v.parameter) for v in report.violations} == {
+        ("Plain", "param-name-drift", "pop", "key")
+    }
     broken = interlock.check(bm.Registry, bm.Forgetful, seed=1, max_examples=30)
-    assert {(v.kind, v.member, v.clause) for v in broken.violations} == {("postcondition", "__setitem__", "set-then-read")}
+    assert {(v.kind, v.member, v.clause) for v in broken.violations} == {
+        ("param-name-drift", "pop", None),
+        ("postcondition", "__setitem__", "set-then-read"),
+    }
