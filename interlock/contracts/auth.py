@@ -124,7 +124,7 @@ def reference_verdict(token: Any, secret: str) -> tuple[bool, str | None]:
         return False, None
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-    except jwt.PyJWTError:
+    except (jwt.PyJWTError, UnicodeEncodeError):  # PyJWT encodes the token: a lone surrogate has no UTF-8 form
         return False, None
     sub = claims.get("sub")
     if isinstance(sub, str) and sub.strip():

@@ -48,7 +48,7 @@ class ReferenceValidator:
             return _failure("token must be non-empty text")
         try:
             claims = jwt.decode(token, self._secret, algorithms=["HS256"], options={"require": ["exp", "sub"]}, leeway=60)
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, UnicodeEncodeError) as exc:  # text with a lone surrogate has no UTF-8 form: no token
             return _failure(f"invalid token: {exc}")
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub.strip():
@@ -77,7 +77,7 @@ class ExpiryBlindValidator(ReferenceValidator):
             return _failure("token must be non-empty text")
         try:
             claims = jwt.decode(token, self._secret, algorithms=["HS256"], options={"require": ["exp", "sub"], "verify_exp": False})
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, UnicodeEncodeError) as exc:
             return _failure(f"invalid token: {exc}")
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub.strip():

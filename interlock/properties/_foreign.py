@@ -65,8 +65,9 @@ def row_for(tp: Any) -> Row | None:
 
 def _text(domain: Domain, base: Any, has_base: bool) -> list[Outside]:
     out = [Outside(b"x", "type-coercion", "bytes"), Outside(1, "type-coercion", "an int")]
-    if has_base and isinstance(base, str) and base.encode() != b"x":
-        out.append(Outside(base.encode(), "type-coercion", "the bytes of a valid text"))
+    encoded = _utf8(base) if has_base and isinstance(base, str) else None
+    if encoded is not None and encoded != b"x":
+        out.append(Outside(encoded, "type-coercion", "the bytes of a valid text"))
     if domain.nonempty:
         out += [
             Outside("", "empty-string", "empty text"),
@@ -74,6 +75,14 @@ def _text(domain: Domain, base: Any, has_base: bool) -> list[Outside]:
             Outside("\t\n", "empty-string", "blank text"),
         ]
     return out
+
+
+def _utf8(text: str) -> bytes | None:
+    """A text's UTF-8 bytes, or None for text that has none (a lone surrogate)."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return None
 
 
 def _integer(domain: Domain, base: Any, has_base: bool) -> list[Outside]:

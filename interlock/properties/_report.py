@@ -12,6 +12,7 @@ from interlock.contracts._model import KINDS, Kind
 from interlock.errors import DriftError
 from interlock.properties._internal import InternalError
 from interlock.properties._render import render_text
+from interlock.properties._values import printable
 
 __all__ = ["NotChecked", "Report", "TargetReport", "Violation"]
 
@@ -24,7 +25,8 @@ class Violation:
     kind: Kind
     member: str | None
     parameter: str | None
-    message: str
+    message: str = attrs.field(converter=printable)
+    """One line for people; lone surrogates and control characters of a target's own text are escaped."""
     example: str
     location: str | None
     clause: str | None = None

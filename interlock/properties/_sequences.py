@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import typing
+import unicodedata
 from typing import Any
 
 import attrs
@@ -98,11 +99,17 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
 
 
 def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool: list[Any]) -> Any:
-    """A value for ``name`` that no earlier step used: plain text or a plain int is made distinct (a suffix, an
-    offset); any other domain is drawn again, twice at most, through its own ``draws`` clause if it has one."""
+    """A value for ``name`` that no earlier step used: plain text is made distinct as its other normal form where
+    it has one (``'e\\u0301'`` for ``'é'``: two keys that look alike), else plain text or a plain int by a suffix
+    or an offset; any other domain is drawn again, twice at most, through its own ``draws`` clause if it has one."""
     p = m.parameter(name)
     narrowed = any(isinstance(c.rule, Draws) and c.rule.parameter == name for c in contract.rules(m.name, Draws))
     plain = p.domain.base in (str, int) and typing.get_origin(p.domain.base) is None and _plain_annotation(p.annotation)
+    if plain and not narrowed and not p.domain.bounds and type(value) is str:
+        for form in ("NFD", "NFC"):
+            other = unicodedata.normalize(form, value)
+            if other != value and not _seen(other, pool):
+                return other
     if plain and not narrowed and not p.domain.bounds and type(value) in (str, int):
         for n in range(len(pool) + 1, 2 * len(pool) + 2):
             candidate = f"{value}{n}" if isinstance(value, str) else value + n

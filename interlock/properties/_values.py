@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from typing import Any
 
-__all__ = ["clip", "describe_error", "py_repr", "raise_site"]
+__all__ = ["clip", "describe_error", "printable", "py_repr", "raise_site"]
+
+_RUN = 16
+"""The shortest run of one character inside a long value that its source writes as ``'x' * n``."""
+
+_LONG = 64
+"""Text and bytes shorter than this are written as ``repr`` writes them; a longer value that repeats a piece of up to
+8 items is written as ``'ab' * 600 + 'a'``."""
 
 
 def py_repr(value: Any) -> str:
@@ -28,7 +36,19 @@ def describe_error(exc: BaseException, limit: int = 160) -> str:
         text = f"<its __str__ raised {_type_name(inner)}>"
     if len(text) > limit:
         text = text[: limit - 3] + "..."
+    text = printable(text)
     return f"{_type_name(exc)}: {text}" if text else _type_name(exc)
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates and control characters (tab and line ends aside) escaped as ``repr`` does.
+
+    A target's exception message may hold the value it was given: a lone surrogate cannot be written as UTF-8,
+    and NUL cannot appear in XML, so neither reaches the report as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c in "\t\n\r" or unicodedata.category(c) not in ("Cc", "Cs") else repr(c)[1:-1] for c in text)
 
 
 def _type_name(value: Any) -> str:
@@ -57,7 +77,53 @@ def _py_repr(value: Any) -> str:
             return "set()" if isinstance(value, set) else "frozenset()"
         inner = "{" + ", ".join(_py_repr(v) for v in sorted(value, key=repr)) + "}"
         return inner if isinstance(value, set) else f"frozenset({inner})"
+    if type(value) in (str, bytes) and len(value) >= _LONG:
+        return _long_repr(value)
+    if type(value) is str:
+        return _text_repr(value)
     return repr(value)
+
+
+def _text_repr(text: str) -> str:
+    """``repr``, with combining marks escaped: ``'e\\u0301'`` and ``'é'`` look alike as ``repr`` writes them."""
+    shown = repr(text)
+    if text.isascii():
+        return shown
+    for c in {c for c in text if unicodedata.combining(c)}:
+        shown = shown.replace(c, f"\\u{ord(c):04x}")
+    return shown
+
+
+def _long_repr(value: str | bytes) -> str:
+    """A long text or bytes value as an expression: ``'0' * 1001``, ``'ab' * 600 + 'a'``, ``'x' + '0' * 900``."""
+    n = len(value)
+    for period in range(1, 9):
+        reps, rest = divmod(n, period)
+        if value[period:] == value[:-period]:  # the value repeats its first ``period`` items
+            return f"{_short_repr(value[:period])} * {reps}" + (f" + {_short_repr(value[:rest])}" if rest else "")
+    pieces: list[str] = []
+    start = i = 0
+    if not any(value[k] == value[k + 1] for k in range(0, n - 1, _RUN - 1)):
+        return _short_repr(value)  # no run of _RUN: any such run holds one of these positions and the next
+    while i < n:
+        j = i + 1
+        while j < n and value[j] == value[i]:
+            j += 1
+        if j - i >= _RUN:
+            if start < i:
+                pieces.append(_short_repr(value[start:i]))
+            pieces.append(f"{_short_repr(value[i : i + 1])} * {j - i}")
+            start = j
+        i = j
+    if start == 0:
+        return _short_repr(value)
+    if start < n:
+        pieces.append(_short_repr(value[start:]))
+    return " + ".join(pieces)
+
+
+def _short_repr(value: str | bytes) -> str:
+    return _text_repr(value) if isinstance(value, str) else repr(value)
 
 
 def clip(text: str, n: int = 120) -> str:

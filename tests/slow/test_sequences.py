@@ -12,7 +12,7 @@ def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None, st
     return {(v.kind, v.member, v.parameter, v.clause) for v in report.violations}
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 3])
 def test_a_store_that_keeps_only_its_last_keys_disagrees_with_another_over_a_sequence(seed: int) -> None:
     """Each put's own get holds, so only comparing a later get with another store's shows the lost key."""
     report = interlock.check(sq.Store, sq.DictStore, sq.LastTwoStore, seed=seed, steps=16)

@@ -50,7 +50,7 @@ PROJECT = {
                     raise ValueError("sku must not be blank")
                 if not isinstance(quantity, int):
                     raise TypeError("quantity must be int")
-                print("pricing", sku)
+                print("pricing", repr(sku))
                 return len(sku) * quantity
 
         class DriftingPricer:
