@@ -37,7 +37,7 @@ from interlock.errors import ContractDefinitionError, DriftError, InterlockError
 
 if TYPE_CHECKING:
     from interlock.properties._api import check
-    from interlock.properties._assertions import assert_clause, assert_returns
+    from interlock.properties._assertions import assert_agrees, assert_clause, assert_returns
     from interlock.properties._doubles import double
     from interlock.properties._internal import InternalError
     from interlock.properties._report import NotChecked, Report, TargetReport, Violation
@@ -58,6 +58,7 @@ __all__ = [
     "Violation",
     "__version__",
     "answering",
+    "assert_agrees",
     "assert_clause",
     "assert_returns",
     "check",
@@ -80,6 +81,7 @@ __all__ = [
 
 _LAZY = {
     "check": "interlock.properties._api",
+    "assert_agrees": "interlock.properties._assertions",
     "assert_clause": "interlock.properties._assertions",
     "assert_returns": "interlock.properties._assertions",
     "InternalError": "interlock.properties._internal",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from interlock._imports import resolve
 from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options, from_text
 from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
@@ -102,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("contract", metavar="CONTRACT", help="the contract, as package.module:Name")
     check.add_argument("targets", metavar="TARGET", nargs="+", help="a class or a factory, as package.module:Name")
     _add_run_options(check)
+    judge = check.add_mutually_exclusive_group()
+    judge.add_argument(
+        "--reference",
+        default=None,
+        metavar="REF",
+        help=(
+            "an implementation or model, as package.module:Name, that runs every input the targets do: a target that "
+            "disagrees with it gets 'differential', it never does (default: the contract's own reference, if it names one)"
+        ),
+    )
+    judge.add_argument("--no-reference", action="store_true", help="compare with no reference, not even the contract's own")
     demo = sub.add_parser(
         "demo",
         help="check the bundled examples: the built-in contracts against reference and drifting implementations",
@@ -115,37 +126,6 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("example", nargs="?", choices=("catalog", "greeter"), default="catalog", help="which example (default catalog)")
     _add_run_options(demo, examples=20)
     return parser
-
-
-def resolve(path: str) -> tuple[Any, tuple[str, str]]:
-    """Import ``package.module:Name`` (``Name`` may be dotted); a failure is a one-line UsageError."""
-    if ":" in path:
-        module_name, _, attr = path.partition(":")
-    elif "." in path:
-        module_name, _, attr = path.rpartition(".")
-    else:
-        raise UsageError(f"{path!r} is not an import path; write package.module:Name")
-    if not module_name or not attr:
-        raise UsageError(f"{path!r} is not an import path; write package.module:Name")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or module_name
-        hint = "" if missing != module_name.split(".")[0] else " (is it installed, or run from the folder that holds it?)"
-        raise UsageError(f"cannot import {module_name!r} for {path!r}: no module named {missing!r}{hint}") from None
-    except SystemExit as exc:
-        raise UsageError(f"importing {module_name!r} for {path!r} called exit({exc.code!r})") from None
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise UsageError(f"importing {module_name!r} for {path!r} raised {type(exc).__name__}: {exc}") from None
-    obj: Any = module
-    for part in attr.split("."):
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            raise UsageError(f"module {module_name!r} has no {attr!r} (for {path!r})") from None
-    return obj, (module_name, attr)
 
 
 @contextlib.contextmanager
@@ -179,15 +159,21 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
-def _check(model: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: Options) -> Report:
+def _check(
+    model: Contract,
+    targets: Sequence[tuple[str, Any, tuple[str, str] | None]],
+    options: Options,
+    reference: tuple[str, Any, tuple[str, str] | None] | None = None,
+) -> Report:
     """One contract against its targets: in this process, or with ``--isolate`` in a child process."""
+    judged: dict[str, Any] = {"reference": reference} if reference is not None else {}
     if options.isolate:
         from interlock.properties._isolate import run_isolated
 
-        return run_isolated(model, targets, **options.run_options())
+        return run_isolated(model, targets, **judged, **options.run_options())
     from interlock.properties._engine import run_check
 
-    return run_check(model, targets, **options.run_options())
+    return run_check(model, targets, **judged, **options.run_options())
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -215,7 +201,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             if not callable(obj):
                 raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
             targets.append((path, obj, where))
-    report = _check(model, targets, _options(args))
+        reference = None
+        if args.command == "check":
+            from interlock.properties._api import reference_entry
+
+            reference = reference_entry(model, False if args.no_reference else args.reference)
+    report = _check(model, targets, _options(args), reference)
     if args.junit:
         try:
             with open(args.junit, "w", encoding="utf-8") as fh:
@@ -295,7 +286,7 @@ def _kinds_and_checks(report: Report, target: TargetReport) -> dict[str, list[st
     """
     from interlock.properties._checks import check_name, check_names
 
-    order = check_names(report.members, report.clauses, targets=len(report.targets))
+    order = check_names(report.members, report.clauses, targets=len(report.targets), reference=report.reference is not None)
     found: dict[str, set[str]] = {}
     for v in target.violations:
         found.setdefault(v.kind, set()).add(check_name(v, members=report.members, clauses=report.clauses))

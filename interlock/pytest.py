@@ -10,7 +10,8 @@ The class holds one test per target and check, named after what it checks:
   constructor is ``__init__``), every input-domain and behaviour check of that
   member that no clause names;
 - ``test_clause[MyRouter-send-reaches-only-its-user]``: one per clause, by its id;
-- ``test_differential``: the targets against one another (two or more targets).
+- ``test_differential``: the targets against one another (two or more targets), or
+  against the reference (``reference=``) when there is one.
 
 The check runs once per class, on the first test that needs it, and each test
 reads its slice of that report. A failure shows the violation's kind, member,
@@ -48,6 +49,7 @@ def contract_tests(
     timeout: float | None = None,
     sequences: int | None = None,
     steps: int | None = None,
+    reference: Any = None,
 ) -> type:
     """A test class pytest collects: ``contract``'s checks on every target, one test per target and check.
 
@@ -57,10 +59,14 @@ def contract_tests(
     ``steps`` mean what they mean to ``interlock.check``, by the same rules (``None``: not given here);
     ``@pytest.mark.interlock(...)`` on the class wins
     over them, and left out they come from the ``--interlock-*`` options, the ini
-    keys, then Hypothesis's settings. A ``contract`` that is not one raises
+    keys, then Hypothesis's settings. ``reference`` is what ``interlock.check`` takes (an implementation or
+    model every target is compared with; ``None`` the contract's own, ``False`` none); with one, the class has a
+    ``test_differential`` even for one target. A ``contract`` that is not one raises
     ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``.
     """
-    suite = make_suite(contract, targets, max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps)
+    suite = make_suite(
+        contract, targets, max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps, reference=reference
+    )
     caller = sys._getframe(1)
     place = _Place(caller.f_code.co_filename, caller.f_lineno)
     name = suite.contract_name

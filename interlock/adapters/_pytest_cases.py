@@ -80,6 +80,8 @@ class Suite:
     names: tuple[str, ...]
     own: dict[str, Any]
     cases: tuple[Case, ...]
+    reference: tuple[str, Any, tuple[str, str] | None] | None = None
+    """The reference the targets are compared with (``reference_entry``'s label, object, import path), if any."""
 
     @property
     def contract_name(self) -> str:
@@ -92,6 +94,10 @@ class Suite:
         """Check every target at once, as ``interlock check`` does."""
         from interlock.properties._api import check
 
+        if self.reference is not None:
+            options = {**options, "reference": self.reference[1]}
+        elif self.model.reference is not None:  # the contract names one, and this suite was told to use none
+            options = {**options, "reference": False}
         report = check(self.model, *self.targets, **options)
         if len(report.targets) != len(self.targets):  # pragma: no cover - a broken engine, not a user error
             raise RuntimeError(f"interlock.check reported {len(report.targets)} targets for {len(self.targets)} given")
@@ -215,9 +221,13 @@ def make_suite(
     timeout: Any = None,
     sequences: Any = None,
     steps: Any = None,
+    reference: Any = None,
 ) -> Suite:
     """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
+    from interlock.properties._api import reference_entry
+
     model = get_contract(contract)
+    judge = reference_entry(model, reference)
     own = given(max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps)
     chosen = tuple(targets) or tuple(implementations(model.protocol))
     if not chosen:
@@ -235,9 +245,9 @@ def make_suite(
         cases.extend(Case("member", i, n, member=m.name) for m in model.members)
     for i, n in enumerate(names):
         cases.extend(Case("clause", i, n, clause=c.id) for c in model.clauses)
-    if len(chosen) > 1:
+    if len(chosen) > 1 or judge is not None:
         cases.append(Case("differential"))
-    return Suite(model=model, targets=chosen, names=names, own=own, cases=tuple(cases))
+    return Suite(model=model, targets=chosen, names=names, own=own, cases=tuple(cases), reference=judge)
 
 
 # ---- running a case -----------------------------------------------------------------------

@@ -10,6 +10,8 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar, overload
 
+import attrs
+
 from interlock.contracts._domain import Domain, read_domain
 from interlock.contracts._model import (
     KINDS,
@@ -277,18 +279,23 @@ def _doc(fn: Callable[..., object]) -> str:
 @overload
 def contract(cls: _C, /) -> _C: ...
 @overload
-def contract(*, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None) -> Callable[[_C], _C]: ...
+def contract(*, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None, reference: Any = None) -> Callable[[_C], _C]: ...
 def contract(
-    cls: _C | None = None, /, *, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None
+    cls: _C | None = None, /, *, strict_inputs: bool = True, strategies: Mapping[Any, Any] | None = None, reference: Any = None
 ) -> _C | Callable[[_C], _C]:
     """Turn a ``typing.Protocol`` into a contract; malformed ones raise ``ContractDefinitionError``.
 
     ``strict_inputs=False`` relaxes the strict-input default for the whole contract;
-    ``strategies`` names a Hypothesis strategy for each type the checker cannot draw.
+    ``strategies`` names a Hypothesis strategy for each type the checker cannot draw;
+    ``reference`` is the implementation (or model) every check compares its targets with, unless the check names
+    another or none: a class or factory, or its import path ``package.module:Name`` (imported when a check needs it).
     """
+    if reference is not None and not isinstance(reference, str) and not callable(reference):
+        raise ContractDefinitionError(f"reference={reference!r} is neither a class or factory nor an import path 'package.module:Name'")
 
     def deco(c: _C) -> _C:
-        _CONTRACTS[c] = build_contract(c, strict_inputs=strict_inputs, strategies=dict(strategies or {}))
+        model = build_contract(c, strict_inputs=strict_inputs, strategies=dict(strategies or {}))
+        _CONTRACTS[c] = attrs.evolve(model, reference=reference) if reference is not None else model
         return c
 
     return deco(cls) if cls is not None else deco

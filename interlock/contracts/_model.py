@@ -206,6 +206,9 @@ class Contract:
     clauses: tuple[Clause, ...] = ()
     strict_inputs: bool = True
     strategies: Mapping[Any, Any] = attrs.field(factory=dict)
+    reference: Any = None
+    """The contract's default reference (``@contract(reference=...)``): an implementation or model, or its import
+    path ``package.module:Name``, that targets are compared with; ``None``: none."""
 
     @property
     def name(self) -> str:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from interlock._imports import resolve
 from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options
 from interlock.contracts._declare import get_contract, implementations
+from interlock.contracts._model import Contract
 from interlock.errors import UsageError
 from interlock.properties._engine import run_check
 from interlock.properties._isolate import run_isolated
 from interlock.properties._report import Report
 
-__all__ = ["check", "target_label"]
+__all__ = ["check", "reference_entry", "target_label"]
+
+Entry = tuple[str, Any, tuple[str, str] | None]
 
 
 def target_label(obj: Any) -> str:
@@ -30,6 +34,7 @@ def check(
     isolate: bool = False,
     sequences: int | None = None,
     steps: int = DEFAULT_STEPS,
+    reference: Any = None,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -46,6 +51,12 @@ def check(
     ``timeout`` a finite number of seconds above 0, ``isolate`` True or False, ``sequences`` a
     whole number of 0 or more or None, ``steps`` a whole number of 1 or more; a bad one raises
     ``UsageError`` naming it and the value.
+
+    ``reference`` is an implementation or a model (a class or factory, or its import path
+    ``package.module:Name``) that runs every input and sequence the targets do: a target whose outcome differs
+    from the reference's gets ``differential``, the reference never does. It must itself conform on in-domain
+    values (a ``UsageError`` otherwise); its input strictness is not checked. ``None`` takes the contract's
+    default (``@interlock.contract(reference=...)``), ``False`` compares with none.
     """
     model = get_contract(contract)
     options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate, sequences=sequences, steps=steps)
@@ -56,6 +67,27 @@ def check(
         if not callable(t):
             raise UsageError(f"target {t!r} is not a class or a factory; pass the class itself, or a function returning an instance")
     entries = [(target_label(t), t, None) for t in chosen]
+    judge = reference_entry(model, reference)
+    judged: dict[str, Any] = {"reference": judge} if judge is not None else {}
     if options.isolate:
-        return run_isolated(model, entries, **options.run_options())
-    return run_check(model, entries, **options.run_options())
+        return run_isolated(model, entries, **judged, **options.run_options())
+    return run_check(model, entries, **judged, **options.run_options())
+
+
+def reference_entry(model: Contract, given: Any) -> Entry | None:
+    """The reference a check compares with: ``given`` (an object or an import path), else with ``None`` the
+    contract's default; ``False`` is none. A path that does not import, or an object that cannot be called,
+    is a ``UsageError``."""
+    if given is False:
+        return None
+    chosen = model.reference if given is None else given
+    if chosen is None:
+        return None
+    if isinstance(chosen, str):
+        obj, where = resolve(chosen)
+        if not callable(obj):
+            raise UsageError(f"reference {chosen!r} is a {type(obj).__name__}, not a class or a factory")
+        return (chosen, obj, where)
+    if chosen is True or not callable(chosen):
+        raise UsageError(f"reference {chosen!r} is not a class or a factory; pass the class itself, or an import path package.module:Name")
+    return (target_label(chosen), chosen, None)

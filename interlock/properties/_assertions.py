@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from interlock.contracts._declare import get_contract
-from interlock.contracts._model import Ensures, ReportsFailure
+from interlock.contracts._model import Comparable, Ensures, ReportsFailure
 from interlock.properties._types import type_problem
 from interlock.properties._values import py_repr
+from interlock.properties._verdicts import Returned, verdict_key
 
-__all__ = ["assert_clause", "assert_returns"]
+__all__ = ["assert_agrees", "assert_clause", "assert_returns"]
 
 
 def assert_returns(contract: Any, member: str, value: Any) -> None:
@@ -42,3 +43,20 @@ def assert_clause(contract: Any, clause: str, /, **values: Any) -> None:
         raise AssertionError(f"{clause}: {exc}; it returned {py_repr(values.get('result'))}") from None
     if not ok:
         raise AssertionError(f"{clause}: {found.text}; it returned {py_repr(values.get('result'))}")
+
+
+def assert_agrees(contract: Any, member: str, observed: Any, expected: Any) -> None:
+    """Raise ``AssertionError`` unless two results of ``member`` agree as the checker compares them: through the
+    member's ``comparable`` projection, if it has one, by type and ``==``.
+
+    A reproducer of a ``differential`` against a reference ends with it: ``observed`` is the target's result,
+    ``expected`` the reference's on the same calls.
+    """
+    model = get_contract(contract)
+    clauses = model.rules(member, Comparable)
+    rule = clauses[0].rule if clauses else None
+    projection = rule.projection if isinstance(rule, Comparable) else None
+    got, want = (projection(observed), projection(expected)) if projection else (observed, expected)
+    if verdict_key(Returned(got, shown=True)) != verdict_key(Returned(want, shown=True)):
+        name = clauses[0].id if clauses else member
+        raise AssertionError(f"{name}: {member} returned {py_repr(got)}, where the reference returned {py_repr(want)}")

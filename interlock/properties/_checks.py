@@ -6,7 +6,8 @@ A target has these checks (cli.md, "JUnit"; pytest.md, "The generated tests"):
 - ``member:NAME``: one per contract member (``__init__`` for the constructor),
   every input-domain and behaviour check of that member that no clause names;
 - ``clause:ID``: one per clause, by its id;
-- ``differential``: the targets against one another (two or more targets).
+- ``differential``: the targets against one another (two or more targets), or against
+  the reference when there is one.
 
 Every violation belongs to exactly one of them, by the first rule that applies:
 
@@ -63,10 +64,11 @@ def base_member(member: str | None) -> str | None:
     return member.split("().")[0] if "()." in member else member
 
 
-def check_names(members: Collection[str], clauses: Collection[str], *, targets: int) -> list[str]:
-    """Every check of one target, in order: signature, each member, each clause, differential (two or more targets)."""
+def check_names(members: Collection[str], clauses: Collection[str], *, targets: int, reference: bool = False) -> list[str]:
+    """Every check of one target, in order: signature, each member, each clause, differential (two or more
+    targets, or a reference to compare with)."""
     names = [SIGNATURE, *(member_check(m) for m in members), *(clause_check(c) for c in clauses)]
-    if targets > 1:
+    if targets > 1 or reference:
         names.append(DIFFERENTIAL)
     return names
 

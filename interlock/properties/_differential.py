@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from interlock.properties._driver import Call
 from interlock.properties._report import Violation
-from interlock.properties._subject import Subject
-from interlock.properties._verdicts import describe, verdict_key
+from interlock.properties._subject import Subject, assert_imports, contract_ref
+from interlock.properties._verdicts import Rejected, Returned, describe, verdict_key
 
 __all__ = ["differential_between"]
 
@@ -14,8 +15,15 @@ Candidate = tuple[Subject, Violation]
 
 
 def differential_between(member: str | None, results: list[tuple[Subject, Any, Any]], clause_id: str | None) -> list[Candidate]:
-    """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie)."""
+    """Targets that disagree on one input: with two, both; with more, those outside the largest group (all on a tie).
+
+    With a reference among them, it is the judge: every target whose outcome differs from the reference's gets
+    the violation, the reference never does, and targets are not compared with each other.
+    """
     keys = {id(s): verdict_key(v) for s, v, _ in results}
+    reference = next(((s, v) for s, v, _ in results if s.reference), None)
+    if reference is not None:
+        return _against_reference(member, results, keys, reference, clause_id)
     groups: dict[Any, list[tuple[Subject, Any]]] = {}
     for s, _, call in results:
         groups.setdefault(keys[id(s)], []).append((s, call))
@@ -36,3 +44,49 @@ def differential_between(member: str | None, results: list[tuple[Subject, Any, A
             msg = f"{prefix}{described[id(s)]}, where {names} on the same input"
             out.append((s, s.violation("differential", member, None, msg, call.example(), clause=clause_id)))
     return out
+
+
+def _against_reference(
+    member: str | None, results: list[tuple[Subject, Any, Any]], keys: dict[int, Any], reference: tuple[Subject, Any], clause_id: str | None
+) -> list[Candidate]:
+    judge, verdict = reference
+    expected = keys[id(judge)]
+    prefix = f"{member}: " if member else ""
+    out: list[Candidate] = []
+    for s, v, call in results:
+        if s.reference or keys[id(s)] == expected:
+            continue
+        msg = f"{prefix}{describe(v)}, where the reference {judge.label} {describe(verdict)} on the same input"
+        ref_call = next(c for o, _, c in results if o is judge)
+        out.append((s, s.violation("differential", member, None, msg, _judged_example(call, v, ref_call, verdict, msg), clause=clause_id)))
+    return out
+
+
+def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, message: str) -> str:
+    """A reproducer that fails against the target and passes against one that agrees with the reference.
+
+    Both returned: the same calls run on the target, then on the reference, and ``assert_agrees`` compares the
+    results as the checker did. The reference rejected what the target returned: the call must raise
+    ``ValueError`` or ``TypeError``. The target raised: its call raises when run. A script the checker runs on one
+    event loop (async steps), or a factory's product, shows the target's calls only.
+    """
+    if not isinstance(call, Call) or not isinstance(ref_call, Call):  # a scenario's observation: its own script
+        return str(call.example())
+    member = call.member
+    single = not call.subject.head and not member.is_async and not any("await " in line for line in call.before)
+    if isinstance(verdict, Returned) and isinstance(expected, Rejected):
+        return str(call.example(reject=f"differential: {message}"))
+    if not (isinstance(verdict, Returned) and isinstance(expected, Returned) and single):
+        return str(call.example())
+    contract = call.subject.contract
+    mine = call.example(["observed = result"], result=True).splitlines()
+    theirs = ref_call.example(result=True).splitlines()
+    imports = [line for line in theirs if line.startswith(("from ", "import ")) and line not in mine]
+    body = [line for line in theirs if not line.startswith(("from ", "import "))]
+    head = [line for line in mine if line.startswith(("from ", "import "))]
+    rest = [line for line in mine if not line.startswith(("from ", "import "))]
+    helper = assert_imports(contract, "assert_agrees")
+    lines = [*head, *imports, *(h for h in helper if h not in head and h not in imports)]
+    lines += [*rest, f"# the same calls on the reference, {ref_call.subject.label}", *body]
+    lines.append(f"assert_agrees({contract_ref(contract)}, {member.name!r}, observed, result)")
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from interlock.contracts._declare import get_contract, is_contract
 from interlock.contracts._model import Comparable, Contract, Draws, Member, Scenario
+from interlock.errors import UsageError
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import Double, simple_value
 from interlock.properties._draw import DrawnReturns, draw_values
@@ -46,13 +47,16 @@ def run_check(
     progress: Callable[[str], None] | None = None,
     sequences: int | None = None,
     steps: int = SEQUENCE_STEPS,
+    reference: tuple[str, Any, tuple[str, str] | None] | None = None,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
     Without a seed one is drawn and Hypothesis's example database replays known
     failures first (``replay`` forces either); ``progress`` hears which check starts. ``sequences``
     generated sequences of at most ``steps`` calls run on every target (``max_examples`` of them by default;
-    0 turns the phase off).
+    0 turns the phase off). A ``reference`` (label, object, import path) is first held to the contract on
+    in-domain values (a ``UsageError`` when it breaks it), then runs every input and sequence the targets do and
+    judges their outcomes; it is never reported.
     """
     started = time.perf_counter()
     if replay is None:
@@ -64,10 +68,21 @@ def run_check(
     runner = Runner(timeout)
     subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
     guard = _Guard()
+    budget = max_examples if sequences is None else sequences
+    vetted = 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
-            _check_all(contract, subjects, runner, explorer, guard, max_examples if sequences is None else sequences, steps)
+            judge: list[Subject] = []
+            if reference is not None:
+                vetter = Explorer(seed=seed, max_examples=max_examples, database=None, progress=progress)
+                _vet_reference(contract, reference, runner, vetter, guard, budget, steps)
+                vetted = vetter.examples
+                label, obj, path = reference
+                judge.append(Subject(label=label, obj=obj, contract=contract, import_path=path, reference=True))
+            _check_all(contract, subjects + judge, runner, explorer, guard, budget, steps)
+            for j in judge:
+                _reference_notes(contract, j, subjects)
     finally:
         runner.close()
     reports = [_target_report(contract, s) for s in subjects]
@@ -75,11 +90,12 @@ def run_check(
         contract=contract.name,
         seed=seed,
         targets=reports,
-        examples=explorer.examples,
+        examples=explorer.examples + vetted,
         seconds=time.perf_counter() - started,
         members=tuple(m.name for m in contract.members),
         clauses=tuple(c.id for c in contract.clauses),
         internal_errors=guard.errors,
+        reference=reference[0] if reference is not None else None,
     )
 
 
@@ -119,9 +135,67 @@ class _Guard:
             self.errors.append(internal_error(error, who.label if who else None, member, clause))
 
 
-def _check_all(
-    contract: Contract, subjects: list[Subject], runner: Runner, explorer: Explorer, guard: _Guard, sequences: int, steps: int
+_INPUT_KINDS = frozenset({"none-propagation", "empty-string", "type-coercion"})
+
+
+def _vet_reference(
+    contract: Contract,
+    reference: tuple[str, Any, tuple[str, str] | None],
+    runner: Runner,
+    explorer: Explorer,
+    guard: _Guard,
+    sequences: int,
+    steps: int,
 ) -> None:
+    """A reference is held to the contract before it judges anyone: every clause on in-domain values, sequences
+    included; its input strictness is not checked (a model need not refuse ``None``). One that breaks the contract
+    is a usage error naming its first violation."""
+    label, obj, path = reference
+    s = Subject(label=label, obj=obj, contract=contract, import_path=path, reference=True)
+    _check_all(contract, [s], runner, explorer, guard, sequences, steps, vetting=True)
+    broken = [v for v in _target_report(contract, s).violations if not _input_strictness(v)]
+    if broken:
+        first = broken[0]
+        more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+        raise UsageError(
+            f"the reference {label} does not conform to {contract.name}: {first.kind}: {first.message}{more}; "
+            f"a reference must conform: check it as a target to see every violation"
+        )
+    if s.build_error is not None:
+        raise UsageError(f"the reference {label} cannot be built: {s.build_error}")
+
+
+def _input_strictness(v: Violation) -> bool:
+    """A violation of the Inputs table (a value outside the domain accepted, or refused with the wrong exception)."""
+    return v.kind in _INPUT_KINDS or (v.kind == "unexpected-exception" and v.parameter is not None)
+
+
+def _reference_notes(contract: Contract, judge: Subject, subjects: list[Subject]) -> None:
+    """Where the reference itself broke the contract during the run, its outcomes were not compared: said, per target."""
+    for v in _target_report(contract, judge).violations:
+        if _input_strictness(v):
+            continue
+        for s in subjects:
+            s.note(
+                v.member,
+                v.clause,
+                f"the reference {judge.label} broke the contract here ({v.kind}: {v.message}); not compared on those inputs",
+            )
+
+
+def _check_all(
+    contract: Contract,
+    subjects: list[Subject],
+    runner: Runner,
+    explorer: Explorer,
+    guard: _Guard,
+    sequences: int,
+    steps: int,
+    *,
+    vetting: bool = False,
+) -> None:
+    """Every check of every subject; a reference takes part where targets are compared (the sweep, sequences,
+    comparing scenarios) and, while ``vetting`` it, in every clause, but never in the Inputs table's checks."""
     checks = _Checks.of(contract, runner, explorer)
     for s in subjects:
         with guard.at(checks, s):
@@ -136,12 +210,12 @@ def _check_all(
             if not rule.outside:
                 continue
             for s in subjects:
-                if s.callable_member(m.name) and s.build_error is None:
+                if s.callable_member(m.name) and s.build_error is None and not s.reference:
                     with guard.at(checks, s, m.name, clause.id):
                         reason = explorer.explore(f"outside_{m.name}", functools.partial(checks.outside.narrowed_outside, s, m, clause))
                         if reason:
                             s.note(m.name, clause.id, reason)
-    _products(contract, subjects, checks, guard)
+    _products(contract, [s for s in subjects if not s.reference], checks, guard)
     for clause in contract.clauses:
         if clause.member is not None or not isinstance(clause.rule, Scenario):
             continue
@@ -151,6 +225,8 @@ def _check_all(
                     run_scenario_compared(checks.driver, subjects, clause)
             continue
         for s in subjects:
+            if s.reference and not vetting:
+                continue
             with guard.at(checks, s, None, clause.id):
                 run_scenario(checks.driver, s, clause)
 
@@ -191,7 +267,7 @@ def _check_members(contract: Contract, subjects: list[Subject], checks: _Checks,
                         s.note(m.name, None, f"its behaviour was not checked: {reason}")
     ctor = contract.constructor
     for s in subjects:
-        if s.build_error is not None:
+        if s.build_error is not None or s.reference:
             continue
         if ctor is not None and s.mode != "zero":
             with guard.at(checks, s, "__init__"):

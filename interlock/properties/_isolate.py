@@ -56,6 +56,7 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         seconds=seconds,
         members=tuple(m.name for m in contract.members),
         clauses=tuple(c.id for c in contract.clauses),
+        reference=options["reference"][0] if options.get("reference") else None,
     )
 
 
@@ -75,7 +76,10 @@ def _child(
                     def note(label: str) -> None:
                         progress.write(label + "\n")
 
-                    report = run_check(contract, targets, progress=note, **options)
+                    try:
+                        report: Report | UsageError = run_check(contract, targets, progress=note, **options)
+                    except UsageError as exc:  # a usage error (a reference that does not conform) is the user's, not a crash
+                        report = UsageError(str(exc))
                 with open(result_path, "wb") as out:
                     pickle.dump(report, out)
                 code = 0
@@ -85,7 +89,10 @@ def _child(
         last = _last_line(progress_path)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
             with open(result_path, "rb") as found:
-                return pickle.load(found), ("", last)
+                result = pickle.load(found)
+            if isinstance(result, UsageError):
+                raise result
+            return result, ("", last)
         if os.WIFSIGNALED(status):
             how = f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
         else:

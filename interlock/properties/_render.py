@@ -21,7 +21,8 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
-    lines = [paint(_BOLD, f"interlock check {report.contract}") + f"  (seed {report.seed})", ""]
+    judged = f", compared with the reference {report.reference}" if report.reference else ""
+    lines = [paint(_BOLD, f"interlock check {report.contract}") + f"  (seed {report.seed}{judged})", ""]
     for t in report.targets:
         if t.conforms:
             lines.append(paint(_GREEN, "PASS") + f" {t.target}")
@@ -56,7 +57,7 @@ def render_text(report: Report, *, colour: bool = False) -> str:
 def render_junit(report: Report) -> str:
     """One testsuite per target, one testcase per check (``interlock.properties._checks``); a violation is a failure."""
     root = ET.Element("testsuites", name=f"interlock {report.contract}")
-    checks = check_names(report.members, report.clauses, targets=len(report.targets))
+    checks = check_names(report.members, report.clauses, targets=len(report.targets), reference=report.reference is not None)
     for t in report.targets:
         suite = ET.SubElement(root, "testsuite", name=t.target, tests="0", failures=str(len(t.violations)))
         names = list(checks)

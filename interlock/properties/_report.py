@@ -91,6 +91,8 @@ class Report:
     members: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
     internal_errors: list[InternalError] = attrs.field(factory=list)
+    reference: str | None = None
+    """The reference the targets were compared with (its label), if any."""
 
     @property
     def conforms(self) -> bool:
@@ -108,6 +110,7 @@ class Report:
             "interlock": __version__,
             "contract": self.contract,
             "seed": self.seed,
+            "reference": self.reference,
             "targets": [t.to_json() for t in self.targets],
             "internal_errors": [e.to_json() for e in self.internal_errors],
             "summary": {

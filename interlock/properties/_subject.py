@@ -56,6 +56,8 @@ class Subject:
     prefix: str = ""
     location_owner: type | None = None
     head: tuple[tuple[str, ...], tuple[type, ...]] | None = None
+    reference: bool = False
+    """The run's reference: compared with, never reported; a target that disagrees with it is the one blamed."""
 
     def record(self, v: Violation) -> None:
         key = (v.kind, v.member, v.parameter, v.clause)

@@ -157,7 +157,15 @@ def test_defaults_are_the_documented_ones() -> None:
     assert (DEFAULT_MAX_EXAMPLES, DEFAULT_TIMEOUT, DEFAULT_STEPS) == (100, 5.0, 8)
     assert SEQUENCE_STEPS is DEFAULT_STEPS
     defaults = {k: p.default for k, p in inspect.signature(interlock.check).parameters.items() if p.default is not p.empty}
-    assert defaults == {"max_examples": 100, "seed": None, "timeout": 5.0, "isolate": False, "sequences": None, "steps": 8}
+    assert defaults == {
+        "max_examples": 100,
+        "seed": None,
+        "timeout": 5.0,
+        "isolate": False,
+        "sequences": None,
+        "steps": 8,
+        "reference": None,  # the contract's own, if it names one (not a run option: a target, see test_reference)
+    }
 
 
 def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
