@@ -128,7 +128,7 @@ class Suite:
             member = case.member
         elif case.check == "clause":
             clause = self.model.clause(case.clause or "")
-            if len(self.targets) < 2 and set(clause.kinds) == {"differential"}:
+            if len(self.targets) < 2 and self.reference is None and set(clause.kinds) == {"differential"}:
                 return f"not checked: [{clause.id}] compares implementations, and there is only one target"
             member = clause.member
         else:
