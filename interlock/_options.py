@@ -12,7 +12,7 @@ The rules:
 
 - ``max_examples``: an ``int`` of 1 or more;
 - ``seed``: an ``int`` of 0 or more, or ``None`` (a seed is drawn);
-- ``timeout``: a finite number of seconds above 0, kept as a ``float``;
+- ``timeout``: a number of seconds from 0.001 to 86400 (a day), kept as a ``float``;
 - ``isolate``: ``True`` or ``False``;
 - ``sequences``: an ``int`` of 0 or more, or ``None`` (as many as ``max_examples``);
 - ``steps``: an ``int`` of 1 or more (``DEFAULT_STEPS``, 8, by default).
@@ -51,7 +51,7 @@ DEFAULT_STEPS: Final = 8
 RULES: Final[dict[str, str]] = {
     "max_examples": "a whole number of 1 or more",
     "seed": "a whole number of 0 or more",
-    "timeout": "a finite number of seconds above 0",
+    "timeout": "a number of seconds from 0.001 to 86400",
     "isolate": "True or False",
     "sequences": "a whole number of 0 or more",
     "steps": "a whole number of 1 or more",
@@ -77,10 +77,16 @@ def _check_at_least_0_or_none(_: Any, attribute: attrs.Attribute[int | None], va
         raise _refuse(attribute.name, value)
 
 
+MIN_TIMEOUT: Final = 0.001
+MAX_TIMEOUT: Final = 86400.0
+"""The time limit's range: below a millisecond the system timer rounds it to nothing, and above a day it
+overflows the timer on some platforms, so both are refused here rather than failing or hanging a run."""
+
+
 def _as_seconds(value: Any) -> Any:
-    """A whole number of seconds above 0 as a float; anything else is left as it is, for the validator to judge
+    """A whole number of seconds in range as a float; anything else is left as it is, for the validator to judge
     (so that ``timeout=0`` is refused as ``(got 0)``, the value given)."""
-    if _is_int(value) and value > 0:
+    if _is_int(value) and MIN_TIMEOUT <= value <= MAX_TIMEOUT:
         try:
             return float(value)
         except OverflowError:
@@ -89,7 +95,7 @@ def _as_seconds(value: Any) -> Any:
 
 
 def _check_timeout(_: Any, attribute: attrs.Attribute[float], value: Any) -> None:
-    if not (isinstance(value, float) and math.isfinite(value) and value > 0):
+    if not (isinstance(value, float) and math.isfinite(value) and MIN_TIMEOUT <= value <= MAX_TIMEOUT):
         raise _refuse(attribute.name, value)
 
 

@@ -48,7 +48,7 @@ def check(
 
     The options are held to the rules of ``interlock._options.Options``, as on the command line:
     ``max_examples`` a whole number of 1 or more, ``seed`` a whole number of 0 or more or None,
-    ``timeout`` a finite number of seconds above 0, ``isolate`` True or False, ``sequences`` a
+    ``timeout`` a number of seconds from 0.001 to 86400, ``isolate`` True or False, ``sequences`` a
     whole number of 0 or more or None, ``steps`` a whole number of 1 or more; a bad one raises
     ``UsageError`` naming it and the value.
 

@@ -10,10 +10,10 @@ from interlock.contracts._model import Contract, Member
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._explore import Explorer
-from interlock.properties._runner import Outcome, Runner
+from interlock.properties._runner import Outcome, Runner, Where
 from interlock.properties._signature import binding_drift
 from interlock.properties._subject import Subject, assert_imports, materialize, reproducer
-from interlock.properties._values import describe_error
+from interlock.properties._values import describe_error, raise_site
 
 __all__ = ["Call", "Driver", "Made", "materialize_all", "same"]
 
@@ -80,6 +80,7 @@ class Driver:
 
     def build(self, s: Subject, ctor_values: dict[str, Any], log: CallLog, returns: DoubleReturns) -> Outcome:
         self.current = s
+        self.runner.where = Where(s, "__init__", lambda: reproducer(s, ctor_values))
         fn, args, kwargs = s.build_call(materialize_all(ctor_values, log, returns))
         built = self.runner.call(fn, args, kwargs, is_async=None)
         if built.returned and s.built_with is None:
@@ -116,6 +117,7 @@ class Driver:
         except Exception as exc:
             return Made(instance, Outcome(error=exc), log, build=built)
         before = self._queries(s, instance, m) if watch else {}
+        self.runner.where = Where(s, m.name, call.example)
         outcome = self.runner.call(fn, args, kwargs, is_async=m.is_async)
         if plan.opaque and outcome.error is not None and binding_drift(m, outcome.error) is not None:
             assert isinstance(outcome.error, TypeError)  # the sweep's calls by position still reach the behaviour
@@ -168,6 +170,17 @@ class Driver:
             elif not box and s.mode == "zero":
                 err = built.error
                 s.build_error = f"the factory raised {describe_error(err)}" if err else "the factory failed"
+                if err is not None:  # a factory that builds nothing conforms to nothing: as a constructor that raises
+                    s.record(
+                        s.violation(
+                            "unexpected-exception",
+                            "__init__",
+                            None,
+                            f"__init__: the factory raised {describe_error(err)} instead of building the target",
+                            reproducer(s, values),
+                            cause=raise_site(err),
+                        )
+                    )
 
         self.explorer.once(f"probe_{s.label}", test, max_examples=5)
         if not box and s.build_error is None and s.mode == "zero":
@@ -175,7 +188,7 @@ class Driver:
         if s.build_error is not None:
             for m in self.contract.members:
                 if m.role != "constructor":
-                    s.note(m.name, None, f"not checked: {s.build_error}")
+                    s.note(m.name, None, f"its behaviour was not checked: {s.build_error}")
         return box[0] if box else None
 
 

@@ -6,12 +6,25 @@ a plain method (or inside an ``async def`` that blocks its loop) is stopped,
 not left running. Pending awaits are cancelled with ``asyncio.wait_for``.
 Outside the main thread, calls run in a daemon thread that is abandoned on
 overrun (the report says so in the timeout message).
+
+A target can defeat the timer: it takes ``SIGALRM`` for itself, or runs a long
+computation in C that never returns to the interpreter to run a signal handler.
+A watchdog thread backs the timer up. Once a call has overrun its limit by
+``SOFT_GRACE`` seconds, it raises ``CallTimedOut`` in the main thread the way a
+signal handler would (``PyThreadState_SetAsyncExc``), again every
+``SOFT_GRACE``, which stops any loop of Python code whatever the target did to
+its signals. A call still running ``HARD_GRACE`` seconds after its limit cannot
+be stopped from inside the process: the watchdog hands the call's place to
+``on_stuck``, which the command and an isolated child set to write the report
+of what was found so far, with a ``timeout`` for that member, and end the
+process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import inspect
 import signal
 import threading
@@ -56,6 +69,10 @@ def _alarm(signum: int, frame: Any) -> None:
     raise CallTimedOut()
 
 
+_WATCH: _Watchdog | None = None
+"""The watchdog of the runner made last in the main thread: ``bounded`` stretches are watched by it too."""
+
+
 def _hypothesis_control() -> tuple[type[BaseException], ...]:
     from hypothesis.errors import HypothesisException, StopTest
 
@@ -68,6 +85,88 @@ _CONTROL = _hypothesis_control()
 _PASS: tuple[type[BaseException], ...] = (Signal, *_CONTROL)
 
 
+SOFT_GRACE = 0.25
+"""Seconds past a call's limit before the watchdog raises ``CallTimedOut`` into it, and between two tries."""
+
+HARD_GRACE = 3.0
+"""Seconds past a call's limit (plus the limit again, for long limits) before a call that cannot be interrupted
+ends the run's work: ``on_stuck`` is told where it is."""
+
+
+@attrs.define
+class Where:
+    """The call under way, for a run that must stop in it: the target, the member, and its reproducer."""
+
+    target: Any
+    member: str | None
+    example: Callable[[], str] | None = None
+
+
+class _Watchdog:
+    """A daemon thread that stops, or gives up on, a call the timer did not stop (see the module docstring)."""
+
+    def __init__(self, runner: Runner) -> None:
+        self._runner = runner
+        self._main = threading.main_thread().ident
+        self._lock = threading.Condition()
+        self._deadline: float | None = None
+        self._limit = 0.0
+        self._outer: list[tuple[float | None, float]] = []
+        self._call = 0
+        self._injected = False
+        self._stopped = False
+        thread = threading.Thread(target=self._watch, name="interlock-watchdog", daemon=True)
+        thread.start()
+
+    def arm(self, limit: float) -> None:
+        """Watch a call of ``limit`` seconds; a stretch armed inside another is watched until it is disarmed."""
+        with self._lock:
+            self._outer.append((self._deadline, self._limit))
+            self._call += 1
+            self._limit = limit
+            deadline = time.monotonic() + limit
+            self._deadline = deadline if self._deadline is None else min(deadline, self._deadline)
+            self._injected = False
+            self._lock.notify()
+
+    def disarm(self) -> None:
+        with self._lock:
+            self._deadline, self._limit = self._outer.pop() if self._outer else (None, 0.0)
+            if self._injected and self._main is not None:  # a CallTimedOut not yet raised must not land elsewhere
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
+            self._injected = False
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._lock.notify()
+
+    def _watch(self) -> None:
+        given_up = 0
+        while True:
+            with self._lock:
+                while self._deadline is None and not self._stopped:
+                    self._lock.wait()
+                if self._stopped or self._deadline is None:
+                    return
+                now = time.monotonic()
+                late = now - self._deadline
+                if late < SOFT_GRACE:
+                    self._lock.wait(SOFT_GRACE - late)
+                    continue
+                call = self._call
+                if self._main is not None:
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), ctypes.py_object(CallTimedOut))
+                    self._injected = True
+                hopeless = late >= HARD_GRACE + self._limit and given_up != call
+                self._lock.wait(SOFT_GRACE)
+            if hopeless:
+                given_up = call
+                stuck = self._runner.on_stuck
+                if stuck is not None:
+                    stuck(self._runner.where)
+
+
 class Runner:
     """Drives calls on one event loop of its own, each within ``timeout`` seconds."""
 
@@ -75,6 +174,13 @@ class Runner:
         self.timeout = timeout
         self.loop = asyncio.new_event_loop()
         self._main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+        self.where = Where(None, None)
+        """The call under way (set by the driver), for ``on_stuck``."""
+        self.on_stuck: Callable[[Where], None] | None = None
+        """Called from the watchdog thread when a call cannot be stopped; it should end the process."""
+        self._watch = _Watchdog(self) if self._main else None
+        global _WATCH
+        _WATCH = self._watch
 
     @property
     def stops(self) -> str:
@@ -82,6 +188,8 @@ class Runner:
         return "it was stopped" if self._main else "outside the main thread it could not be stopped and was left running"
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
         self._drain()
         self.loop.close()
 
@@ -92,16 +200,23 @@ class Runner:
         (None: either is fine), and a result of the other shape is an ``awaitable_mismatch``."""
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
+        limit = timeout or self.timeout
         previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout or self.timeout)
         try:
-            return self._call(fn, args, kwargs, is_async, timeout or self.timeout)
+            try:  # armed inside the try: an alarm that fires before the call starts is this call's timeout too
+                if self._watch is not None:
+                    self._watch.arm(limit)
+                signal.setitimer(signal.ITIMER_REAL, limit)
+                return self._call(fn, args, kwargs, is_async, limit)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                if self._watch is not None:
+                    self._watch.disarm()
         except CallTimedOut:
             self._recover()
             return Outcome(timed_out=True)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            signal.signal(signal.SIGALRM, previous)  # the handler before the call: whatever the target set is undone
 
     def _call(
         self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None, timeout: float | None = None
@@ -208,8 +323,13 @@ def bounded(seconds: float) -> Iterator[None]:
         return
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     started = time.monotonic()
+    watch = _WATCH
+    if watch is not None:
+        watch.arm(seconds)
     try:
         yield
     finally:
+        if watch is not None:
+            watch.disarm()
         left = remaining - (time.monotonic() - started) if remaining else 0.0
         signal.setitimer(signal.ITIMER_REAL, max(left, 0.001) if remaining else 0.0)

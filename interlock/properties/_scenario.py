@@ -304,7 +304,7 @@ class ScenarioHarness:
         except ScenarioFailure as failure:
             self.found.append(self._failure(failure))
         except _Unreachable as gone:
-            self.unchecked.append((gone.member or member, f"not checked: {gone}"))
+            self.unchecked.append((gone.member or member, str(gone)))
         except _MemberTimedOut as late:
             self.found.append(self._timeout(late.member))
         except _Stopped as stopped:
@@ -584,7 +584,7 @@ def _play(driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: Do
     except _MemberTimedOut as late:
         h.found.append(h._timeout(late.member))
     except _Unreachable as gone:
-        h.unchecked.append((None, f"not checked: {gone}"))
+        h.unchecked.append((None, str(gone)))
     except _Stopped as stopped:
         h.unchecked.append((None, f"not judged on some inputs: {stopped.reason}"))
     else:

@@ -256,7 +256,7 @@ def test_recorded_implementations_are_the_default_targets(project: pytest.Pytest
         ("contract_tests(Notifier, GoodNotifier, GoodNotifier)", "is given twice"),
         ("contract_tests(Notifier, GoodNotifier, max_examples=0)", "max_examples must be a whole number of 1 or more (got 0)"),
         ("contract_tests(Notifier, GoodNotifier, seed='1')", "seed must be a whole number of 0 or more (got '1')"),
-        ("contract_tests(Notifier, GoodNotifier, timeout=-1)", "timeout must be a finite number of seconds above 0 (got -1)"),
+        ("contract_tests(Notifier, GoodNotifier, timeout=-1)", "timeout must be a number of seconds from 0.001 to 86400 (got -1)"),
     ],
     ids=["not-a-contract", "no-targets", "not-callable", "twice", "examples-zero", "seed-text", "timeout-negative"],
 )

@@ -177,7 +177,7 @@ USAGE_ERRORS = [
     ),
     (
         ("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--timeout", "-1"),
-        "timeout must be a finite number of seconds above 0 (got -1)",
+        "timeout must be a number of seconds from 0.001 to 86400 (got -1)",
     ),
     (("check", "shop.contracts:Pricer", "shop.impl:GoodPricer", "--seed", "x"), "seed must be a whole number of 0 or more (got 'x')"),
     (("check", "shop.contracts:Pricer"), "the following arguments are required: TARGET"),

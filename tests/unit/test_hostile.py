@@ -1,0 +1,70 @@
+"""Hostile targets cannot hang, kill or fool the checker: each finding is the target's violation, reported once."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+import interlock
+from interlock.properties._runner import Runner
+from tests.fixtures import hostile as ho
+
+
+def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None]]:
+    return {(v.kind, v.member, v.clause) for v in report.violations}
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_factory_that_builds_nothing_is_a_violation_on_init(isolate: bool) -> None:
+    report = interlock.check(ho.Echo, ho.factory_that_raises, seed=1, max_examples=5, isolate=isolate)
+    assert _keys(report) == {("unexpected-exception", "__init__", None)}
+    (v,) = report.violations
+    assert v.message == "__init__: the factory raised RuntimeError: the database is not configured instead of building the target"
+    assert v.example.endswith("factory_that_raises()")
+    assert report.internal_errors == []
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_result_whose_equality_cannot_be_told_is_the_targets_violation(isolate: bool) -> None:
+    report = interlock.check(ho.Echo, ho.ArrayLikeEcho, ho.GoodEcho, seed=1, max_examples=10, isolate=isolate)
+    assert report.internal_errors == []
+    target = report.targets[0]
+    assert {(v.kind, v.member, v.clause) for v in target.violations} == {("postcondition", "echo", "echoes-its-text")}
+    assert "ValueError" in target.violations[0].message
+    assert report.targets[1].violations == []
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_an_exception_that_cannot_be_printed_is_reported_not_fatal(isolate: bool) -> None:
+    report = interlock.check(ho.Echo, ho.UnprintableErrorEcho, seed=1, max_examples=10, isolate=isolate)
+    assert report.internal_errors == []
+    assert _keys(report) == {("unexpected-exception", "echo", None)}
+    assert "its __str__ raised RuntimeError" in report.violations[0].message
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_target_that_takes_sigalrm_is_still_stopped_at_the_limit(isolate: bool) -> None:
+    report = interlock.check(ho.Echo, ho.AlarmTakingEcho, seed=1, max_examples=3, timeout=0.2, isolate=isolate)
+    assert ("timeout", "echo", None) in _keys(report)
+    assert report.internal_errors == []
+
+
+def test_an_alarm_that_fires_before_the_call_starts_is_that_calls_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timer is armed inside the try: a limit so short it fires at once is a timeout, never an escape."""
+    real = signal.setitimer
+
+    def fire_at_once(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+        previous = real(which, seconds, interval)
+        if seconds:
+            os.kill(os.getpid(), signal.SIGALRM)
+        return previous
+
+    monkeypatch.setattr(signal, "setitimer", fire_at_once)
+    runner = Runner(0.001)
+    try:
+        outcome = runner.call(lambda: 1, [], {}, is_async=False)
+    finally:
+        runner.close()
+    assert outcome.timed_out
