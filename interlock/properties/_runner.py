@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["CallTimedOut", "Outcome", "Runner", "Signal", "bounded"]
+__all__ = ["CallTimedOut", "Outcome", "Runner", "Signal", "Where", "bounded", "limited"]
 
 
 class Signal(BaseException):
@@ -333,3 +333,36 @@ def bounded(seconds: float) -> Iterator[None]:
             watch.disarm()
         left = remaining - (time.monotonic() - started) if remaining else 0.0
         signal.setitimer(signal.ITIMER_REAL, max(left, 0.001) if remaining else 0.0)
+
+
+TEXT_LIMIT = 1.0
+"""Seconds a target's ``__repr__`` or ``__str__`` gets when the checker shows one of its values."""
+
+
+def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, Any]:
+    """``(True, fn())``, or ``(False, None)`` when ``fn`` did not return within ``seconds``: a target's code the
+    checker runs outside a call (its ``__repr__`` in a message) is bounded too. Inside a call's limit, the
+    call's remaining time is put back afterwards."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return True, fn()
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
+    started = time.monotonic()
+    watch = _WATCH
+    limit = min(seconds, remaining) if remaining else seconds
+    try:
+        try:
+            if watch is not None:
+                watch.arm(limit)
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            return True, fn()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if watch is not None:
+                watch.disarm()
+    except CallTimedOut:
+        return False, None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        if remaining:
+            signal.setitimer(signal.ITIMER_REAL, max(remaining - (time.monotonic() - started), 0.001))

@@ -7,6 +7,8 @@ import os
 import unicodedata
 from typing import Any
 
+from interlock.properties._runner import TEXT_LIMIT, limited
+
 __all__ = ["clip", "describe_error", "printable", "py_repr", "raise_site"]
 
 _RUN = 16
@@ -22,16 +24,41 @@ def py_repr(value: Any) -> str:
 
     A target's object whose ``__repr__`` raises is shown by its type, never a failed run.
     """
-    try:
+    if type(value) in _PLAIN:
         return _py_repr(value)
+    endless = f"<{_type_name(value)} whose __repr__ did not return within {TEXT_LIMIT:g}s>"
+    if _hangs(value):
+        return endless
+    try:
+        done, text = limited(lambda: _py_repr(value))
     except Exception as exc:
         return f"<{_type_name(value)} whose __repr__ raised {_type_name(exc)}>"
+    if not done:
+        _HANGS.add(id(type(value)))
+        return endless
+    return str(text)
+
+
+_HANGS: set[int] = set()
+"""The types (by id) whose ``__repr__`` or ``__str__`` once did not return in time: not asked again in the run, so
+a target whose every result hangs when shown costs the limit once, not once per example."""
+
+
+def _hangs(value: Any) -> bool:
+    return id(type(value)) in _HANGS
+
+
+_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
+"""Values the checker draws itself: their ``repr`` is Python's own and cannot hang."""
 
 
 def describe_error(exc: BaseException, limit: int = 160) -> str:
     """``Type: message`` of an exception, clipped; an exception whose ``__str__`` raises is named by its type."""
     try:
-        text = str(exc)
+        done, shown = limited(lambda: str(exc)) if not _hangs(exc) else (False, None)
+        if not done:
+            _HANGS.add(id(type(exc)))
+        text = str(shown) if done else f"<its __str__ did not return within {TEXT_LIMIT:g}s>"
     except Exception as inner:
         text = f"<its __str__ raised {_type_name(inner)}>"
     if len(text) > limit:

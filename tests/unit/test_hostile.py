@@ -68,3 +68,14 @@ def test_an_alarm_that_fires_before_the_call_starts_is_that_calls_timeout(monkey
     finally:
         runner.close()
     assert outcome.timed_out
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_values_and_messages_that_never_finish_printing_are_bounded(isolate: bool) -> None:
+    report = interlock.check(ho.Echo, ho.EndlessReprEcho, ho.EndlessMessageEcho, seed=1, max_examples=5, timeout=1, isolate=isolate)
+    assert report.internal_errors == []
+    first, second = report.targets
+    assert {v.kind for v in first.violations} >= {"return-type"}
+    assert any("whose __repr__ did not return within 1s" in v.message for v in first.violations)
+    assert {(v.kind, v.member) for v in second.violations} == {("unexpected-exception", "echo")}
+    assert "its __str__ did not return within 1s" in second.violations[0].message
