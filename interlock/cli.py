@@ -164,8 +164,11 @@ def _check(
     targets: Sequence[tuple[str, Any, tuple[str, str] | None]],
     options: Options,
     reference: tuple[str, Any, tuple[str, str] | None] | None = None,
+    abandon: Callable[[Report], None] | None = None,
 ) -> Report:
-    """One contract against its targets: in this process, or with ``--isolate`` in a child process."""
+    """One contract against its targets: in this process, or with ``--isolate`` in a child process.
+
+    ``abandon`` hears the report so far when a call in this process cannot be stopped (see ``run_check``)."""
     judged: dict[str, Any] = {"reference": reference} if reference is not None else {}
     if options.isolate:
         from interlock.properties._isolate import run_isolated
@@ -173,12 +176,11 @@ def _check(
         return run_isolated(model, targets, **judged, **options.run_options())
     from interlock.properties._engine import run_check
 
-    return run_check(model, targets, **judged, **options.run_options())
+    return run_check(model, targets, **judged, abandon=abandon, **options.run_options())
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     from interlock.contracts._declare import get_contract
-    from interlock.properties._render import render_junit
 
     if args.command == "demo" and args.example == "catalog":
         return _catalog_demo(args, out)
@@ -206,7 +208,24 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             from interlock.properties._api import reference_entry
 
             reference = reference_entry(model, False if args.no_reference else args.reference)
-    report = _check(model, targets, _options(args), reference)
+
+    def abandon(found: Report) -> None:
+        """A call no signal stops: the report of what was found so far, then out (from the watchdog thread)."""
+        try:
+            status = _emit(args, out, found)
+        except BaseException:
+            status = EXIT_INTERNAL
+        sys.stderr.flush()
+        os._exit(status)
+
+    report = _check(model, targets, _options(args), reference, abandon)
+    return _emit(args, out, report)
+
+
+def _emit(args: argparse.Namespace, out: TextIO, report: Report) -> int:
+    """Write the report (JUnit file, then JSON or text on ``out``) and return the exit status it earns."""
+    from interlock.properties._render import render_junit
+
     if args.junit:
         try:
             with open(args.junit, "w", encoding="utf-8") as fh:

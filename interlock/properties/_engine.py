@@ -27,7 +27,7 @@ from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
-from interlock.properties._runner import Runner
+from interlock.properties._runner import Runner, Where
 from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
@@ -48,6 +48,7 @@ def run_check(
     sequences: int | None = None,
     steps: int = SEQUENCE_STEPS,
     reference: tuple[str, Any, tuple[str, str] | None] | None = None,
+    abandon: Callable[[Report], None] | None = None,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
@@ -57,6 +58,9 @@ def run_check(
     0 turns the phase off). A ``reference`` (label, object, import path) is first held to the contract on
     in-domain values (a ``UsageError`` when it breaks it), then runs every input and sequence the targets do and
     judges their outcomes; it is never reported.
+
+    ``abandon`` is told the report of what was found so far when a call cannot be stopped (it holds on past its
+    limit in code no signal reaches); it is called from the watchdog thread and should end the process.
     """
     started = time.perf_counter()
     if replay is None:
@@ -68,6 +72,23 @@ def run_check(
     runner = Runner(timeout)
     subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
     guard = _Guard()
+
+    def report(interrupted: str | None = None) -> Report:
+        return Report(
+            contract=contract.name,
+            seed=seed,
+            targets=[_target_report(contract, s) for s in subjects],
+            examples=explorer.examples + vetted,
+            seconds=time.perf_counter() - started,
+            members=tuple(m.name for m in contract.members),
+            clauses=tuple(c.id for c in contract.clauses),
+            internal_errors=guard.errors,
+            reference=reference[0] if reference is not None else None,
+            interrupted=interrupted,
+        )
+
+    if abandon is not None:
+        runner.on_stuck = functools.partial(_stuck, subjects, timeout, report, abandon)
     budget = max_examples if sequences is None else sequences
     vetted = 0
     try:
@@ -85,18 +106,28 @@ def run_check(
                 _reference_notes(contract, j, subjects)
     finally:
         runner.close()
-    reports = [_target_report(contract, s) for s in subjects]
-    return Report(
-        contract=contract.name,
-        seed=seed,
-        targets=reports,
-        examples=explorer.examples + vetted,
-        seconds=time.perf_counter() - started,
-        members=tuple(m.name for m in contract.members),
-        clauses=tuple(c.id for c in contract.clauses),
-        internal_errors=guard.errors,
-        reference=reference[0] if reference is not None else None,
-    )
+    return report()
+
+
+def _stuck(subjects: list[Subject], timeout: float, report: Callable[[str | None], Report], abandon: Callable[[Report], None], where: Where) -> None:
+    """A call that cannot be stopped: a ``timeout`` on its member, every target told the run stopped there."""
+    s, member = where.target, where.member
+    reason = "a call could not be stopped"
+    if isinstance(s, Subject) and not s.reference:
+        try:
+            example = where.example() if where.example is not None else ""
+        except Exception:
+            example = ""
+        example = example or f"# {member} of {s.label} did not return"
+        message = (
+            f"{member}: did not return within {timeout:g}s and could not be stopped (code that no signal reaches, such as "
+            "a long computation in C, or a target that took the time limit's signal for itself); the run stopped here"
+        )
+        s.record(s.violation("timeout", member, None, message, example))
+        reason = f"{member} of {s.label} did not return within {timeout:g}s and could not be stopped"
+    for t in subjects:
+        t.note(None, None, f"the run stopped early: {reason}; the checks after it did not run")
+    abandon(report(reason))
 
 
 @attrs.frozen

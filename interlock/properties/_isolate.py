@@ -76,8 +76,13 @@ def _child(
                     def note(label: str) -> None:
                         progress.write(label + "\n")
 
+                    def abandon(found: Report) -> None:  # a call no signal stops: what was found so far, and out
+                        with open(result_path, "wb") as out:
+                            pickle.dump(found, out)
+                        os._exit(0)
+
                     try:
-                        report: Report | UsageError = run_check(contract, targets, progress=note, **options)
+                        report: Report | UsageError = run_check(contract, targets, progress=note, abandon=abandon, **options)
                     except UsageError as exc:  # a usage error (a reference that does not conform) is the user's, not a crash
                         report = UsageError(str(exc))
                 with open(result_path, "wb") as out:

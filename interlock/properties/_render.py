@@ -45,6 +45,8 @@ def render_text(report: Report, *, colour: bool = False) -> str:
                 what += f" [{nc.clause}]"
             lines.append(paint(_DIM, f"  not checked: {what}: {nc.reason}"))
         lines.append("")
+    if report.interrupted:
+        lines.append(paint(_RED, f"interrupted: {report.interrupted}; the report holds what was found until then"))
     s = report.to_json()["summary"]
     verdict = paint(_GREEN, "conforms") if report.conforms else paint(_RED, "drift found")
     lines.append(

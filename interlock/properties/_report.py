@@ -93,6 +93,8 @@ class Report:
     internal_errors: list[InternalError] = attrs.field(factory=list)
     reference: str | None = None
     """The reference the targets were compared with (its label), if any."""
+    interrupted: str | None = None
+    """Why the run stopped before every check ran (a call that could not be stopped, Ctrl-C), if it did."""
 
     @property
     def conforms(self) -> bool:
@@ -113,6 +115,7 @@ class Report:
             "reference": self.reference,
             "targets": [t.to_json() for t in self.targets],
             "internal_errors": [e.to_json() for e in self.internal_errors],
+            "interrupted": self.interrupted,
             "summary": {
                 "targets": len(self.targets),
                 "conforming": sum(1 for t in self.targets if t.conforms),

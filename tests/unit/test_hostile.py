@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 import interlock
 from interlock.properties._runner import Runner
 from tests.fixtures import hostile as ho
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = "tests.fixtures.hostile"
+SCHEMA = json.loads(resources.files("interlock").joinpath("report.schema.json").read_text())
 
 
 def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None]]:
@@ -79,3 +89,43 @@ def test_values_and_messages_that_never_finish_printing_are_bounded(isolate: boo
     assert any("whose __repr__ did not return within 1s" in v.message for v in first.violations)
     assert {(v.kind, v.member) for v in second.violations} == {("unexpected-exception", "echo")}
     assert "its __str__ did not return within 1s" in second.violations[0].message
+
+
+def test_a_call_no_signal_stops_ends_the_isolated_run_with_what_was_found() -> None:
+    report = interlock.check(ho.Echo, ho.SleepThroughAlarmEcho, seed=1, max_examples=5, timeout=0.2, isolate=True)
+    assert report.interrupted is not None
+    assert "echo of tests.fixtures.hostile:SleepThroughAlarmEcho did not return within 0.2s" in report.interrupted
+    assert ("timeout", "echo", None) in _keys(report)
+    (v,) = [v for v in report.violations if v.kind == "timeout"]
+    assert "could not be stopped" in v.message
+    assert "target.echo(" in v.example
+
+
+def _command(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "interlock", *args]
+    return subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+
+
+@pytest.mark.parametrize("isolate", [[], ["--isolate"]])
+def test_the_command_writes_what_it_found_when_a_call_cannot_be_stopped(isolate: list[str]) -> None:
+    """The process ends (the subprocess returns well within its own limit) with the report of what was found."""
+    ran = _command(
+        "check",
+        f"{FIXTURES}:Echo",
+        f"{FIXTURES}:SleepThroughAlarmEcho",
+        f"{FIXTURES}:GoodEcho",
+        "--seed",
+        "1",
+        "--max-examples",
+        "5",
+        "--timeout",
+        "0.2",
+        "--json",
+        *isolate,
+    )
+    assert ran.returncode == 1, ran.stderr
+    report = json.loads(ran.stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert "SleepThroughAlarmEcho did not return within 0.2s" in report["interrupted"]
+    kinds = [(v["kind"], v["member"]) for t in report["targets"] for v in t["violations"]]
+    assert ("timeout", "echo") in kinds
