@@ -109,7 +109,9 @@ def run_check(
     return report()
 
 
-def _stuck(subjects: list[Subject], timeout: float, report: Callable[[str | None], Report], abandon: Callable[[Report], None], where: Where) -> None:
+def _stuck(
+    subjects: list[Subject], timeout: float, report: Callable[[str | None], Report], abandon: Callable[[Report], None], where: Where
+) -> None:
     """A call that cannot be stopped: a ``timeout`` on its member, every target told the run stopped there."""
     s, member = where.target, where.member
     reason = "a call could not be stopped"

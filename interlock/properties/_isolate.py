@@ -8,17 +8,21 @@ that dies gets a ``crash`` violation naming the check it was in.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import signal
 import tempfile
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from interlock.contracts._model import Contract
 from interlock.errors import UsageError
+from interlock.properties import _runner
 from interlock.properties._engine import run_check
 from interlock.properties._report import Report, TargetReport, Violation
+from interlock.properties._runner import HARD_GRACE, shared_state
 from interlock.properties._subject import Subject
 
 __all__ = ["run_isolated"]
@@ -47,7 +51,7 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
             examples += alone.examples
             seconds += alone.seconds
         else:
-            parts.append(_crashed(contract, target, death))
+            parts.append(_crashed(contract, target, death, float(options.get("timeout", 5.0))))
     return Report(
         contract=contract.name,
         seed=int(options["seed"]),
@@ -67,9 +71,11 @@ def _child(
     with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
         result_path = os.path.join(folder, "report.pickle")
         progress_path = os.path.join(folder, "progress")
+        shared = mmap.mmap(-1, 512)
         pid = os.fork()
         if pid == 0:  # the child: never returns
             code = _FAILED_IN_CHILD
+            _runner.SHARED = shared
             try:
                 with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
 
@@ -90,8 +96,10 @@ def _child(
                 code = 0
             finally:
                 os._exit(code)
-        _, status = os.waitpid(pid, 0)
+        status, stuck = _wait(pid, shared)
         last = _last_line(progress_path)
+        if stuck is not None:
+            return None, ("stuck", f"{stuck[0]}\t{stuck[1]}")
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
             with open(result_path, "rb") as found:
                 result = pickle.load(found)
@@ -105,6 +113,21 @@ def _child(
         return None, (how, last)
 
 
+def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None]:
+    """Wait for the child; one stuck in a call past its limit (and past the grace its own watchdog has to give up
+    on it) is killed: its status, and the (target, member) it was stuck in."""
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status, None
+        deadline, limit, label, member = shared_state(shared)
+        if deadline and time.monotonic() > deadline + limit + 2 * HARD_GRACE:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            return status, (label, member)
+        time.sleep(0.05)
+
+
 def _last_line(path: str) -> str:
     try:
         with open(path, encoding="utf-8") as fh:
@@ -114,9 +137,27 @@ def _last_line(path: str) -> str:
     return lines[-1] if lines else ""
 
 
-def _crashed(contract: Contract, target: tuple[str, Any, tuple[str, str] | None], death: tuple[str, str]) -> TargetReport:
+def _crashed(contract: Contract, target: tuple[str, Any, tuple[str, str] | None], death: tuple[str, str], timeout: float) -> TargetReport:
     label, obj, path = target
     how, last = death
+    if how == "stuck":  # killed in a call it would not leave: that member's timeout, not a crash
+        _, _, stuck = last.partition("\t")
+        member = stuck or None
+        module, name = path or (getattr(obj, "__module__", "__main__"), getattr(obj, "__qualname__", "target"))
+        timeout_violation = Violation(
+            target=label,
+            kind="timeout",
+            member=member,
+            parameter=None,
+            message=(
+                f"{member}: did not return within {timeout:g}s and could not be stopped (code that holds the interpreter "
+                "lock, such as a long computation in C); the checking process was ended"
+            ),
+            example=f"from {module} import {name.split('.')[0]}\n# {member} did not return; run interlock check with --seed to replay",
+            location=Subject(label=label, obj=obj, contract=contract, import_path=path).location(member),
+            clause=None,
+        )
+        return TargetReport(target=label, violations=[timeout_violation])
     phase, _, member = last.partition("_")
     member_name = member if phase in ("sweep", "outside", "base") and member else None
     where = f" while checking {member_name}" if member_name else (f" during {last}" if last else "")

@@ -27,6 +27,7 @@ import contextlib
 import ctypes
 import inspect
 import signal
+import struct
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -67,6 +68,34 @@ class Outcome:
 
 def _alarm(signum: int, frame: Any) -> None:
     raise CallTimedOut()
+
+
+SHARED: Any = None
+"""In an isolated child, memory its parent reads (an ``mmap`` shared across ``fork``): the deadline and limit of
+the call under way and its place, so that the parent can end a child stuck in a call no thread of its own can stop
+(a computation in C that holds the interpreter lock)."""
+
+_SLOT = struct.Struct("dd")
+
+
+def _share(deadline: float, limit: float, where: Where | None = None) -> None:
+    shared = SHARED
+    if shared is None:
+        return
+    _SLOT.pack_into(shared, 0, deadline, limit)
+    if where is not None:
+        label = getattr(where.target, "label", "")
+        text = f"{label}\t{where.member or ''}".encode("utf-8", "replace")[: len(shared) - _SLOT.size - 2]
+        shared[_SLOT.size : _SLOT.size + 2] = len(text).to_bytes(2, "little")
+        shared[_SLOT.size + 2 : _SLOT.size + 2 + len(text)] = text
+
+
+def shared_state(shared: Any) -> tuple[float, float, str, str]:
+    """What a child shared: (deadline, limit, target label, member) of its call under way (deadline 0: none)."""
+    deadline, limit = _SLOT.unpack_from(shared, 0)
+    size = int.from_bytes(shared[_SLOT.size : _SLOT.size + 2], "little")
+    label, _, member = bytes(shared[_SLOT.size + 2 : _SLOT.size + 2 + size]).decode("utf-8", "replace").partition("\t")
+    return deadline, limit, label, member
 
 
 _WATCH: _Watchdog | None = None
@@ -127,11 +156,13 @@ class _Watchdog:
             deadline = time.monotonic() + limit
             self._deadline = deadline if self._deadline is None else min(deadline, self._deadline)
             self._injected = False
+            _share(self._deadline, self._limit, self._runner.where)
             self._lock.notify()
 
     def disarm(self) -> None:
         with self._lock:
             self._deadline, self._limit = self._outer.pop() if self._outer else (None, 0.0)
+            _share(self._deadline or 0.0, self._limit)
             if self._injected and self._main is not None:  # a CallTimedOut not yet raised must not land elsewhere
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
             self._injected = False
