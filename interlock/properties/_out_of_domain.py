@@ -1,6 +1,6 @@
 """The out-of-domain judge: values the contract excludes must be refused at once.
 
-Every value of the type's row in ``_foreign`` (``None``, look-alikes, blank text, out-of-bound numbers) goes to
+Every value of the type's row in ``_foreign`` (``None``, look-alikes, blank text, out-of-bound numbers, foreign values) goes to
 a fresh target, and so do values a ``draws`` clause narrows away; accepting one, acting on it before refusing,
 or refusing with the wrong exception is the target's violation.
 """
