@@ -1,10 +1,17 @@
-"""Values outside a domain: contracts.md's Inputs table, one row per type, as a lookup table.
+"""Values outside a domain: contracts.md's Inputs table, one row per type, as a lookup table, and foreign values.
 
 Each type's row is a function from the domain (and an in-domain value the target
 accepted, to make look-alikes from) to the values it must refuse. ``None`` comes
 first for every type that is not ``Optional``. The table is looked up by exact
 type first (``bool`` is not ``int`` here), then by the abstract base of a
 generic's origin (any ``Mapping``), as typeguard's checker table is.
+
+After the row come the **foreign values**, the same few for every type they lie
+outside of: a tuple, a plain ``object()``, and a ``BadEqHash()`` whose ``==`` and
+``hash()`` raise (as CPython's ``test.mapping_tests`` passes them). A store that
+hands a key to its database or its serializer unchecked raises that library's own
+error on them (``sqlite3.ProgrammingError``, ``pickle.PicklingError``), where the
+contract demands ``ValueError`` or ``TypeError``.
 """
 
 from __future__ import annotations
@@ -13,15 +20,46 @@ import collections.abc as cabc
 import math
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from interlock.contracts._domain import Domain
 from interlock.contracts._model import Kind
 from interlock.properties._doubles import simple_value
+from interlock.properties._types import type_problem
 
-__all__ = ["Outside", "outside_values"]
+__all__ = ["BAD_EQ_HASH_SOURCE", "BadEqHash", "Outside", "foreign_definitions", "outside_values"]
+
+
+class BadEqHash:
+    """A value of no type a contract names that cannot be hashed or compared: == and hash() raise TypeError."""
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError("BadEqHash() cannot be compared")
+
+    def __hash__(self) -> int:
+        raise TypeError("BadEqHash() cannot be hashed")
+
+    def __repr__(self) -> str:
+        return "BadEqHash()"
+
+
+BAD_EQ_HASH_SOURCE: Final = """\
+class BadEqHash:  # a value that cannot be hashed or compared: == and hash() raise TypeError
+    def __eq__(self, other): raise TypeError("BadEqHash() cannot be compared")
+    def __hash__(self): raise TypeError("BadEqHash() cannot be hashed")
+    def __repr__(self): return "BadEqHash()"
+"""
+"""``BadEqHash`` as a reproducer defines it, so the script needs none of interlock's private modules (a test keeps
+the two alike)."""
+
+
+def foreign_definitions(values: cabc.Iterable[Any]) -> list[str]:
+    """The lines a reproducer needs before it can write these values: the class of a ``BadEqHash()`` among them."""
+    if any(type(v) is BadEqHash for v in values):
+        return [*BAD_EQ_HASH_SOURCE.splitlines(), ""]
+    return []
 
 
 @attrs.frozen
@@ -43,11 +81,49 @@ def outside_values(domain: Domain, base_value: Any, *, has_base: bool) -> list[O
     ``base_value`` is an in-domain value the target accepted: look-alikes are made
     from it (its bytes, its text), so a member that coerces is caught.
     """
+    if domain.base in (Any, object):
+        return []  # everything is inside: there is nothing to refuse
     out = [] if domain.optional else [Outside(None, "none-propagation", "None")]
     row = row_for(domain.base)
     if row is not None:
         out += row(domain, base_value, has_base)
-    return out
+    return out + foreign_values(domain.base)
+
+
+_FOREIGN: Final = (
+    Outside((1, 2), "type-coercion", "a tuple"),
+    Outside(object(), "type-coercion", "a plain object"),
+    Outside(BadEqHash(), "type-coercion", "an object whose == and hash() raise"),
+)
+"""Values of no type a contract names. Accepting one, or raising anything but ``ValueError`` or ``TypeError`` on it,
+is what accepting a value of another type is: ``type-coercion`` (report.md, rule 4)."""
+
+_FOREIGN_FOR: dict[Any, list[Outside]] = {}
+
+
+def foreign_values(tp: Any) -> list[Outside]:
+    """The foreign values outside a type, as typeguard judges it; none for a ``Protocol`` (a dependency is a double,
+    and a caller may hand any object of the right shape)."""
+    try:
+        found = _FOREIGN_FOR.get(tp)
+    except TypeError:  # an unhashable annotation: worked out on every call
+        return _foreign_values(tp)
+    if found is None:
+        found = _FOREIGN_FOR[tp] = _foreign_values(tp)
+    return found
+
+
+def _foreign_values(tp: Any) -> list[Outside]:
+    if tp in (Any, object) or (isinstance(tp, type) and getattr(tp, "_is_protocol", False)):
+        return []
+    return [o for o in _FOREIGN if _outside(o.value, tp)]
+
+
+def _outside(value: Any, tp: Any) -> bool:
+    try:
+        return type_problem(value, tp) is not None
+    except Exception:  # an annotation typeguard cannot read: offer nothing it might hold
+        return False
 
 
 def row_for(tp: Any) -> Row | None:
@@ -89,9 +165,21 @@ def _integer(domain: Domain, base: Any, has_base: bool) -> list[Outside]:
     out = [Outside("1", "type-coercion", "text"), Outside(1.0, "type-coercion", "a float"), Outside(1.5, "type-coercion", "a float")]
     if has_base and isinstance(base, int) and not isinstance(base, bool) and base != 1:
         out.append(Outside(str(base), "type-coercion", "the text of a valid int"))
+        whole = _float(base)
+        if whole is not None:
+            out.append(Outside(whole, "type-coercion", "the float of a valid int"))
     if domain.strict:
         out += _bools()
     return out + _bound_breakers(domain, is_int=True)
+
+
+def _float(n: int) -> float | None:
+    """``n`` as a float, where the float is exactly ``n`` (a look-alike, not a near miss)."""
+    try:
+        f = float(n)
+    except OverflowError:
+        return None
+    return f if f == n else None
 
 
 def _real(domain: Domain, base: Any, has_base: bool) -> list[Outside]:

@@ -1,6 +1,6 @@
 """The out-of-domain judge: values the contract excludes must be refused at once.
 
-Every value of the type's row in ``_foreign`` (``None``, look-alikes, blank text, out-of-bound numbers) goes to
+Every value of the type's row in ``_foreign`` (``None``, look-alikes, blank text, out-of-bound numbers, foreign values) goes to
 a fresh target, and so do values a ``draws`` clause narrows away; accepting one, acting on it before refusing,
 or refusing with the wrong exception is the target's violation.
 """
@@ -94,7 +94,8 @@ class OutOfDomain:
         if built.error is not None and isinstance(built.error, REJECTIONS) and not log.calls:
             return
         what = _accepted(built, log)
-        if built.error is None:
+        if not isinstance(built.error, REJECTIONS):
+            # accepted, or raised something else: the script raises it, and passes where the value is rejected
             example = reproducer(s, values, m, reject=f"{o.kind}: __init__ accepted {_value_text(o)} for {name!r}")
         s.record(
             s.violation(
@@ -148,7 +149,8 @@ class OutOfDomain:
         what = _accepted(out, made.log, made.changed)
         if failure is not None:
             example = call.example([f"assert_clause({contract_ref(self.contract)}, {failure.id!r}, result=result)"], result=True)
-        elif out.error is None:
+        elif not isinstance(out.error, REJECTIONS):
+            # accepted, or raised something else: the script raises it, and passes where the value is rejected
             example = call.example(reject=f"{o.kind}: {m.name} accepted {_value_text(o)} for {name!r}")
         else:
             example = call.example()

@@ -13,6 +13,7 @@ import attrs
 from interlock.contracts._domain import read_domain
 from interlock.contracts._model import Contract, Kind, Member
 from interlock.properties._doubles import CallLog, Double, DoubleReturns, double_class, protocol_fields
+from interlock.properties._foreign import foreign_definitions
 from interlock.properties._report import NotChecked, Violation
 from interlock.properties._signature import CallPlan, Drift, compare_signature, target_signature
 from interlock.properties._strategies import DOUBLE, strategy_for
@@ -310,6 +311,7 @@ def reproducer(
     head = name.split(".")[0]
     lines.append(f"from {module} import {head}")
     lines.extend(imports)
+    lines.extend(foreign_definitions([*ctor_values.values(), *(values or {}).values()]))
 
     def called(call: str) -> list[str]:
         text = (f"await {call}" if one_loop else f"asyncio.run({call})") if is_async else call

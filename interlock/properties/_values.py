@@ -108,6 +108,8 @@ def _py_repr(value: Any) -> str:
         return _long_repr(value)
     if type(value) is str:
         return _text_repr(value)
+    if type(value) is object:
+        return "object()"
     return repr(value)
 
 
