@@ -3,7 +3,9 @@
 Exit status: 0 every target conforms, 1 at least one violation, 2 a usage or
 definition error (one line on standard error, never a traceback), 3 interlock
 itself failed (one line per failure on standard error, the traceback in a file
-the line names; the report is still written).
+the line names; the report is still written), 130 (``SIGINT``, Ctrl-C) or 143
+(``SIGTERM``) the user stopped the run (the report of what was found so far is
+still written, marked ``interrupted``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_SIGNAL_BASE = 128
+"""Stopped by the user: 128 + the signal's number, the shell's convention (130 for Ctrl-C, 143 for SIGTERM)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -243,6 +248,9 @@ def _emit(args: argparse.Namespace, out: TextIO, report: Report) -> int:
         _silence_stdout(out)
     for error in report.internal_errors:
         print(error.line(report.contract), file=sys.stderr)
+    if report.stop_signal is not None:  # stopped by the user: the shell's convention, 128 + the signal's number
+        print(f"interlock: interrupted by {report.stop_signal}; the report holds what was found until then", file=sys.stderr)
+        return EXIT_SIGNAL_BASE + signal.Signals[report.stop_signal].value
     if report.internal_errors:
         return EXIT_INTERNAL
     if args.command == "demo":
@@ -348,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ContractDefinitionError, InterlockError) as exc:
         return _fail(str(exc), wants_json)
     except KeyboardInterrupt:
-        return _fail("interrupted", wants_json)
+        return _fail("interrupted", wants_json, status=EXIT_SIGNAL_BASE + signal.SIGINT.value)
     except Exception as exc:  # an interlock bug: still one line, the traceback in a file
         if os.environ.get("INTERLOCK_DEBUG"):
             raise

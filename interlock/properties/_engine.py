@@ -6,6 +6,7 @@ import contextlib
 import functools
 import inspect
 import random
+import signal
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +28,7 @@ from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
-from interlock.properties._runner import Runner, Where
+from interlock.properties._runner import Interrupted, Runner, Where, interruptible, stopped
 from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
@@ -60,7 +61,9 @@ def run_check(
     judges their outcomes; it is never reported.
 
     ``abandon`` is told the report of what was found so far when a call cannot be stopped (it holds on past its
-    limit in code no signal reaches); it is called from the watchdog thread and should end the process.
+    limit in code no signal reaches); it is called from the watchdog thread and should end the process. With it (the
+    command, an isolated child), ``SIGINT`` or ``SIGTERM`` ends the run with the report so far, marked interrupted;
+    without it (the Python API), they raise ``KeyboardInterrupt`` once the run has cleaned up.
     """
     started = time.perf_counter()
     if replay is None:
@@ -91,8 +94,9 @@ def run_check(
         runner.on_stuck = functools.partial(_stuck, subjects, timeout, report, abandon)
     budget = max_examples if sequences is None else sequences
     vetted = 0
+    stop: Interrupted | None = None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), interruptible():
             warnings.simplefilter("default")
             judge: list[Subject] = []
             if reference is not None:
@@ -104,9 +108,20 @@ def run_check(
             _check_all(contract, subjects + judge, runner, explorer, guard, budget, steps)
             for j in judge:
                 _reference_notes(contract, j, subjects)
+    except Interrupted as caught:
+        stop = caught
     finally:
         runner.close()
-    return report()
+    if stop is None and stopped() is not None:  # raised where a target's code swallowed it, and no call came after
+        stop = Interrupted(stopped() or signal.SIGINT)
+    if stop is None:
+        return report()
+    if abandon is None:
+        raise KeyboardInterrupt(str(stop)) from None
+    reason = f"{stop} (stopped by the user)"
+    for s in subjects:
+        s.note(None, None, f"the run stopped early: {reason}; the checks after it did not run")
+    return report(reason)
 
 
 def _stuck(

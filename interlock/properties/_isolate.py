@@ -22,7 +22,7 @@ from interlock.errors import UsageError
 from interlock.properties import _runner
 from interlock.properties._engine import run_check
 from interlock.properties._report import Report, TargetReport, Violation
-from interlock.properties._runner import HARD_GRACE, shared_state
+from interlock.properties._runner import HARD_GRACE, Interrupted, interruptible, shared_state
 from interlock.properties._subject import Subject
 
 __all__ = ["run_isolated"]
@@ -38,14 +38,18 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         import random
 
         options = {**options, "seed": random.SystemRandom().randrange(2**32), "replay": True}
-    report, _ = _child(contract, targets, options)
+    report, death = _child(contract, targets, options)
     if report is not None:
         return report
+    if death[0] == "interrupted":  # the user stopped it, and the child left no report: stop here too
+        raise KeyboardInterrupt(death[1])
     parts: list[TargetReport] = []
     examples = 0
     seconds = 0.0
     for target in targets:
         alone, death = _child(contract, [target], options)
+        if alone is None and death[0] == "interrupted":
+            raise KeyboardInterrupt(death[1])
         if alone is not None:
             parts.extend(alone.targets)
             examples += alone.examples
@@ -96,10 +100,12 @@ def _child(
                 code = 0
             finally:
                 os._exit(code)
-        status, stuck = _wait(pid, shared)
+        status, stuck, stop = _wait(pid, shared)
         last = _last_line(progress_path)
         if stuck is not None:
             return None, ("stuck", f"{stuck[0]}\t{stuck[1]}")
+        if stop is not None and not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path)):
+            return None, ("interrupted", signal.Signals(stop).name)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
             with open(result_path, "rb") as found:
                 result = pickle.load(found)
@@ -113,19 +119,41 @@ def _child(
         return None, (how, last)
 
 
-def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None]:
+STOP_GRACE = 10.0
+"""Seconds an interrupted child gets to write the report of what it found before it is killed."""
+
+
+def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None, int | None]:
     """Wait for the child; one stuck in a call past its limit (and past the grace its own watchdog has to give up
-    on it) is killed: its status, and the (target, member) it was stuck in."""
+    on it) is killed: its status, the (target, member) it was stuck in, and the stop signal the user sent, if any.
+
+    A stop signal (Ctrl-C reaches the child too; ``SIGTERM`` may reach only the parent) is passed on to the child,
+    which ends its run and writes the report so far; a child that has not ended ``STOP_GRACE`` seconds later is
+    killed."""
+    stop: int | None = None
+    given_up = 0.0
     while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status, None
-        deadline, limit, label, member = shared_state(shared)
-        if deadline and time.monotonic() > deadline + limit + 2 * HARD_GRACE:
-            os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
-            return status, (label, member)
-        time.sleep(0.05)
+        try:
+            with interruptible():
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return status, None, stop
+                deadline, limit, label, member = shared_state(shared)
+                if deadline and time.monotonic() > deadline + limit + 2 * HARD_GRACE:
+                    os.kill(pid, signal.SIGKILL)
+                    _, status = os.waitpid(pid, 0)
+                    return status, (label, member), stop
+                if stop is not None and time.monotonic() > given_up:
+                    os.kill(pid, signal.SIGKILL)
+                time.sleep(0.05)
+        except Interrupted as caught:
+            if stop is None:
+                stop = caught.signum
+                given_up = time.monotonic() + STOP_GRACE
+                try:
+                    os.kill(pid, caught.signum)
+                except ProcessLookupError:
+                    pass
 
 
 def _last_line(path: str) -> str:

@@ -97,6 +97,12 @@ class Report:
     """Why the run stopped before every check ran (a call that could not be stopped, Ctrl-C), if it did."""
 
     @property
+    def stop_signal(self) -> str | None:
+        """``"SIGINT"`` or ``"SIGTERM"`` when the user stopped the run (``interrupted`` names it first), else None."""
+        first = (self.interrupted or "").split(" ", 1)[0]
+        return first if first in ("SIGINT", "SIGTERM") else None
+
+    @property
     def conforms(self) -> bool:
         """No violation on any target."""
         return all(t.conforms for t in self.targets)

@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["CallTimedOut", "Outcome", "Runner", "Signal", "Where", "bounded", "limited"]
+__all__ = ["CallTimedOut", "Interrupted", "Outcome", "Runner", "Signal", "Where", "bounded", "interruptible", "limited", "stopped"]
 
 
 class Signal(BaseException):
@@ -45,6 +45,44 @@ class Signal(BaseException):
 
 class CallTimedOut(Signal):
     """Raised into a call that overran its time limit."""
+
+
+class Interrupted(Signal):
+    """The user stopped the run (``SIGINT``, Ctrl-C, or ``SIGTERM``): never a target's outcome."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_STOPPED: list[int] = []
+"""The stop signals received while a run is interruptible."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    _STOPPED.append(signum)
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """While the run goes on, ``SIGINT`` and ``SIGTERM`` raise ``Interrupted`` (in the main thread), which no target
+    and no check catches as its own; outside the main thread, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    _STOPPED.clear()
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def stopped() -> int | None:
+    """The stop signal received in the run, if any."""
+    return _STOPPED[0] if _STOPPED else None
 
 
 @attrs.define
@@ -229,6 +267,8 @@ class Runner:
     ) -> Outcome:
         """Call ``fn``; await its result when it is awaitable. ``is_async`` is what the contract declares
         (None: either is fine), and a result of the other shape is an ``awaitable_mismatch``."""
+        if _STOPPED:  # an interrupt a target's code caught and swallowed still stops the run
+            raise Interrupted(_STOPPED[0])
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
         limit = timeout or self.timeout

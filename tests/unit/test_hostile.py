@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -129,3 +130,66 @@ def test_the_command_writes_what_it_found_when_a_call_cannot_be_stopped(isolate:
     assert "SleepThroughAlarmEcho did not return within 0.2s" in report["interrupted"]
     kinds = [(v["kind"], v["member"]) for t in report["targets"] for v in t["violations"]]
     assert ("timeout", "echo") in kinds
+
+
+def _no_process_left(pgid: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.killpg(pgid, signal.SIGKILL)
+    raise AssertionError("a process of the run was left behind")
+
+
+@pytest.mark.parametrize("isolate", [[], ["--isolate"]])
+@pytest.mark.parametrize(("signum", "status", "group"), [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)])
+def test_the_user_stops_the_run_and_gets_what_was_found(isolate: list[str], signum: int, status: int, group: bool) -> None:
+    """Ctrl-C (to the whole process group, as a terminal sends it) or SIGTERM (to the command alone): the run stops,
+    the correct target is not blamed, the report so far is written and marked, and no process is left behind."""
+    command = [
+        sys.executable,
+        "-m",
+        "interlock",
+        "check",
+        f"{FIXTURES}:Echo",
+        f"{FIXTURES}:SlowEcho",
+        "--seed",
+        "1",
+        "--max-examples",
+        "2000",
+        "--json",
+        *isolate,
+    ]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(2.5)
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    _no_process_left(proc.pid)
+    assert proc.returncode == status, err
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert report["interrupted"].startswith(signal.Signals(signum).name)
+    assert [v for t in report["targets"] for v in t["violations"]] == []
+    assert f"interrupted by {signal.Signals(signum).name}" in err
+
+
+def test_from_python_ctrl_c_is_a_keyboard_interrupt_not_the_targets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """interlock.check raises KeyboardInterrupt, after cleaning up; the target is never blamed for it."""
+    calls = {"n": 0}
+
+    class Interrupting(ho.GoodEcho):
+        def echo(self, text: str) -> str:
+            calls["n"] += 1
+            if calls["n"] == 5:
+                os.kill(os.getpid(), signal.SIGINT)
+            return super().echo(text)
+
+    with pytest.raises(KeyboardInterrupt):
+        interlock.check(ho.Echo, Interrupting, seed=1, max_examples=50)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
