@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from interlock._imports import resolve
+from interlock._imports import resolve, survive_import
 from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options, from_text
 from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
@@ -96,11 +96,12 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="interlock", description="Contract tests for component interfaces.")
+    parser = _Parser(prog="interlock", description="Contract tests for component interfaces.", allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"interlock {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     check = sub.add_parser(
         "check",
+        allow_abbrev=False,
         help="check targets against a contract",
         description="Check each TARGET against CONTRACT; both are import paths package.module:Name.",
     )
@@ -120,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     judge.add_argument("--no-reference", action="store_true", help="compare with no reference, not even the contract's own")
     demo = sub.add_parser(
         "demo",
+        allow_abbrev=False,
         help="check the bundled examples: the built-in contracts against reference and drifting implementations",
         description=(
             "Check the bundled examples and show what interlock finds. 'catalog' (the default) checks every built-in "
@@ -135,21 +137,31 @@ def _parser() -> argparse.ArgumentParser:
 
 @contextlib.contextmanager
 def _targets_print_to_stderr() -> Iterator[TextIO]:
-    """Point file descriptor 1 at standard error while targets run; yield a stream to the real stdout."""
-    sys.stdout.flush()
+    """Point file descriptor 1 at standard error while targets run; yield a stream to the real stdout.
+
+    What a target left in ``sys.stdout``'s buffer goes to standard error with the rest of its output; a target
+    that closed or replaced ``sys.stdout`` changes nothing of the report."""
+    _flush(sys.stdout)
     saved = os.dup(1)
     report = os.fdopen(os.dup(saved), "w", encoding="utf-8", closefd=True)
     os.dup2(2, 1)
     try:
         yield report
     finally:
-        sys.stdout.flush()
+        _flush(sys.stdout)
         os.dup2(saved, 1)
         os.close(saved)
         try:
             report.close()
         except BrokenPipeError:
             pass
+
+
+def _flush(stream: Any) -> None:
+    try:
+        stream.flush()
+    except Exception:  # closed, or replaced by something that cannot flush
+        pass
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -196,6 +208,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         args.targets = [f"interlock.examples.greeter:{t.__name__}" for t in greeter.TARGETS]
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
+    args.junit = _junit_path(args.junit)
+    survive_import([args.contract, *args.targets, *([args.reference] if getattr(args, "reference", None) else [])])
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         contract_obj, _ = resolve(args.contract)
@@ -220,11 +234,30 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             status = _emit(args, out, found)
         except BaseException:
             status = EXIT_INTERNAL
-        sys.stderr.flush()
+        _flush(sys.stderr)
         os._exit(status)
 
     report = _check(model, targets, _options(args), reference, abandon)
     return _emit(args, out, report)
+
+
+def _junit_path(path: str | None) -> str | None:
+    """``--junit``'s file, checked before anything runs and made absolute (a target that changes the working folder
+    cannot move it): an empty name, a folder, or a place that cannot be written is a usage error now, not after
+    the whole run."""
+    if path is None:
+        return None
+    if not path.strip():
+        raise UsageError("--junit needs a file name (got '')")
+    full = os.path.abspath(path)
+    if os.path.isdir(full):
+        raise UsageError(f"cannot write the JUnit report to {path!r}: it is a folder")
+    folder = os.path.dirname(full)
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write the JUnit report to {path!r}: no folder {folder!r}")
+    if not os.access(folder, os.W_OK) or (os.path.exists(full) and not os.access(full, os.W_OK)):
+        raise UsageError(f"cannot write the JUnit report to {path!r}: permission denied")
+    return full
 
 
 def _emit(args: argparse.Namespace, out: TextIO, report: Report) -> int:
@@ -247,9 +280,9 @@ def _emit(args: argparse.Namespace, out: TextIO, report: Report) -> int:
     except BrokenPipeError:  # the reader went away (| head): the exit status still tells the result
         _silence_stdout(out)
     for error in report.internal_errors:
-        print(error.line(report.contract), file=sys.stderr)
+        _say(error.line(report.contract))
     if report.stop_signal is not None:  # stopped by the user: the shell's convention, 128 + the signal's number
-        print(f"interlock: interrupted by {report.stop_signal}; the report holds what was found until then", file=sys.stderr)
+        _say(f"interlock: interrupted by {report.stop_signal}; the report holds what was found until then")
         return EXIT_SIGNAL_BASE + signal.Signals[report.stop_signal].value
     if report.internal_errors:
         return EXIT_INTERNAL
@@ -264,11 +297,12 @@ def _catalog_demo(args: argparse.Namespace, out: TextIO) -> int:
     from interlock.examples import CATALOG_DEMO
 
     options = _options(args)
+    args.junit = _junit_path(args.junit)
     reports = []
     for contract_path, target_paths in CATALOG_DEMO:
         model = get_contract(resolve(contract_path)[0])
         targets = [(path, *resolve(path)) for path in target_paths]
-        print(f"interlock demo: checking {contract_path} ...", file=sys.stderr, flush=True)
+        _say(f"interlock demo: checking {contract_path} ...")
         reports.append(_check(model, targets, options))
     if args.junit:
         from interlock.properties._render import render_junit
@@ -345,6 +379,7 @@ def _matrix(reports: list[Any], *, colour: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _STREAMS[:] = [sys.stdout, sys.stderr]
     wants_json = "--json" in argv
     parser = _parser()
     try:
@@ -377,13 +412,49 @@ def _silence_stdout(out: TextIO) -> None:
 
 def _fail(message: str, wants_json: bool, status: int = EXIT_USAGE) -> int:
     message = " ".join(message.split())
-    print(f"interlock: error: {message}", file=sys.stderr)
+    _say(f"interlock: error: {message}")
     if wants_json:
-        sys.stdout.write(json.dumps({"interlock": __version__, "error": message}) + "\n")
-        sys.stdout.flush()
+        _put(_STREAMS[0], 1, json.dumps({"interlock": __version__, "error": message}) + "\n")
     return status
 
 
+_STREAMS: list[Any] = [sys.stdout, sys.stderr]
+"""The standard streams as the command found them (``main`` keeps them before any target runs)."""
+
+
+def _say(line: str) -> None:
+    """A line on standard error, as the command found it: a target that replaced ``sys.stderr`` cannot divert it,
+    and one that closed it cannot lose it (it goes to file descriptor 2 itself) or turn it into a traceback."""
+    _put(_STREAMS[1], 2, line + "\n")
+
+
+def _put(stream: Any, fd: int, text: str) -> None:
+    try:
+        if not stream.closed:
+            stream.write(text)
+            stream.flush()
+            return
+    except Exception:
+        pass
+    _write_fd(fd, text)
+
+
+def _write_fd(fd: int, text: str) -> None:
+    data = text.encode("utf-8", "backslashreplace")
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError:  # the reader went away; the exit status still tells the result
+        pass
+
+
 def entry() -> NoReturn:
-    """The console script."""
-    sys.exit(main())
+    """The console script: the report written, the process ends with its status.
+
+    It ends at once (``os._exit``), after flushing what interlock wrote: a target's non-daemon thread that never
+    ends cannot keep it alive, and a target's ``atexit`` handler or late-flushed buffer cannot write after the
+    report on standard output."""
+    status = main()
+    _flush(sys.stdout)
+    _flush(sys.stderr)
+    os._exit(status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 import random
 import signal
 import time
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from interlock.contracts._declare import get_contract, is_contract
 from interlock.contracts._model import Comparable, Contract, Draws, Member, Scenario
 from interlock.errors import UsageError
+from interlock.properties import _subject
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import Double, simple_value
 from interlock.properties._draw import DrawnReturns, draw_values
@@ -66,6 +68,7 @@ def run_check(
     without it (the Python API), they raise ``KeyboardInterrupt`` once the run has cleaned up.
     """
     started = time.perf_counter()
+    _subject.START_DIR = os.getcwd()
     if replay is None:
         replay = seed is None
     if seed is None:

@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import ctypes
 import inspect
+import os
 import signal
 import struct
 import threading
@@ -242,6 +243,7 @@ class Runner:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self.loop = asyncio.new_event_loop()
+        self._pid = os.getpid()
         self._main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         self.where = Where(None, None)
         """The call under way (set by the driver), for ``on_stuck``."""
@@ -280,6 +282,8 @@ class Runner:
                 signal.setitimer(signal.ITIMER_REAL, limit)
                 return self._call(fn, args, kwargs, is_async, limit)
             finally:
+                if os.getpid() != self._pid:  # a child the target forked came back here: it must not run the checks
+                    os._exit(0)
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 if self._watch is not None:
                     self._watch.disarm()

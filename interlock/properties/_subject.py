@@ -21,6 +21,10 @@ from interlock.properties._values import py_repr
 
 __all__ = ["DoubleSpec", "Subject", "assert_imports", "contract_ref", "materialize", "reproducer", "signature_example"]
 
+START_DIR = os.getcwd()
+"""The folder locations are relative to: where the run started (``run_check`` sets it), whatever folder a target
+moves the process to."""
+
 Mode = Literal["class", "factory", "zero"]
 Key = tuple[Kind, str | None, str | None, str | None]
 """A violation's identity on one target: (kind, member, parameter, clause); each is reported once."""
@@ -118,7 +122,7 @@ class Subject:
         if path is None:
             return None
         try:
-            rel = os.path.relpath(path)
+            rel = os.path.relpath(path, START_DIR)
             if not rel.startswith(".."):
                 path = rel
         except ValueError:

@@ -193,3 +193,132 @@ def test_from_python_ctrl_c_is_a_keyboard_interrupt_not_the_targets(monkeypatch:
     with pytest.raises(KeyboardInterrupt):
         interlock.check(ho.Echo, Interrupting, seed=1, max_examples=50)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def _check(target: str, *extra: str, isolate: bool = False) -> subprocess.CompletedProcess[str]:
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:{target}", "--seed", "1", "--max-examples", "5", *extra]
+    return _command(*args, *(["--isolate"] if isolate else []))
+
+
+def _interlock_script(*args: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
+    """The console script as users run it (``entry``), in its own session so that every process it left is seen."""
+    code = "import sys; from interlock.cli import entry; sys.argv[0] = 'interlock'; entry()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_thread_that_never_ends_does_not_keep_the_command_alive(isolate: bool) -> None:
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:ThreadEcho", "--seed", "1", "--max-examples", "3", "--json"]
+    proc = _interlock_script(*args, *(["--isolate"] if isolate else []))
+    out, err = proc.communicate(timeout=60)
+    _no_process_left(proc.pid)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["targets"][0]["conforms"] is True
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_standard_output_holds_the_report_alone(isolate: bool) -> None:
+    """An atexit print and a late-flushed writer on fd 1 write nothing after the report."""
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:LateWriterEcho", "--seed", "1", "--max-examples", "3", "--json"]
+    proc = _interlock_script(*args, *(["--isolate"] if isolate else []))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["targets"][0]["conforms"] is True  # the whole of stdout is one JSON document
+    assert "late text" not in out
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_target_that_forks_gives_one_report(isolate: bool) -> None:
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:ForkingEcho", "--seed", "1", "--max-examples", "3", "--json"]
+    proc = _interlock_script(*args, *(["--isolate"] if isolate else []))
+    out, err = proc.communicate(timeout=60)
+    _no_process_left(proc.pid)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["targets"][0]["conforms"] is True
+    assert out.count('"interlock"') == 1
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_target_that_closes_the_standard_streams_changes_nothing(isolate: bool) -> None:
+    ran = _check("StreamClosingEcho", "--json", isolate=isolate)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["targets"][0]["conforms"] is True
+    assert "Traceback" not in ran.stderr
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_module_that_exits_at_import_is_a_usage_error(isolate: bool) -> None:
+    args = ["check", f"{FIXTURES}:Echo", "tests.fixtures.hostile_exit_at_import:Anything", "--json"]
+    ran = _command(*args, *(["--isolate"] if isolate else []))
+    assert ran.returncode == 2
+    (line,) = ran.stderr.strip().splitlines()
+    assert line == (
+        "interlock: error: importing 'tests.fixtures.hostile_exit_at_import' ended the process "
+        "(it exited with status 0); a module must import without exiting"
+    )
+    assert json.loads(ran.stdout)["error"]
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_target_that_changes_folder_moves_neither_the_junit_file_nor_locations(isolate: bool, tmp_path: Path) -> None:
+    args = [
+        "check",
+        f"{FIXTURES}:Echo",
+        f"{FIXTURES}:ChdirEcho",
+        "--seed",
+        "1",
+        "--max-examples",
+        "20",
+        "--json",
+        "--junit",
+        "chdir-report.xml",
+    ]
+    proc = _interlock_script(*args, *(["--isolate"] if isolate else []), cwd=ROOT)
+    out, err = proc.communicate(timeout=60)
+    junit = ROOT / "chdir-report.xml"
+    try:
+        assert proc.returncode == 1, err
+        assert junit.exists()
+        locations = [v["location"] for t in json.loads(out)["targets"] for v in t["violations"]]
+        assert locations
+        assert all(loc.startswith("tests/fixtures/hostile.py:") for loc in locations), locations
+    finally:
+        junit.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--junit", ""], "interlock: error: --junit needs a file name (got '')"),
+        (
+            ["--junit", "/no/such/folder/r.xml"],
+            "interlock: error: cannot write the JUnit report to '/no/such/folder/r.xml': no folder '/no/such/folder'",
+        ),
+        (["--junit", "tests"], "interlock: error: cannot write the JUnit report to 'tests': it is a folder"),
+        (["--jso"], "interlock: error: unrecognized arguments: --jso"),
+    ],
+)
+def test_command_line_gaps_are_usage_errors_before_anything_runs(extra: list[str], message: str) -> None:
+    started = time.monotonic()
+    ran = _check("SlowEcho", *extra)
+    assert ran.returncode == 2
+    assert ran.stderr.strip().splitlines() == [message]
+    assert time.monotonic() - started < 15  # refused before the slow target was checked
+
+
+def test_the_same_seed_twice_gives_the_same_json_apart_from_timings() -> None:
+    def run() -> dict[str, object]:
+        ran = _check("ArrayLikeEcho", "--json")
+        report = json.loads(ran.stdout)
+        report["summary"].pop("seconds")
+        return report
+
+    assert run() == run()
