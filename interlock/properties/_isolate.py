@@ -21,6 +21,7 @@ from interlock.contracts._model import Contract
 from interlock.errors import UsageError
 from interlock.properties import _runner
 from interlock.properties._engine import run_check
+from interlock.properties._internal import internal_error
 from interlock.properties._report import Report, TargetReport, Violation
 from interlock.properties._runner import HARD_GRACE, Interrupted, interruptible, shared_state
 from interlock.properties._subject import Subject
@@ -28,6 +29,10 @@ from interlock.properties._subject import Subject
 __all__ = ["run_isolated"]
 
 _FAILED_IN_CHILD = 70
+
+
+class ChildFailed(Exception):
+    """interlock's own code failed in the isolated child: an internal error (exit 3), never the target's crash."""
 
 
 def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], **options: Any) -> Report:
@@ -92,9 +97,13 @@ def _child(
                         os._exit(0)
 
                     try:
-                        report: Report | UsageError = run_check(contract, targets, progress=note, abandon=abandon, **options)
+                        report: Report | UsageError | ChildFailed = run_check(contract, targets, progress=note, abandon=abandon, **options)
                     except UsageError as exc:  # a usage error (a reference that does not conform) is the user's, not a crash
                         report = UsageError(str(exc))
+                    except Exception as exc:  # interlock's own failure in the child: an internal error, never a crash
+                        found = internal_error(exc, None, None, None)
+                        kept = f" (traceback in {found.traceback})" if found.traceback else ""
+                        report = ChildFailed(f"{found.error}{kept}")
                 with open(result_path, "wb") as out:
                     pickle.dump(report, out)
                 code = 0
@@ -107,9 +116,9 @@ def _child(
         if stop is not None and not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path)):
             return None, ("interrupted", signal.Signals(stop).name)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
-            with open(result_path, "rb") as found:
-                result = pickle.load(found)
-            if isinstance(result, UsageError):
+            with open(result_path, "rb") as pickled:
+                result = pickle.load(pickled)
+            if isinstance(result, UsageError | ChildFailed):
                 raise result
             return result, ("", last)
         if os.WIFSIGNALED(status):

@@ -322,3 +322,14 @@ def test_the_same_seed_twice_gives_the_same_json_apart_from_timings() -> None:
         return report
 
     assert run() == run()
+
+
+def test_interlocks_own_failure_in_an_isolated_child_is_an_internal_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from interlock.properties import _isolate
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in interlock")
+
+    monkeypatch.setattr(_isolate, "run_check", broken)
+    with pytest.raises(_isolate.ChildFailed, match="RuntimeError: a bug in interlock"):
+        interlock.check(ho.Echo, ho.GoodEcho, seed=1, max_examples=3, isolate=True)
