@@ -30,7 +30,7 @@ from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
-from interlock.properties._runner import Interrupted, Runner, Where, interruptible, stopped
+from interlock.properties._runner import IDLE_LIMIT, Interrupted, Runner, Where, interruptible, stopped
 from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
@@ -133,7 +133,12 @@ def _stuck(
     """A call that cannot be stopped: a ``timeout`` on its member, every target told the run stopped there."""
     s, member = where.target, where.member
     reason = "a call could not be stopped"
-    if isinstance(s, Subject) and not s.reference:
+    if member is None:  # between calls: the target's code the checker ran outside a call (a __del__, an __eq__)
+        label = s.label if isinstance(s, Subject) else "a target"
+        reason = f"the run made no progress for {IDLE_LIMIT + 2 * timeout:g}s, stuck in code of {label} run outside a call (a __del__ or an __eq__ that never returns?)"
+        if isinstance(s, Subject) and not s.reference:
+            s.record(s.violation("timeout", None, None, reason, f"# {reason}"))
+    elif isinstance(s, Subject) and not s.reference:
         try:
             example = where.example() if where.example is not None else ""
         except Exception:

@@ -156,6 +156,10 @@ _PASS: tuple[type[BaseException], ...] = (Signal, *_CONTROL)
 SOFT_GRACE = 0.25
 """Seconds past a call's limit before the watchdog raises ``CallTimedOut`` into it, and between two tries."""
 
+IDLE_LIMIT = 30.0
+"""Seconds with no call started or ended (plus twice the time limit) after which a run is taken to be stuck in
+target code the checker ran outside a call: a ``__del__``, a property or an ``__eq__`` that never returns."""
+
 HARD_GRACE = 3.0
 """Seconds past a call's limit (plus the limit again, for long limits) before a call that cannot be interrupted
 ends the run's work: ``on_stuck`` is told where it is."""
@@ -186,6 +190,7 @@ class _Watchdog:
         self._outer: list[tuple[float | None, float]] = []
         self._call = 0
         self._injected = False
+        self._beat = time.monotonic()
         self._stopped = threading.Event()
         thread = threading.Thread(target=self._watch, name="interlock-watchdog", daemon=True)
         thread.start()
@@ -199,11 +204,13 @@ class _Watchdog:
             deadline = time.monotonic() + limit
             self._deadline = deadline if self._deadline is None else min(deadline, self._deadline)
             self._injected = False
+            self._beat = time.monotonic()
             _share(self._deadline, self._limit, self._runner.where)
 
     def disarm(self) -> None:
         with self._lock:
             self._deadline, self._limit = self._outer.pop() if self._outer else (None, 0.0)
+            self._beat = time.monotonic()
             _share(self._deadline or 0.0, self._limit)
             if self._injected and self._main is not None:  # a CallTimedOut not yet raised must not land elsewhere
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
@@ -213,22 +220,26 @@ class _Watchdog:
         self._stopped.set()
 
     def _watch(self) -> None:
-        given_up = 0
+        given_up = -1
         while not self._stopped.wait(SOFT_GRACE):
-            hopeless = False
+            stuck_at: Where | None = None
             with self._lock:
-                deadline, call = self._deadline, self._call
-                if deadline is None or time.monotonic() - deadline < SOFT_GRACE:
-                    continue
-                if self._main is not None:  # still the same call, still armed: the lock is held until it is raised
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), ctypes.py_object(CallTimedOut))
-                    self._injected = True
-                hopeless = time.monotonic() - deadline >= HARD_GRACE + self._limit and given_up != call
-            if hopeless:
+                deadline, call, now = self._deadline, self._call, time.monotonic()
+                if deadline is None:
+                    # no call under way for long: stuck in target code run outside a call (a __del__ that never returns)
+                    if now - self._beat > IDLE_LIMIT + 2 * self._runner.timeout and given_up != call:
+                        stuck_at = Where(self._runner.where.target, None)
+                elif now - deadline >= SOFT_GRACE:
+                    if self._main is not None:  # still armed, the lock held: it lands in the call it is meant for
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), ctypes.py_object(CallTimedOut))
+                        self._injected = True
+                    if now - deadline >= HARD_GRACE + self._limit and given_up != call:
+                        stuck_at = self._runner.where
+            if stuck_at is not None:
                 given_up = call
                 stuck = self._runner.on_stuck
                 if stuck is not None:
-                    stuck(self._runner.where)
+                    stuck(stuck_at)
 
 
 class Runner:

@@ -333,3 +333,16 @@ def test_interlocks_own_failure_in_an_isolated_child_is_an_internal_error_not_a_
     monkeypatch.setattr(_isolate, "run_check", broken)
     with pytest.raises(_isolate.ChildFailed, match="RuntimeError: a bug in interlock"):
         interlock.check(ho.Echo, ho.GoodEcho, seed=1, max_examples=3, isolate=True)
+
+
+def test_a_run_stuck_outside_any_call_is_ended_with_what_was_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A result whose __del__ never returns hangs the checker where no call is under way: once no call has started
+    for the idle limit, the run ends with its report, a timeout naming the target."""
+    from interlock.properties import _engine, _runner
+
+    monkeypatch.setattr(_runner, "IDLE_LIMIT", 1.0)
+    monkeypatch.setattr(_engine, "IDLE_LIMIT", 1.0)
+    report = interlock.check(ho.Echo, ho.EndlessFinalizerEcho, seed=1, max_examples=5, timeout=0.2, isolate=True)
+    assert report.interrupted is not None
+    assert "stuck in code of tests.fixtures.hostile:EndlessFinalizerEcho run outside a call" in report.interrupted
+    assert [v.kind for v in report.violations] == ["timeout"]
