@@ -23,6 +23,7 @@ from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
 if TYPE_CHECKING:
+    from interlock._config import Config
     from interlock.contracts._model import Contract
     from interlock.properties._report import Report, TargetReport
 
@@ -50,11 +51,13 @@ def _option(name: str) -> Callable[[str], Any]:
 
 
 def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXAMPLES) -> None:
+    """The run options; left out, they come from the project configuration (``check``), then the defaults."""
+    p.set_defaults(default_examples=examples)
     p.add_argument("--json", action="store_true", help="print the JSON report (report.md) on standard output")
     p.add_argument(
         "--max-examples",
         type=_option("max_examples"),
-        default=examples,
+        default=None,
         metavar="N",
         help=f"generated in-domain examples per member and per clause (default {examples})",
     )
@@ -64,7 +67,7 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument(
         "--timeout",
         type=_option("timeout"),
-        default=DEFAULT_TIMEOUT,
+        default=None,
         metavar="SECONDS",
         help=f"time limit of one call into a target (default {DEFAULT_TIMEOUT:g})",
     )
@@ -78,7 +81,7 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument(
         "--steps",
         type=_option("steps"),
-        default=DEFAULT_STEPS,
+        default=None,
         metavar="N",
         help=f"the longest generated sequence, in calls (default {DEFAULT_STEPS})",
     )
@@ -86,8 +89,67 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument(
         "--isolate",
         action="store_true",
+        default=None,
         help="check in a child process: a target that kills the process is reported as 'crash', not a lost run",
     )
+
+
+def _kinds(name: str) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        from interlock._baseline import parse_kinds
+
+        try:
+            return parse_kinds(name, text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def _jobs(text: str) -> int:
+    from interlock._config import parse_jobs
+
+    try:
+        return parse_jobs(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_project_options(p: argparse.ArgumentParser) -> None:
+    """The options of adoption: the configuration, the kinds reported, the baseline, the workers."""
+    p.add_argument(
+        "--config", default=None, metavar="FILE", help="read [tool.interlock] from FILE (default: pyproject.toml, found upwards)"
+    )
+    p.add_argument("--no-config", action="store_true", help="read no configuration file")
+    p.add_argument("--select", type=_kinds("select"), default=None, metavar="KIND[,KIND]", help="report only these violation kinds")
+    p.add_argument(
+        "--ignore", type=_kinds("ignore"), default=None, metavar="KIND[,KIND]", help="do not report these kinds; they do not fail the run"
+    )
+    p.add_argument(
+        "--baseline",
+        default=None,
+        metavar="FILE",
+        help="violations listed in FILE are known: shown, counted, not failing; only new ones fail",
+    )
+    p.add_argument(
+        "--update-baseline",
+        nargs="?",
+        const=_FROM_CONFIG,
+        default=None,
+        metavar="FILE",
+        help="write the violations found to FILE (default: the --baseline or configured file) and exit 0",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N|auto",
+        help="check contracts in N worker processes at once ('auto': one per core; default 1)",
+    )
+
+
+_FROM_CONFIG = "\0configured"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -96,12 +158,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     check = sub.add_parser(
         "check",
-        help="check targets against a contract",
-        description="Check each TARGET against CONTRACT; both are import paths package.module:Name.",
+        help="check targets against a contract, or the whole project",
+        description=(
+            "Check each TARGET against CONTRACT; both are import paths package.module:Name. With no CONTRACT, check "
+            "the project configured in [tool.interlock]: every configured check and every recorded implementation."
+        ),
     )
-    check.add_argument("contract", metavar="CONTRACT", help="the contract, as package.module:Name")
-    check.add_argument("targets", metavar="TARGET", nargs="+", help="a class or a factory, as package.module:Name")
+    check.add_argument("contract", metavar="CONTRACT", nargs="?", default=None, help="the contract, as package.module:Name")
+    check.add_argument("targets", metavar="TARGET", nargs="*", help="a class or a factory, as package.module:Name")
     _add_run_options(check)
+    _add_project_options(check)
     judge = check.add_mutually_exclusive_group()
     judge.add_argument(
         "--reference",
@@ -147,15 +213,21 @@ def _targets_print_to_stderr() -> Iterator[TextIO]:
             pass
 
 
-def _options(args: argparse.Namespace) -> Options:
-    """The run options from the command line (each already read and checked by its argparse type)."""
+def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
+    """The run options: the command line's (each already read and checked by its argparse type), else the
+    configuration's, else the defaults."""
+    given = (config.options if config is not None else {}) | {
+        name: value
+        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps")
+        if (value := getattr(args, name)) is not None
+    }
     return Options(
-        max_examples=args.max_examples,
-        seed=args.seed,
-        timeout=args.timeout,
-        isolate=args.isolate,
-        sequences=args.sequences,
-        steps=args.steps,
+        max_examples=given.get("max_examples", args.default_examples),
+        seed=given.get("seed"),
+        timeout=given.get("timeout", DEFAULT_TIMEOUT),
+        isolate=given.get("isolate", False),
+        sequences=given.get("sequences"),
+        steps=given.get("steps", DEFAULT_STEPS),
     )
 
 
@@ -176,59 +248,135 @@ def _check(
     return run_check(model, targets, **judged, **options.run_options())
 
 
-def _run(args: argparse.Namespace, out: TextIO) -> int:
-    from interlock.contracts._declare import get_contract
-    from interlock.properties._render import render_junit
+def _on_path(folder: str) -> None:
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
+
+def _config(args: argparse.Namespace) -> Config:
+    from interlock._config import Config, load
+
+    if args.no_config:
+        if args.config is not None:
+            raise UsageError("--config and --no-config contradict each other; give one")
+        return Config()
+    config = load(args.config)
+    if config.folder is not None:
+        _on_path(str(config.folder))
+    return config
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "demo" and args.example == "catalog":
         return _catalog_demo(args, out)
-    if args.command == "demo":
-        args.contract = "interlock.examples.greeter:Greeter"
-        from interlock.examples import greeter
+    _on_path(os.getcwd())
+    if args.command == "check":
+        return _check_command(args, out)
+    args.contract = "interlock.examples.greeter:Greeter"
+    from interlock.examples import greeter
 
-        args.targets = [f"interlock.examples.greeter:{t.__name__}" for t in greeter.TARGETS]
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
     with warnings.catch_warnings():
         warnings.simplefilter("default")
-        contract_obj, _ = resolve(args.contract)
-        if not isinstance(contract_obj, type) or not getattr(contract_obj, "_is_protocol", False):
-            raise UsageError(f"{args.contract!r} is not a contract: declare it as a typing.Protocol decorated with @interlock.contract")
-        model = get_contract(contract_obj)
-        targets = []
-        for path in args.targets:
-            obj, where = resolve(path)
-            if not callable(obj):
-                raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
-            targets.append((path, obj, where))
-        reference = None
-        if args.command == "check":
-            from interlock.properties._api import reference_entry
+        from interlock._project import contract_model, target_entry
 
-            reference = reference_entry(model, False if args.no_reference else args.reference)
-    report = _check(model, targets, _options(args), reference)
+        model = contract_model(args.contract)
+        targets = [target_entry(f"interlock.examples.greeter:{t.__name__}") for t in greeter.TARGETS]
+    report = _check(model, targets, _options(args))
     if args.junit:
-        try:
-            with open(args.junit, "w", encoding="utf-8") as fh:
-                fh.write(render_junit(report))
-        except OSError as exc:
-            raise UsageError(f"cannot write the JUnit report to {args.junit!r}: {exc.strerror or exc}") from None
+        from interlock.properties._render import render_junit
+
+        _write(args.junit, render_junit(report))
+    _show(out, args.json, report.dumps, report.text)
+    for error in report.internal_errors:
+        print(error.line(report.contract), file=sys.stderr)
+    return EXIT_INTERNAL if report.internal_errors else EXIT_OK
+
+
+def _show(out: TextIO, as_json: bool, dumps: Callable[[], str], text: Callable[..., str]) -> None:
     try:
-        if args.json:
-            out.write(report.dumps() + "\n")
+        if as_json:
+            out.write(dumps() + "\n")
         else:
             colour = out.isatty() and "NO_COLOR" not in os.environ
-            out.write(report.text(colour=colour) + "\n")
+            out.write(text(colour=colour) + "\n")
         out.flush()
     except BrokenPipeError:  # the reader went away (| head): the exit status still tells the result
         _silence_stdout(out)
-    for error in report.internal_errors:
-        print(error.line(report.contract), file=sys.stderr)
-    if report.internal_errors:
+
+
+def _check_command(args: argparse.Namespace, out: TextIO) -> int:
+    """``interlock check``: one contract and its targets, or with no contract the whole configured project."""
+    import time
+
+    from interlock import _baseline
+    from interlock._jobs import fixed_seed, run_groups
+    from interlock._project import Group, contract_model, project_groups, project_report, target_entry
+
+    started = time.perf_counter()
+    if args.contract is not None and not args.targets:
+        raise UsageError("the following arguments are required: TARGET (see 'interlock check --help')")
+    if args.contract is None and args.reference is not None:
+        raise UsageError("--reference needs a CONTRACT; for the project, set 'reference' in its [[tool.interlock.checks]] table")
+    config = _config(args)
+    options, replay = fixed_seed(_options(args, config))
+    kinds = _baseline.Filter(
+        select=args.select if args.select is not None else config.select,
+        ignore=args.ignore if args.ignore is not None else config.ignore,
+    )
+    baseline_file = args.baseline if args.baseline is not None else (str(config.baseline) if config.baseline is not None else None)
+    update = args.update_baseline
+    if update == _FROM_CONFIG:
+        if baseline_file is None:
+            raise UsageError("--update-baseline needs a FILE: give one, or set 'baseline' in [tool.interlock] or --baseline")
+        update = baseline_file
+    baseline = None
+    if update is not None:
+        old = _baseline.load(update).entries if os.path.exists(update) else frozenset()
+    elif baseline_file is not None:
+        baseline = _baseline.load(baseline_file)
+    jobs = args.jobs if args.jobs is not None else (config.jobs or 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        if args.contract is not None:
+            from interlock.properties._api import reference_entry
+
+            model = contract_model(args.contract)
+            targets = tuple(target_entry(path) for path in args.targets)
+            groups = [Group(model, targets, reference_entry(model, False if args.no_reference else args.reference))]
+        else:
+            groups = project_groups(config)
+            if args.no_reference:
+                groups = [Group(g.model, g.targets, None) for g in groups]
+    reports = [_baseline.apply(r, kinds=kinds, baseline=baseline) for r in run_groups(groups, options, jobs=jobs, replay=replay)]
+    if update is not None:
+        entries = _baseline.updated(old, reports, kinds=kinds, whole_project=args.contract is None)
+        _baseline.write(update, entries)
+        baseline = _baseline.Baseline(update, frozenset(entries))
+        reports = [_baseline.apply(r, baseline=baseline) for r in reports]
+        print(f"interlock: wrote {len(entries)} baseline entr{'ies' if len(entries) != 1 else 'y'} to {update}", file=sys.stderr)
+    if args.contract is not None:
+        report = reports[0]
+        if args.junit:
+            from interlock.properties._render import render_junit
+
+            _write(args.junit, render_junit(report))
+        _show(out, args.json, report.dumps, report.text)
+        errors = [(report.contract, e) for e in report.internal_errors]
+        failed = bool(report.new_violations)
+    else:
+        project = project_report(reports, seed=int(options.seed or 0), started=started, kinds=kinds, baseline=baseline)
+        if args.junit:
+            _write(args.junit, project.junit())
+        _show(out, args.json, project.dumps, project.text)
+        errors = project.internal_errors
+        failed = project.new_violations > 0
+    for contract, error in errors:
+        print(error.line(contract), file=sys.stderr)
+    if errors:
         return EXIT_INTERNAL
-    if args.command == "demo":
+    if update is not None:
         return EXIT_OK
-    return EXIT_OK if report.conforms else EXIT_DRIFT
+    return EXIT_DRIFT if failed else EXIT_OK
 
 
 def _catalog_demo(args: argparse.Namespace, out: TextIO) -> int:
