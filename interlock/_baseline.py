@@ -32,7 +32,7 @@ from typing import Any, Final
 
 import attrs
 
-from interlock.contracts._model import KINDS
+from interlock._config import parse_kinds
 from interlock.errors import UsageError
 from interlock.properties._report import Fingerprint, Report, TargetReport
 
@@ -59,21 +59,6 @@ class Baseline:
 
     path: str
     entries: frozenset[Fingerprint]
-
-
-def parse_kinds(name: str, value: Any) -> tuple[str, ...]:
-    """Kinds written as ``"a,b"`` or as a list of names; an unknown one is a ``UsageError`` naming ``name``."""
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",")]
-    elif isinstance(value, list | tuple) and all(isinstance(p, str) for p in value):
-        parts = [p.strip() for p in value]
-    else:
-        raise UsageError(f"{name} must be violation kinds, a list of names or text 'a,b' (got {value!r})")
-    kinds = [p for p in parts if p]
-    for kind in kinds:
-        if kind not in KINDS:
-            raise UsageError(f"{name}: {kind!r} is not a violation kind; expected one of {', '.join(KINDS)}")
-    return tuple(dict.fromkeys(kinds))
 
 
 def load(path: str | os.PathLike[str]) -> Baseline:

@@ -38,9 +38,10 @@ from typing import Any, Final
 import attrs
 
 from interlock._options import RULES, given
+from interlock.contracts._model import KINDS
 from interlock.errors import UsageError
 
-__all__ = ["JOBS_RULE", "CheckEntry", "Config", "find", "load", "parse_jobs"]
+__all__ = ["JOBS_RULE", "CheckEntry", "Config", "find", "load", "parse_jobs", "parse_kinds"]
 
 FILENAME: Final = "pyproject.toml"
 JOBS_RULE: Final = "a whole number of 1 or more, or 'auto' (as many as the cores)"
@@ -156,8 +157,6 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
                 options.update(given(**{name: value}))
             except UsageError:
                 raise UsageError(f"{where} {key} must be {RULES[name]} (got {value!r})") from None
-    from interlock._baseline import parse_kinds
-
     select = parse_kinds(f"{where} select", table["select"]) if "select" in table else None
     ignore = parse_kinds(f"{where} ignore", table["ignore"]) if "ignore" in table else ()
     baseline = None
@@ -213,6 +212,21 @@ def _checks(where: str, value: Any) -> tuple[CheckEntry, ...]:
             raise UsageError(f"{here} reference must be an import path 'package.module:Name', or false for none (got {reference!r})")
         out.append(CheckEntry(contract=contract.strip(), targets=targets, reference=reference, where=f"checks[{i}]"))
     return tuple(out)
+
+
+def parse_kinds(name: str, value: Any) -> tuple[str, ...]:
+    """Kinds written as ``"a,b"`` or as a list of names; an unknown one is a ``UsageError`` naming ``name``."""
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",")]
+    elif isinstance(value, list | tuple) and all(isinstance(p, str) for p in value):
+        parts = [p.strip() for p in value]
+    else:
+        raise UsageError(f"{name} must be violation kinds, a list of names or text 'a,b' (got {value!r})")
+    kinds = [p for p in parts if p]
+    for kind in kinds:
+        if kind not in KINDS:
+            raise UsageError(f"{name}: {kind!r} is not a violation kind; expected one of {', '.join(KINDS)}")
+    return tuple(dict.fromkeys(kinds))
 
 
 def parse_jobs(value: Any) -> int:

@@ -96,7 +96,7 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
 
 def _kinds(name: str) -> Callable[[str], tuple[str, ...]]:
     def parse(text: str) -> tuple[str, ...]:
-        from interlock._baseline import parse_kinds
+        from interlock._config import parse_kinds
 
         try:
             return parse_kinds(name, text)

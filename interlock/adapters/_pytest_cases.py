@@ -104,10 +104,14 @@ class Suite:
         return report
 
     def verdict(self, case: Case, report: Report, *, replay: str) -> None:
-        """Pass, or fail (``pytest.fail``) or skip (``pytest.skip``) with a readable message."""
+        """Pass, or fail (``pytest.fail``), skip (``pytest.skip``) or, for drift the baseline knows, ``pytest.xfail``."""
         found = [(i, v) for i, v in self._violations(case, report) if self.assign(v) == case.check_name]
+        new = [(i, v) for i, v in found if v.baseline != "known"]
+        if new:
+            pytest.fail(self._message(case, new, report.seed, replay), pytrace=False)
         if found:
-            pytest.fail(self._message(case, found, report.seed, replay), pytrace=False)
+            known = "; ".join(dict.fromkeys(f"{v.kind} {_where(v)}" for _, v in found))
+            pytest.xfail(f"known drift, in the baseline {report.baseline}: {known}")
         if case.index is not None:
             reason = self._not_checked(case, report.targets[case.index])
             if reason:
