@@ -1,4 +1,5 @@
-"""The ``interlock`` command: ``check`` a contract against targets, or run the ``demo``.
+"""The ``interlock`` command: ``check`` a contract against targets (or the whole configured project), ``scan``
+packages for implementations, or run the ``demo``.
 
 Exit status: 0 every target conforms, 1 at least one violation, 2 a usage or
 definition error (one line on standard error, never a traceback), 3 interlock
@@ -191,6 +192,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("example", nargs="?", choices=("catalog", "greeter"), default="catalog", help="which example (default catalog)")
     _add_run_options(demo, examples=20)
+    scan = sub.add_parser(
+        "scan",
+        help="find the implementations of contracts in packages, registered or not",
+        description=(
+            "Import every module under each PACKAGE and list, for every contract in scope (registered, configured, "
+            "built in, or named with --contract), its registered implementations, the look-alikes nobody registered "
+            "with their signature violations, and fragments (classes of one name in several modules). Exit 1 when a "
+            "look-alike or a fragment is found."
+        ),
+    )
+    scan.add_argument("packages", metavar="PACKAGE", nargs="+", help="a package (or module) to import, as a dotted name")
+    scan.add_argument(
+        "--contract", dest="contracts", action="append", default=[], metavar="CONTRACT", help="also look for this contract (repeatable)"
+    )
+    scan.add_argument("--json", action="store_true", help="print the scan as JSON (scan.schema.json) on standard output")
+    scan.add_argument(
+        "--config", default=None, metavar="FILE", help="read [tool.interlock] from FILE (default: pyproject.toml, found upwards)"
+    )
+    scan.add_argument("--no-config", action="store_true", help="read no configuration file")
     return parser
 
 
@@ -270,6 +290,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "demo" and args.example == "catalog":
         return _catalog_demo(args, out)
     _on_path(os.getcwd())
+    if args.command == "scan":
+        from interlock._scan import run_scan
+
+        return run_scan(args.packages, args.contracts, _config(args), out, as_json=args.json)
     if args.command == "check":
         return _check_command(args, out)
     args.contract = "interlock.examples.greeter:Greeter"
