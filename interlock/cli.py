@@ -328,6 +328,12 @@ def _show(out: TextIO, as_json: bool, dumps: Callable[[], str], text: Callable[.
         _silence_stdout(out)
 
 
+def _shown(path: os.PathLike[str]) -> str:
+    """A path as messages and reports show it: relative to the working folder when it lies below it."""
+    relative = os.path.relpath(path)
+    return os.fspath(path) if relative.startswith("..") else relative
+
+
 def _check_command(args: argparse.Namespace, out: TextIO) -> int:
     """``interlock check``: one contract and its targets, or with no contract the whole configured project."""
     import time
@@ -347,7 +353,7 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
         select=args.select if args.select is not None else config.select,
         ignore=args.ignore if args.ignore is not None else config.ignore,
     )
-    baseline_file = args.baseline if args.baseline is not None else (str(config.baseline) if config.baseline is not None else None)
+    baseline_file = args.baseline if args.baseline is not None else (_shown(config.baseline) if config.baseline is not None else None)
     update = args.update_baseline
     if update == _FROM_CONFIG:
         if baseline_file is None:
@@ -356,6 +362,12 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
     baseline = None
     if update is not None:
         old = _baseline.load(update).entries if os.path.exists(update) else frozenset()
+    elif args.baseline is None and baseline_file is not None and not os.path.exists(baseline_file):
+        # configured, not written yet (before the first --update-baseline): every violation is new
+        print(
+            f"interlock: the baseline {baseline_file} does not exist yet; every violation is new (write it with --update-baseline)",
+            file=sys.stderr,
+        )
     elif baseline_file is not None:
         baseline = _baseline.load(baseline_file)
     jobs = args.jobs if args.jobs is not None else (config.jobs or 1)

@@ -20,6 +20,7 @@ targets is skipped when there is one target.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -111,7 +112,7 @@ class Suite:
             pytest.fail(self._message(case, new, report.seed, replay), pytrace=False)
         if found:
             known = "; ".join(dict.fromkeys(f"{v.kind} {_where(v)}" for _, v in found))
-            pytest.xfail(f"known drift, in the baseline {report.baseline}: {known}")
+            pytest.xfail(f"known drift, in the baseline {_shown(report.baseline)}: {known}")
         if case.index is not None:
             reason = self._not_checked(case, report.targets[case.index])
             if reason:
@@ -167,6 +168,14 @@ class Suite:
         lines.append("")
         lines.append(f"seed {seed}; replay this run with {replay.format(seed=seed)}")
         return "\n".join(lines)
+
+
+def _shown(path: str | None) -> str:
+    """A baseline's path as the reason shows it: relative to the working folder when it lies below it."""
+    if path is None:
+        return "(none)"
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _reason(nc: NotChecked) -> str:
