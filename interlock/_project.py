@@ -20,17 +20,19 @@ import json
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from interlock._baseline import Baseline, Filter
-from interlock._config import CheckEntry, Config
 from interlock._imports import resolve
 from interlock._version import __version__
-from interlock.contracts._model import Contract
 from interlock.errors import UsageError
-from interlock.properties._report import Fingerprint, Report
+
+if TYPE_CHECKING:  # the command resolves the targets before it imports the checker (see interlock.cli)
+    from interlock._baseline import Baseline, Filter
+    from interlock._config import CheckEntry, Config
+    from interlock.contracts._model import Contract
+    from interlock.properties._report import Fingerprint, Report
 
 __all__ = ["Entry", "Group", "ProjectReport", "contract_model", "project_groups", "target_entry"]
 

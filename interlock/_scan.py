@@ -288,9 +288,12 @@ def _has(cls: type, name: str) -> bool:
         return False
     if name.startswith("__") and name not in vars(cls) and not any(name in vars(b) for b in cls.__mro__[1:-1]):
         return False  # every class has object's dunders: only its own count
-    if hasattr(cls, name):
-        return True
-    return any(name in getattr(b, "__annotations__", {}) for b in cls.__mro__)
+    try:
+        if hasattr(cls, name):
+            return True
+        return any(name in (vars(b).get("__annotations__") or {}) for b in cls.__mro__)
+    except Exception:  # a metaclass whose attribute lookup raises: the member is not there to call
+        return False
 
 
 def _scan_contract(model: Contract, classes: Sequence[type], configured: Sequence[object] = ()) -> ContractScan:

@@ -338,9 +338,7 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
     """``interlock check``: one contract and its targets, or with no contract the whole configured project."""
     import time
 
-    from interlock import _baseline
-    from interlock._jobs import fixed_seed, run_groups
-    from interlock._project import Group, contract_model, project_groups, project_report, target_entry
+    from interlock._project import Group, contract_model, project_groups, target_entry
 
     started = time.perf_counter()
     if args.contract is not None and not args.targets:
@@ -348,17 +346,35 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
     if args.contract is None and args.reference is not None:
         raise UsageError("--reference needs a CONTRACT; for the project, set 'reference' in its [[tool.interlock.checks]] table")
     config = _config(args)
-    options, replay = fixed_seed(_options(args, config))
-    kinds = _baseline.Filter(
-        select=args.select if args.select is not None else config.select,
-        ignore=args.ignore if args.ignore is not None else config.ignore,
-    )
+    options = _options(args, config)
+    select = args.select if args.select is not None else config.select
+    ignore = args.ignore if args.ignore is not None else config.ignore
     baseline_file = args.baseline if args.baseline is not None else (_shown(config.baseline) if config.baseline is not None else None)
     update = args.update_baseline
     if update == _FROM_CONFIG:
         if baseline_file is None:
             raise UsageError("--update-baseline needs a FILE: give one, or set 'baseline' in [tool.interlock] or --baseline")
         update = baseline_file
+    jobs = args.jobs if args.jobs is not None else (config.jobs or 1)
+    # The targets are imported before the checker is, as they always were.
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        if args.contract is not None:
+            model = contract_model(args.contract)
+            targets = tuple(target_entry(path) for path in args.targets)
+            from interlock.properties._api import reference_entry
+
+            groups = [Group(model, targets, reference_entry(model, False if args.no_reference else args.reference))]
+        else:
+            groups = project_groups(config)
+            if args.no_reference:
+                groups = [Group(g.model, g.targets, None) for g in groups]
+    from interlock import _baseline
+    from interlock._jobs import fixed_seed, run_groups
+    from interlock._project import project_report
+
+    options, replay = fixed_seed(options)
+    kinds = _baseline.Filter(select=select, ignore=ignore)
     baseline = None
     if update is not None:
         old = _baseline.load(update).entries if os.path.exists(update) else frozenset()
@@ -370,19 +386,6 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
         )
     elif baseline_file is not None:
         baseline = _baseline.load(baseline_file)
-    jobs = args.jobs if args.jobs is not None else (config.jobs or 1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("default")
-        if args.contract is not None:
-            from interlock.properties._api import reference_entry
-
-            model = contract_model(args.contract)
-            targets = tuple(target_entry(path) for path in args.targets)
-            groups = [Group(model, targets, reference_entry(model, False if args.no_reference else args.reference))]
-        else:
-            groups = project_groups(config)
-            if args.no_reference:
-                groups = [Group(g.model, g.targets, None) for g in groups]
     reports = [_baseline.apply(r, kinds=kinds, baseline=baseline) for r in run_groups(groups, options, jobs=jobs, replay=replay)]
     if update is not None:
         entries = _baseline.updated(old, reports, kinds=kinds, whole_project=args.contract is None)

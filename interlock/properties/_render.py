@@ -147,7 +147,7 @@ def summary_line(s: Mapping[str, Any], *, colour: bool = False, drift: bool, ign
     if s.get("ignored"):
         kinds = ", ".join(sorted(ignored or {}))
         extra += f", {s['ignored']} ignored" + (f" ({kinds})" if kinds else "")
-    head = f"{s['contracts']} contracts, " if "contracts" in s else ""
+    head = f"{_count(s['contracts'], 'contract')}, " if "contracts" in s else ""
     return (
         f"{verdict}: {head}{s['conforming']} of {s['targets']} targets conform, {counts}{extra}, "
         f"{s['examples']} examples in {s['seconds']:.2f}s"
