@@ -1,4 +1,5 @@
-"""The ``interlock`` command: ``check`` a contract against targets, or run the ``demo``.
+"""The ``interlock`` command: ``check`` a contract against targets (or the whole configured project), ``scan``
+packages for implementations, or run the ``demo``.
 
 Exit status: 0 every target conforms, 1 at least one violation, 2 a usage or
 definition error (one line on standard error, never a traceback), 3 interlock
@@ -26,6 +27,7 @@ from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
 if TYPE_CHECKING:
+    from interlock._config import Config
     from interlock.contracts._model import Contract
     from interlock.properties._report import Report, TargetReport
 
@@ -55,11 +57,13 @@ def _option(name: str) -> Callable[[str], Any]:
 
 
 def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXAMPLES) -> None:
+    """The run options; left out, they come from the project configuration (``check``), then the defaults."""
+    p.set_defaults(default_examples=examples)
     p.add_argument("--json", action="store_true", help="print the JSON report (report.md) on standard output")
     p.add_argument(
         "--max-examples",
         type=_option("max_examples"),
-        default=examples,
+        default=None,
         metavar="N",
         help=f"generated in-domain examples per member and per clause (default {examples})",
     )
@@ -69,7 +73,7 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument(
         "--timeout",
         type=_option("timeout"),
-        default=DEFAULT_TIMEOUT,
+        default=None,
         metavar="SECONDS",
         help=f"time limit of one call into a target (default {DEFAULT_TIMEOUT:g})",
     )
@@ -83,7 +87,7 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument(
         "--steps",
         type=_option("steps"),
-        default=DEFAULT_STEPS,
+        default=None,
         metavar="N",
         help=f"the longest generated sequence, in calls (default {DEFAULT_STEPS})",
     )
@@ -91,8 +95,67 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument(
         "--isolate",
         action="store_true",
+        default=None,
         help="check in a child process: a target that kills the process is reported as 'crash', not a lost run",
     )
+
+
+def _kinds(name: str) -> Callable[[str], tuple[str, ...]]:
+    def parse(text: str) -> tuple[str, ...]:
+        from interlock._config import parse_kinds
+
+        try:
+            return parse_kinds(name, text)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def _jobs(text: str) -> int:
+    from interlock._config import parse_jobs
+
+    try:
+        return parse_jobs(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_project_options(p: argparse.ArgumentParser) -> None:
+    """The options of adoption: the configuration, the kinds reported, the baseline, the workers."""
+    p.add_argument(
+        "--config", default=None, metavar="FILE", help="read [tool.interlock] from FILE (default: pyproject.toml, found upwards)"
+    )
+    p.add_argument("--no-config", action="store_true", help="read no configuration file")
+    p.add_argument("--select", type=_kinds("select"), default=None, metavar="KIND[,KIND]", help="report only these violation kinds")
+    p.add_argument(
+        "--ignore", type=_kinds("ignore"), default=None, metavar="KIND[,KIND]", help="do not report these kinds; they do not fail the run"
+    )
+    p.add_argument(
+        "--baseline",
+        default=None,
+        metavar="FILE",
+        help="violations listed in FILE are known: shown, counted, not failing; only new ones fail",
+    )
+    p.add_argument(
+        "--update-baseline",
+        nargs="?",
+        const=_FROM_CONFIG,
+        default=None,
+        metavar="FILE",
+        help="write the violations found to FILE (default: the --baseline or configured file) and exit 0",
+    )
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N|auto",
+        help="check contracts in N worker processes at once ('auto': one per core; default 1)",
+    )
+
+
+_FROM_CONFIG = "\0configured"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,12 +165,16 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         allow_abbrev=False,
-        help="check targets against a contract",
-        description="Check each TARGET against CONTRACT; both are import paths package.module:Name.",
+        help="check targets against a contract, or the whole project",
+        description=(
+            "Check each TARGET against CONTRACT; both are import paths package.module:Name. With no CONTRACT, check "
+            "the project configured in [tool.interlock]: every configured check and every recorded implementation."
+        ),
     )
-    check.add_argument("contract", metavar="CONTRACT", help="the contract, as package.module:Name")
-    check.add_argument("targets", metavar="TARGET", nargs="+", help="a class or a factory, as package.module:Name")
+    check.add_argument("contract", metavar="CONTRACT", nargs="?", default=None, help="the contract, as package.module:Name")
+    check.add_argument("targets", metavar="TARGET", nargs="*", help="a class or a factory, as package.module:Name")
     _add_run_options(check)
+    _add_project_options(check)
     judge = check.add_mutually_exclusive_group()
     judge.add_argument(
         "--reference",
@@ -132,6 +199,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("example", nargs="?", choices=("catalog", "greeter"), default="catalog", help="which example (default catalog)")
     _add_run_options(demo, examples=20)
+    scan = sub.add_parser(
+        "scan",
+        help="find the implementations of contracts in packages, registered or not",
+        description=(
+            "Import every module under each PACKAGE and list, for every contract in scope (registered, configured, "
+            "built in, or named with --contract), its registered implementations, the look-alikes nobody registered "
+            "with their signature violations, and fragments (classes of one name in several modules). Exit 1 when a "
+            "look-alike or a fragment is found."
+        ),
+    )
+    scan.add_argument("packages", metavar="PACKAGE", nargs="+", help="a package (or module) to import, as a dotted name")
+    scan.add_argument(
+        "--contract", dest="contracts", action="append", default=[], metavar="CONTRACT", help="also look for this contract (repeatable)"
+    )
+    scan.add_argument("--json", action="store_true", help="print the scan as JSON (scan.schema.json) on standard output")
+    scan.add_argument(
+        "--config", default=None, metavar="FILE", help="read [tool.interlock] from FILE (default: pyproject.toml, found upwards)"
+    )
+    scan.add_argument("--no-config", action="store_true", help="read no configuration file")
     return parser
 
 
@@ -164,15 +250,21 @@ def _flush(stream: Any) -> None:
         pass
 
 
-def _options(args: argparse.Namespace) -> Options:
-    """The run options from the command line (each already read and checked by its argparse type)."""
+def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
+    """The run options: the command line's (each already read and checked by its argparse type), else the
+    configuration's, else the defaults."""
+    given = (config.options if config is not None else {}) | {
+        name: value
+        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps")
+        if (value := getattr(args, name)) is not None
+    }
     return Options(
-        max_examples=args.max_examples,
-        seed=args.seed,
-        timeout=args.timeout,
-        isolate=args.isolate,
-        sequences=args.sequences,
-        steps=args.steps,
+        max_examples=given.get("max_examples", args.default_examples),
+        seed=given.get("seed"),
+        timeout=given.get("timeout", DEFAULT_TIMEOUT),
+        isolate=given.get("isolate", False),
+        sequences=given.get("sequences"),
+        steps=given.get("steps", DEFAULT_STEPS),
     )
 
 
@@ -196,49 +288,53 @@ def _check(
     return run_check(model, targets, **judged, abandon=abandon, **options.run_options())
 
 
-def _run(args: argparse.Namespace, out: TextIO) -> int:
-    from interlock.contracts._declare import get_contract
+def _on_path(folder: str) -> None:
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
 
+
+def _config(args: argparse.Namespace) -> Config:
+    from interlock._config import Config, load
+
+    if args.no_config:
+        if args.config is not None:
+            raise UsageError("--config and --no-config contradict each other; give one")
+        return Config()
+    config = load(args.config)
+    if config.folder is not None:
+        _on_path(str(config.folder))
+    return config
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "demo" and args.example == "catalog":
         return _catalog_demo(args, out)
-    if args.command == "demo":
-        args.contract = "interlock.examples.greeter:Greeter"
-        from interlock.examples import greeter
+    _on_path(os.getcwd())
+    if args.command == "scan":
+        from interlock._scan import run_scan
 
-        args.targets = [f"interlock.examples.greeter:{t.__name__}" for t in greeter.TARGETS]
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
+        return run_scan(args.packages, args.contracts, _config(args), out, as_json=args.json)
+    if args.command == "check":
+        return _check_command(args, out)
+    args.contract = "interlock.examples.greeter:Greeter"
+    from interlock.examples import greeter
+
     args.junit = _junit_path(args.junit)
-    survive_import([args.contract, *args.targets, *([args.reference] if getattr(args, "reference", None) else [])])
     with warnings.catch_warnings():
         warnings.simplefilter("default")
-        contract_obj, _ = resolve(args.contract)
-        if not isinstance(contract_obj, type) or not getattr(contract_obj, "_is_protocol", False):
-            raise UsageError(f"{args.contract!r} is not a contract: declare it as a typing.Protocol decorated with @interlock.contract")
-        model = get_contract(contract_obj)
-        targets = []
-        for path in args.targets:
-            obj, where = resolve(path)
-            if not callable(obj):
-                raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
-            targets.append((path, obj, where))
-        reference = None
-        if args.command == "check":
-            from interlock.properties._api import reference_entry
+        from interlock._project import contract_model, target_entry
 
-            reference = reference_entry(model, False if args.no_reference else args.reference)
+        model = contract_model(args.contract)
+        targets = [target_entry(f"interlock.examples.greeter:{t.__name__}") for t in greeter.TARGETS]
+    report = _check(model, targets, _options(args))
+    if args.junit:
+        from interlock.properties._render import render_junit
 
-    def abandon(found: Report) -> None:
-        """A call no signal stops: the report of what was found so far, then out (from the watchdog thread)."""
-        try:
-            status = _emit(args, out, found)
-        except BaseException:
-            status = EXIT_INTERNAL
-        _flush(sys.stderr)
-        os._exit(status)
-
-    report = _check(model, targets, _options(args), reference, abandon)
-    return _emit(args, out, report)
+        _write(args.junit, render_junit(report))
+    _show(out, args.json, report.dumps, report.text)
+    for error in report.internal_errors:
+        _say(error.line(report.contract))
+    return EXIT_INTERNAL if report.internal_errors else EXIT_OK
 
 
 def _junit_path(path: str | None) -> str | None:
@@ -260,35 +356,127 @@ def _junit_path(path: str | None) -> str | None:
     return full
 
 
-def _emit(args: argparse.Namespace, out: TextIO, report: Report) -> int:
-    """Write the report (JUnit file, then JSON or text on ``out``) and return the exit status it earns."""
-    from interlock.properties._render import render_junit
-
-    if args.junit:
-        try:
-            with open(args.junit, "w", encoding="utf-8") as fh:
-                fh.write(render_junit(report))
-        except OSError as exc:
-            raise UsageError(f"cannot write the JUnit report to {args.junit!r}: {exc.strerror or exc}") from None
+def _show(out: TextIO, as_json: bool, dumps: Callable[[], str], text: Callable[..., str]) -> None:
     try:
-        if args.json:
-            out.write(report.dumps() + "\n")
+        if as_json:
+            out.write(dumps() + "\n")
         else:
             colour = out.isatty() and "NO_COLOR" not in os.environ
-            out.write(report.text(colour=colour) + "\n")
+            out.write(text(colour=colour) + "\n")
         out.flush()
     except BrokenPipeError:  # the reader went away (| head): the exit status still tells the result
         _silence_stdout(out)
-    for error in report.internal_errors:
-        _say(error.line(report.contract))
-    if report.stop_signal is not None:  # stopped by the user: the shell's convention, 128 + the signal's number
-        _say(f"interlock: interrupted by {report.stop_signal}; the report holds what was found until then")
-        return EXIT_SIGNAL_BASE + signal.Signals[report.stop_signal].value
-    if report.internal_errors:
+
+
+def _shown(path: os.PathLike[str]) -> str:
+    """A path as messages and reports show it: relative to the working folder when it lies below it."""
+    relative = os.path.relpath(path)
+    return os.fspath(path) if relative.startswith("..") else relative
+
+
+def _check_command(args: argparse.Namespace, out: TextIO) -> int:
+    """``interlock check``: one contract and its targets, or with no contract the whole configured project."""
+    import time
+
+    from interlock._project import Group, contract_model, project_groups, target_entry
+
+    started = time.perf_counter()
+    if args.contract is not None and not args.targets:
+        raise UsageError("the following arguments are required: TARGET (see 'interlock check --help')")
+    if args.contract is None and args.reference is not None:
+        raise UsageError("--reference needs a CONTRACT; for the project, set 'reference' in its [[tool.interlock.checks]] table")
+    config = _config(args)
+    options = _options(args, config)
+    select = args.select if args.select is not None else config.select
+    ignore = args.ignore if args.ignore is not None else config.ignore
+    baseline_file = args.baseline if args.baseline is not None else (_shown(config.baseline) if config.baseline is not None else None)
+    update = args.update_baseline
+    if update == _FROM_CONFIG:
+        if baseline_file is None:
+            raise UsageError("--update-baseline needs a FILE: give one, or set 'baseline' in [tool.interlock] or --baseline")
+        update = baseline_file
+    jobs = args.jobs if args.jobs is not None else (config.jobs or 1)
+    args.junit = _junit_path(args.junit)
+    if args.contract is not None:  # a module that ends the process at import is named, not a silent exit
+        survive_import([args.contract, *args.targets, *([args.reference] if args.reference else [])])
+    # The targets are imported before the checker is, as they always were.
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        if args.contract is not None:
+            model = contract_model(args.contract)
+            targets = tuple(target_entry(path) for path in args.targets)
+            from interlock.properties._api import reference_entry
+
+            groups = [Group(model, targets, reference_entry(model, False if args.no_reference else args.reference))]
+        else:
+            groups = project_groups(config)
+            if args.no_reference:
+                groups = [Group(g.model, g.targets, None) for g in groups]
+    from interlock import _baseline
+    from interlock._jobs import fixed_seed, run_groups
+    from interlock._project import project_report
+
+    options, replay = fixed_seed(options)
+    kinds = _baseline.Filter(select=select, ignore=ignore)
+    baseline = None
+    if update is not None:
+        old = _baseline.load(update).entries if os.path.exists(update) else frozenset()
+    elif args.baseline is None and baseline_file is not None and not os.path.exists(baseline_file):
+        # configured, not written yet (before the first --update-baseline): every violation is new
+        _say(f"interlock: the baseline {baseline_file} does not exist yet; every violation is new (write it with --update-baseline)")
+    elif baseline_file is not None:
+        baseline = _baseline.load(baseline_file)
+
+    def abandon(found: Report) -> None:
+        """A call no signal stops: the report of what was found so far, then out (from the watchdog thread)."""
+        try:
+            found = _baseline.apply(found, kinds=kinds, baseline=baseline)
+            if args.junit:
+                from interlock.properties._render import render_junit
+
+                _write(args.junit, render_junit(found))
+            _show(out, args.json, found.dumps, found.text)
+            status = EXIT_DRIFT
+        except BaseException:
+            status = EXIT_INTERNAL
+        _flush(sys.stderr)
+        os._exit(status)
+
+    ran = run_groups(groups, options, jobs=jobs, replay=replay, abandon=abandon if args.contract is not None else None)
+    reports = [_baseline.apply(r, kinds=kinds, baseline=baseline) for r in ran]
+    if update is not None:
+        entries = _baseline.updated(old, reports, kinds=kinds, whole_project=args.contract is None)
+        _baseline.write(update, entries)
+        baseline = _baseline.Baseline(update, frozenset(entries))
+        reports = [_baseline.apply(r, baseline=baseline) for r in reports]
+        _say(f"interlock: wrote {len(entries)} baseline entr{'ies' if len(entries) != 1 else 'y'} to {update}")
+    if args.contract is not None:
+        report = reports[0]
+        if args.junit:
+            from interlock.properties._render import render_junit
+
+            _write(args.junit, render_junit(report))
+        _show(out, args.json, report.dumps, report.text)
+        errors = [(report.contract, e) for e in report.internal_errors]
+        failed = bool(report.new_violations)
+    else:
+        project = project_report(reports, seed=int(options.seed or 0), started=started, kinds=kinds, baseline=baseline)
+        if args.junit:
+            _write(args.junit, project.junit())
+        _show(out, args.json, project.dumps, project.text)
+        errors = project.internal_errors
+        failed = project.new_violations > 0
+    for contract, error in errors:
+        _say(error.line(contract))
+    stop = next((r.stop_signal for r in reports if r.stop_signal is not None), None)
+    if stop is not None:  # stopped by the user: the shell's convention, 128 + the signal's number
+        _say(f"interlock: interrupted by {stop}; the report holds what was found until then")
+        return EXIT_SIGNAL_BASE + signal.Signals[stop].value
+    if errors:
         return EXIT_INTERNAL
-    if args.command == "demo":
+    if update is not None:
         return EXIT_OK
-    return EXIT_OK if report.conforms else EXIT_DRIFT
+    return EXIT_DRIFT if failed else EXIT_OK
 
 
 def _catalog_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -20,6 +20,7 @@ targets is skipped when there is one target.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -104,10 +105,14 @@ class Suite:
         return report
 
     def verdict(self, case: Case, report: Report, *, replay: str) -> None:
-        """Pass, or fail (``pytest.fail``) or skip (``pytest.skip``) with a readable message."""
+        """Pass, or fail (``pytest.fail``), skip (``pytest.skip``) or, for drift the baseline knows, ``pytest.xfail``."""
         found = [(i, v) for i, v in self._violations(case, report) if self.assign(v) == case.check_name]
+        new = [(i, v) for i, v in found if v.baseline != "known"]
+        if new:
+            pytest.fail(self._message(case, new, report.seed, replay), pytrace=False)
         if found:
-            pytest.fail(self._message(case, found, report.seed, replay), pytrace=False)
+            known = "; ".join(dict.fromkeys(f"{v.kind} {_where(v)}" for _, v in found))
+            pytest.xfail(f"known drift, in the baseline {_shown(report.baseline)}: {known}")
         if case.index is not None:
             reason = self._not_checked(case, report.targets[case.index])
             if reason:
@@ -163,6 +168,14 @@ class Suite:
         lines.append("")
         lines.append(f"seed {seed}; replay this run with {replay.format(seed=seed)}")
         return "\n".join(lines)
+
+
+def _shown(path: str | None) -> str:
+    """A baseline's path as the reason shows it: relative to the working folder when it lies below it."""
+    if path is None:
+        return "(none)"
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 def _reason(nc: NotChecked) -> str:

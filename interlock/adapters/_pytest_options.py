@@ -1,5 +1,10 @@
 """The pytest plugin's options: names, parsing, validation, and which value wins.
 
+Below the command line and the ini keys comes the project's ``[tool.interlock]``
+table (``interlock._config``, found from the rootdir upwards, or named with
+``--interlock-config``): its ``modules``, run options, ``select``, ``ignore`` and
+``baseline`` are the plugin's too.
+
 Every value is held to the one set of rules of ``interlock._options`` (the same
 as ``interlock.check`` and the ``interlock`` command); a bad one is a
 ``pytest.UsageError`` whose line names where it was given (the command-line
@@ -19,6 +24,7 @@ from typing import Any, Final
 
 import pytest
 
+from interlock._config import Config, load
 from interlock._options import DEFAULT_STEPS, DEFAULT_TIMEOUT, from_text, given
 from interlock.errors import UsageError
 
@@ -33,6 +39,8 @@ __all__ = [
     "INI_TIMEOUT",
     "MARKER",
     "MARKER_KEYWORDS",
+    "OPTION_BASELINE",
+    "OPTION_CONFIG",
     "OPTION_ENABLE",
     "OPTION_EXAMPLES",
     "OPTION_SEED",
@@ -52,6 +60,8 @@ OPTION_SEED: Final = "--interlock-seed"
 OPTION_TIMEOUT: Final = "--interlock-timeout"
 OPTION_SEQUENCES: Final = "--interlock-sequences"
 OPTION_STEPS: Final = "--interlock-steps"
+OPTION_CONFIG: Final = "--interlock-config"
+OPTION_BASELINE: Final = "--interlock-baseline"
 
 INI_ENABLE: Final = "interlock"
 INI_EXAMPLES: Final = "interlock_examples"
@@ -82,6 +92,10 @@ class Settings:
     hypothesis_seed: int | None = None
     sequences: int | None = None
     steps: int | None = None
+    baseline: str | None = None
+    """A baseline file: the violations it lists do not fail their tests."""
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
 
 
 SETTINGS_KEY: Final = pytest.StashKey[Settings]()
@@ -140,18 +154,45 @@ def _enabled(config: pytest.Config) -> bool:
         raise pytest.UsageError(f"{INI_ENABLE} (ini) must be true or false ({exc})") from None
 
 
+def _project(config: pytest.Config) -> Config:
+    """The ``[tool.interlock]`` table: the file ``--interlock-config`` names, else the one found from the rootdir up."""
+    named = config.getoption(_dest(OPTION_CONFIG), default=None)
+    try:
+        if named is not None:
+            return load(config.invocation_params.dir / named)
+        return load(None, cwd=config.rootpath)
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def _or(value: Any, fallback: Any) -> Any:
+    return value if value is not None else fallback
+
+
 def read_settings(config: pytest.Config) -> Settings:
-    """Read and check every interlock option; a bad one raises ``pytest.UsageError`` naming it."""
-    modules = tuple(str(m) for m in config.getini(INI_MODULES) or ())
+    """Read and check every interlock option; a bad one raises ``pytest.UsageError`` naming it.
+
+    The command line wins over the ini file, and both over the project's ``[tool.interlock]`` table.
+    """
+    project = _project(config)
+    modules = tuple(str(m) for m in config.getini(INI_MODULES) or ()) or project.modules
+    baseline = config.getoption(_dest(OPTION_BASELINE), default=None)
+    if baseline is not None:
+        baseline = str(config.invocation_params.dir / baseline)
+    elif project.baseline is not None:
+        baseline = str(project.baseline)
     return Settings(
         enabled=_enabled(config),
         modules=modules,
-        max_examples=_read(config, OPTION_EXAMPLES, INI_EXAMPLES, "max_examples"),
-        seed=_read(config, OPTION_SEED, INI_SEED, "seed"),
-        timeout=_read(config, OPTION_TIMEOUT, INI_TIMEOUT, "timeout"),
+        max_examples=_or(_read(config, OPTION_EXAMPLES, INI_EXAMPLES, "max_examples"), project.options.get("max_examples")),
+        seed=_or(_read(config, OPTION_SEED, INI_SEED, "seed"), project.options.get("seed")),
+        timeout=_or(_read(config, OPTION_TIMEOUT, INI_TIMEOUT, "timeout"), project.options.get("timeout")),
         hypothesis_seed=_hypothesis_seed(config),
-        sequences=_read(config, OPTION_SEQUENCES, INI_SEQUENCES, "sequences"),
-        steps=_read(config, OPTION_STEPS, INI_STEPS, "steps"),
+        sequences=_or(_read(config, OPTION_SEQUENCES, INI_SEQUENCES, "sequences"), project.options.get("sequences")),
+        steps=_or(_read(config, OPTION_STEPS, INI_STEPS, "steps"), project.options.get("steps")),
+        baseline=baseline,
+        select=project.select,
+        ignore=project.ignore or None,
     )
 
 
@@ -203,10 +244,13 @@ def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[s
         import hypothesis
 
         examples = hypothesis.settings().max_examples
-    return {
+    chosen = {
         "max_examples": examples,
         "seed": pick("seed", settings.seed, settings.hypothesis_seed),
         "timeout": pick("timeout", settings.timeout, DEFAULT_TIMEOUT),
         "sequences": pick("sequences", settings.sequences),
         "steps": pick("steps", settings.steps, DEFAULT_STEPS),
     }
+    # The project's adoption settings, only where set (a baseline file, the kinds reported).
+    adoption = {"baseline": settings.baseline, "select": settings.select, "ignore": settings.ignore}
+    return chosen | {k: v for k, v in adoption.items() if v is not None}

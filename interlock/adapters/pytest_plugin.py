@@ -8,7 +8,11 @@
   ``interlock_seed``, ``interlock_timeout``, ``interlock_sequences``,
   ``interlock_steps``) set the checker's options for every generated test;
 - ``@pytest.mark.interlock(max_examples=..., seed=..., timeout=..., sequences=..., steps=...)`` sets them
-  for one test class, and ``-m interlock`` selects the generated tests.
+  for one test class, and ``-m interlock`` selects the generated tests;
+- the project's ``[tool.interlock]`` table (found from the rootdir upwards, or
+  ``--interlock-config FILE``) gives the modules and options the ini file leaves
+  out, and its ``baseline`` (or ``--interlock-baseline FILE``): a test whose
+  violations the baseline lists all is an expected failure, not a failure.
 
 This module imports only pytest and the option definitions: everything that
 checks is imported inside the hooks, when it is needed.
@@ -30,6 +34,8 @@ from interlock.adapters._pytest_options import (
     INI_STEPS,
     INI_TIMEOUT,
     MARKER,
+    OPTION_BASELINE,
+    OPTION_CONFIG,
     OPTION_ENABLE,
     OPTION_EXAMPLES,
     OPTION_SEED,
@@ -103,6 +109,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="N",
         help=f"The longest generated sequence, in calls (default {DEFAULT_STEPS}). Ini: {INI_STEPS}.",
+    )
+    group.addoption(
+        OPTION_CONFIG,
+        dest="interlock_config",
+        default=None,
+        metavar="FILE",
+        help="Read [tool.interlock] from FILE (default: the pyproject.toml that has it, from the rootdir upwards).",
+    )
+    group.addoption(
+        OPTION_BASELINE,
+        dest="interlock_baseline",
+        default=None,
+        metavar="FILE",
+        help="A baseline file (interlock check --update-baseline FILE): the violations it lists do not fail (default: [tool.interlock] baseline).",
     )
     parser.addini(INI_ENABLE, type="bool", default=False, help=f"Same as {OPTION_ENABLE}.")
     parser.addini(INI_MODULES, type="args", default=[], help=f"Modules whose recorded implementations {OPTION_ENABLE} checks.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Callable
 from typing import Any
 
 from interlock._imports import resolve
@@ -35,6 +38,9 @@ def check(
     sequences: int | None = None,
     steps: int = DEFAULT_STEPS,
     reference: Any = None,
+    baseline: Any = None,
+    select: Any = None,
+    ignore: Any = None,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -57,6 +63,12 @@ def check(
     from the reference's gets ``differential``, the reference never does. It must itself conform on in-domain
     values (a ``UsageError`` otherwise); its input strictness is not checked. ``None`` takes the contract's
     default (``@interlock.contract(reference=...)``), ``False`` compares with none.
+
+    ``baseline`` is a baseline file (``interlock check --update-baseline FILE`` writes one): a violation it lists
+    is ``known`` (``report.known_violations``; ``assert_conforms`` does not raise for it), any other is ``new``, and
+    its entries of this contract and these targets that nothing matched are ``report.fixed``. ``select`` and
+    ``ignore`` are violation kinds (a list, or text ``"a,b"``): a kind not selected, or ignored, is left out of the
+    report and counted in ``report.ignored``.
     """
     model = get_contract(contract)
     options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate, sequences=sequences, steps=steps)
@@ -69,9 +81,28 @@ def check(
     entries = [(target_label(t), t, None) for t in chosen]
     judge = reference_entry(model, reference)
     judged: dict[str, Any] = {"reference": judge} if judge is not None else {}
+    adopted = _adoption(baseline, select, ignore)
     if options.isolate:
-        return run_isolated(model, entries, **judged, **options.run_options())
-    return run_check(model, entries, **judged, **options.run_options())
+        report = run_isolated(model, entries, **judged, **options.run_options())
+    else:
+        report = run_check(model, entries, **judged, **options.run_options())
+    return adopted(report) if adopted is not None else report
+
+
+def _adoption(baseline: Any, select: Any, ignore: Any) -> Callable[[Report], Report] | None:
+    """What ``baseline``, ``select`` and ``ignore`` do to a report (read and checked before the run), or None."""
+    if baseline is None and select is None and ignore is None:
+        return None
+    from interlock import _baseline
+
+    kinds = _baseline.Filter(
+        select=_baseline.parse_kinds("select", select) if select is not None else None,
+        ignore=_baseline.parse_kinds("ignore", ignore) if ignore is not None else (),
+    )
+    if baseline is not None and not isinstance(baseline, str | os.PathLike):
+        raise UsageError(f"baseline must be the path of a baseline file (got {baseline!r})")
+    known = _baseline.load(baseline) if baseline is not None else None
+    return functools.partial(_baseline.apply, kinds=kinds, baseline=known)
 
 
 def reference_entry(model: Contract, given: Any) -> Entry | None:

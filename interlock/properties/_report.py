@@ -14,7 +14,35 @@ from interlock.properties._internal import InternalError
 from interlock.properties._render import render_text
 from interlock.properties._values import printable
 
-__all__ = ["NotChecked", "Report", "TargetReport", "Violation"]
+__all__ = ["BASELINE_STATES", "Fingerprint", "NotChecked", "Report", "TargetReport", "Violation"]
+
+BASELINE_STATES = ("new", "known")
+"""A violation against a baseline: ``new`` (not in it: it fails the run) or ``known`` (in it: counted, not failing)."""
+
+
+@attrs.frozen(order=True)
+class Fingerprint:
+    """What a violation is, apart from how it was found: stable across seeds, example counts, wording and line numbers.
+
+    Sorted as the baseline file lists them: by contract, target, kind, member, parameter, clause (``None`` first).
+    """
+
+    contract: str
+    target: str
+    kind: str
+    member: str | None = attrs.field(order=lambda v: (v is not None, v or ""))
+    parameter: str | None = attrs.field(order=lambda v: (v is not None, v or ""))
+    clause: str | None = attrs.field(order=lambda v: (v is not None, v or ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contract": self.contract,
+            "target": self.target,
+            "kind": self.kind,
+            "member": self.member,
+            "parameter": self.parameter,
+            "clause": self.clause,
+        }
 
 
 @attrs.frozen
@@ -33,6 +61,12 @@ class Violation:
     cause: str | None = attrs.field(default=None, eq=False, repr=False)
     """Where the target raised, for a violation that is an exception (``KeyError at router.py:176``): not in the
     JSON; it tells the checker that a sweep's exception and a clause's are one defect."""
+    baseline: str = attrs.field(default="new", eq=False)
+    """``known`` when the baseline the run was given lists it (it does not fail the run), else ``new``."""
+
+    def fingerprint(self, contract: str) -> Fingerprint:
+        """This violation's identity in a baseline: (contract, target, kind, member, parameter, clause)."""
+        return Fingerprint(contract, self.target, self.kind, self.member, self.parameter, self.clause)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +77,7 @@ class Violation:
             "example": self.example,
             "location": self.location,
             "clause": self.clause,
+            "baseline": self.baseline,
         }
 
 
@@ -102,6 +137,13 @@ class Report:
         first = (self.interrupted or "").split(" ", 1)[0]
         return first if first in ("SIGINT", "SIGTERM") else None
 
+    baseline: str | None = None
+    """The baseline file the violations were compared with, if any."""
+    fixed: list[Fingerprint] = attrs.field(factory=list)
+    """Baseline entries of this run's contract and targets that no violation matched: drift that was mended."""
+    ignored: dict[str, int] = attrs.field(factory=dict)
+    """Violations left out by ``select``/``ignore``, counted by kind: not reported, not failing."""
+
     @property
     def conforms(self) -> bool:
         """No violation on any target."""
@@ -111,6 +153,16 @@ class Report:
     def violations(self) -> list[Violation]:
         """Every violation, flat: by target, then member, kind and parameter."""
         return [v for t in self.targets for v in t.violations]
+
+    @property
+    def new_violations(self) -> list[Violation]:
+        """The violations the baseline does not list (every violation, without a baseline): these fail a run."""
+        return [v for v in self.violations if v.baseline != "known"]
+
+    @property
+    def known_violations(self) -> list[Violation]:
+        """The violations the baseline lists: counted and shown, not failing."""
+        return [v for v in self.violations if v.baseline == "known"]
 
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` document, as a dict."""
@@ -122,12 +174,18 @@ class Report:
             "targets": [t.to_json() for t in self.targets],
             "internal_errors": [e.to_json() for e in self.internal_errors],
             "interrupted": self.interrupted,
+            "baseline": self.baseline,
+            "fixed": [f.to_json() for f in self.fixed],
             "summary": {
                 "targets": len(self.targets),
                 "conforming": sum(1 for t in self.targets if t.conforms),
                 "violations": len(self.violations),
                 "examples": self.examples,
                 "seconds": round(self.seconds, 3),
+                "new": len(self.new_violations),
+                "known": len(self.known_violations),
+                "fixed": len(self.fixed),
+                "ignored": sum(self.ignored.values()),
             },
         }
 
@@ -139,8 +197,11 @@ class Report:
         return render_text(self, colour=colour)
 
     def assert_conforms(self) -> None:
-        """Raise ``interlock.DriftError`` with the whole text report if any target drifts, or the check itself failed."""
-        if not self.conforms or self.internal_errors:
+        """Raise ``interlock.DriftError`` with the whole text report if any target drifts, or the check itself failed.
+
+        With a baseline, only new violations count: known ones are in the report, but do not raise.
+        """
+        if self.new_violations or self.internal_errors:
             raise DriftError(self.text())
 
     def __str__(self) -> str:

@@ -70,3 +70,42 @@ def test_bad_marker_is_reported_under_xdist(project: pytest.Pytester) -> None:
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["test_marked.py::TestMarked: @pytest.mark.interlock(max_examples='10'): max_examples must be *"])
     result.stdout.no_fnmatch_line("*INTERNALERROR*")
+
+
+COUNTING_CONFTEST = """
+import os
+
+import interlock.properties._api as api
+
+_real = api.check
+
+
+def _counting(contract, *targets, **options):
+    with open(os.path.join(os.path.dirname(__file__), "checks.log"), "a") as log:
+        log.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')} {contract.protocol.__name__}\\n")
+    return _real(contract, *targets, **options)
+
+
+api.check = _counting
+"""
+
+
+@pytest.mark.usefixtures("shared_hypothesis_storage")
+def test_loadscope_checks_each_class_once_in_one_worker(project: pytest.Pytester) -> None:
+    """-n 2 --dist loadscope: every test of a class (and of a contract under --interlock) runs in one worker, so its
+    check runs once in the whole session; the default load would split a class and check it in both workers."""
+    project.makeini(BASE_INI + "interlock_modules = impls\ninterlock_examples = 5\ninterlock_seed = 1\npythonpath = .\n")
+    project.makepyfile(test_classes=CLASSES, impls=REGISTRATIONS)
+    project.makeconftest(COUNTING_CONFTEST)
+    result = project.runpytest_subprocess("-n", "2", "--dist", "loadscope", "--interlock", "-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=26, failed=3)
+    workers: dict[str, set[str]] = {}
+    for line in result.outlines:
+        if line.startswith("[gw") and ("PASSED" in line or "FAILED" in line):
+            worker, node = line.partition("] ")[0][1:], line.split()[-1]
+            scope = node.rsplit("::", 1)[0]
+            workers.setdefault(scope, set()).add(worker)
+    assert set(workers) == {"test_classes.py::TestNotifiers", "test_classes.py::TestPricers", "interlock::shapes.Notifier"}
+    assert all(len(found) == 1 for found in workers.values()), workers
+    checks = (project.path / "checks.log").read_text().split()
+    assert sorted(checks[1::2]) == ["Notifier", "Notifier", "Pricer"]  # one check per class or contract, no more

@@ -169,6 +169,10 @@ def test_defaults_are_the_documented_ones() -> None:
         "sequences": None,
         "steps": 8,
         "reference": None,  # the contract's own, if it names one (not a run option: a target, see test_reference)
+        # adoption (see test_baseline): no baseline, every kind reported
+        "baseline": None,
+        "select": None,
+        "ignore": None,
     }
 
 
