@@ -514,18 +514,18 @@ def _named(h: Harness) -> str | None:
     return None
 
 
-def _expect(h: Harness, holds: bool, assertion: str, message: str, *, kind: Kind) -> None:
+def _expect(h: Harness, holds: bool, assertion: str, message: str, *, kind: Kind, clause: str) -> None:
     """Fail with ``message`` unless ``holds``; the reproducer then ends in ``assert assertion``, ``{result}`` in it
     naming what the last call returned, so it fails where the target broke the clause and passes elsewhere."""
     if holds:
         return
     name = _named(h)
     if name is not None:
-        h.step(f"assert {assertion.replace('{result}', name)}, {message!r}")
+        h.step(f"assert {assertion.replace('{result}', name)}, {f'{clause}: {message}'!r}")
     h.fail(message, kind=kind, member="validate_token")
 
 
-def _check_accepts(h: Harness, result: Any, sub: str, what: str) -> None:
+def _check_accepts(h: Harness, result: Any, sub: str, what: str, clause: str) -> None:
     valid = getattr(result, "valid", None)
     _expect(
         h,
@@ -533,6 +533,7 @@ def _check_accepts(h: Harness, result: Any, sub: str, what: str) -> None:
         "{result}.valid is True",
         f"validate_token rejected {what}: right secret, sub {sub!r}, a future exp",
         kind="postcondition",
+        clause=clause,
     )
     _expect(
         h,
@@ -540,6 +541,7 @@ def _check_accepts(h: Harness, result: Any, sub: str, what: str) -> None:
         f"{{result}}.user_id == {sub!r}",
         f"validate_token accepted a token for {sub!r} but says user_id {getattr(result, 'user_id', None)!r}",
         kind="postcondition",
+        clause=clause,
     )
     _expect(
         h,
@@ -547,6 +549,7 @@ def _check_accepts(h: Harness, result: Any, sub: str, what: str) -> None:
         "{result}.error is None",
         f"validate_token accepted a token but its error is {getattr(result, 'error', None)!r}, not None",
         kind="postcondition",
+        clause=clause,
     )
 
 
@@ -564,14 +567,14 @@ async def _validator_accepts(h: Harness) -> None:
     validator = await h.build(secret=secret)
     sub, exp, now = h.draw(_subs), h.draw(_exps), time.time()
     result = await _validate(h, validator, forge(_canonical(sub, exp), secret, now=now), "a valid token")
-    _check_accepts(h, result, sub, "a valid token")
+    _check_accepts(h, result, sub, "a valid token", "accepts-tokens-it-signed")
     for change in h.draw(_SUB_CHANGES):
         spec = _apply("sub", change, sub, exp)
         what = spec.describe()
         result = await _validate(h, validator, forge(spec, secret, now=now), what)
         claimed = dict(spec.claims or ()).get("sub")
         if isinstance(claimed, str) and claimed.strip():
-            _check_accepts(h, result, claimed, what)
+            _check_accepts(h, result, claimed, what, "accepts-tokens-it-signed")
         else:
             _expect(
                 h,
@@ -579,6 +582,7 @@ async def _validator_accepts(h: Harness) -> None:
                 "{result}.valid is False",
                 f"validate_token accepted {what}: its sub is not non-empty text",
                 kind="postcondition",
+                clause="accepts-tokens-it-signed",
             )
 
 
@@ -599,14 +603,14 @@ _SUB_CHANGES = st.tuples(st.sampled_from(("", " ", "\t", "\n", " \t ")).map(lamb
 async def _validator_reference(h: Harness) -> None:
     secret = h.draw(SECRETS)
     validator = await h.build(secret=secret)
-    await _agrees(h, validator, secret, f"the reference verdict ({REFERENCE}) is")
+    await _agrees(h, validator, secret, f"the reference verdict ({REFERENCE}) is", "validator-agrees-with-reference")
 
 
 REFERENCE = "PyJWT with exp and sub required and a non-blank text sub"
 """How the reference verdict is named in messages: not plain "PyJWT", whose own default is laxer."""
 
 
-async def _agrees(h: Harness, target: Any, secret: str, source: str) -> None:
+async def _agrees(h: Harness, target: Any, secret: str, source: str, clause: str) -> None:
     """One token of every feature of the grammar, each compared with the reference verdict where the contract compares."""
     sub, exp, changes = h.draw(_subs), h.draw(_exps), h.draw(_ALL_CHANGES)
     for feature, change in zip(FEATURES[1:], changes, strict=True):  # the valid token is accepts-tokens-it-signed's
@@ -625,6 +629,7 @@ async def _agrees(h: Harness, target: Any, secret: str, source: str) -> None:
                 "{result}." + verdict,
                 f"validate_token says valid={got!r} for {what}; {source} {expected!r}",
                 kind="differential",
+                clause=clause,
             )
         if got is False:
             _expect(
@@ -633,6 +638,7 @@ async def _agrees(h: Harness, target: Any, secret: str, source: str) -> None:
                 "isinstance({result}.error, str) and {result}.error.strip()",
                 f"validate_token rejected {what} without an error ({_show(result)})",
                 kind="unexpected-exception",
+                clause=clause,
             )
 
 
@@ -698,7 +704,7 @@ async def _client_posts(h: Harness) -> None:
         kind="postcondition",
         member="validate_token",
     )
-    _check_accepts(h, result, sub, "a valid token")
+    _check_accepts(h, result, sub, "a valid token", "posts-token-to-validate")
 
 
 # ---- the answer grammar: what an auth service may say -----------------------------------------------
@@ -794,6 +800,7 @@ async def _client_fails_closed(h: Harness) -> None:
                 "{result}.valid is False and isinstance({result}.error, str) and {result}.error.strip()",
                 f"validate_token gave {_show(result)} when {what}; it must fail closed with valid=False and an error",
                 kind="cascade",
+                clause="client-fails-closed",
             )
 
 
@@ -814,7 +821,7 @@ def _show(result: Any) -> str:
 async def _client_reference(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, _ = await _client(h, secret)
-    await _agrees(h, client, secret, "the service answered")
+    await _agrees(h, client, secret, "the service answered", "client-agrees-with-reference")
 
 
 @scenario(
