@@ -148,7 +148,7 @@ def test_the_answer_grammar_draws_well_formed_answers_too() -> None:
     @given(auth._ANSWER_CHANGES)
     def draw(changes: Any) -> None:
         for change in changes:
-            if change[0] != "fault":
+            if change is not None and change[0] != "fault":
                 verdict = answer_verdict(auth._answer("u1", change))
                 seen.add(None if verdict is None else verdict[0])
 
