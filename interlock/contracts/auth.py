@@ -1,9 +1,49 @@
 """``interlock.contracts.auth``: token validation, local (a JWT secret) or through an auth service.
 
-Tokens are HS256 JWTs with the claims ``sub`` and ``exp``, minted with PyJWT.
-The reference verdict on a token is PyJWT's: accepted exactly when
+Tokens are HS256 JWTs with the claims ``sub`` and ``exp``. The reference verdict on a token is PyJWT's:
+accepted exactly when
 ``jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})``
-succeeds and its ``sub`` is non-blank text.
+succeeds and its ``sub`` is non-blank text. A token PyJWT cannot judge (it raises something other than
+its own errors) counts as rejected, as a service built on PyJWT would refuse it.
+
+## The tokens the checker draws
+
+Real JWT libraries disagree on tokens that are almost valid, so the checker draws those: the canonical
+token (header ``{"alg": "HS256", "typ": "JWT"}``, claims ``sub`` and an int ``exp`` two hours to a month
+ahead, signed with the right secret, exactly what ``jwt.encode`` makes) with one feature changed. Every
+example of the reference scenarios makes one token of each feature, each three times in four (so a
+reproducer keeps only the calls its failure needs), and the variant is drawn, the plainest first:
+
+| feature | variants |
+| --- | --- |
+| `alg` | `HS384` and `HS512` (signed with them), `none`, `None`, `NONE` (no signature), `hs256`, `"HS256 "`, `RS256`, `""`, null, a list, absent |
+| `header` | `typ` absent, `jwt`, `at+jwt`, `1`; `kid` text, empty, `1`, null |
+| `crit` | `["exp"]`, `["b64"]` with and without `b64`, `[]`, `"exp"`, an unknown extension, `[1]` |
+| `sub` | absent, null, blank text, numbers, booleans, lists, objects, other text |
+| `exp` | any time in any form (below), or absent; and, in a second token, the canonical time in another form |
+| `nbf`, `iat` | any time in any form |
+| claims | extra claims (`role`, `scope`, `name`, `jti`, `aud`, `iss`, `azp`) with small JSON values; `sub` given twice; a payload that is no object |
+| signature | made with another secret, tampered, empty, dropped, an extra part |
+| around | white space before or after, a `Bearer ` or `bearer ` prefix, quotes |
+
+A time is an int, a float, the text of either, NaN, an infinity, null or `true` (the numbers and their
+texts twice as often); it lies hours, days, months or decades before or after now, or at a time from no
+clock (the epoch, 2038, milliseconds taken for seconds, the year 10000, past 64 bits), or, one time in
+seven, within the hour.
+
+**The leeway rule.** A valid token expires at least an hour after it is used and an expired one expired at
+least an hour before, so a validator with up to five minutes of leeway conforms: no token whose ``exp``,
+``nbf`` or ``iat``, read as a number any way a validator might (``int()`` or ``float()``), lies within an hour
+of now is compared with the reference, nor one without ``exp`` (absent or null). Those tokens are still
+validated, and ``validate_token`` must still not raise and must give an error with ``valid=False``.
+
+## The answers a service client is given
+
+``client-fails-closed`` gives a client three answers, each three times in four: the accepting
+``{"valid": True, "user_id": ...}`` with ``valid`` of every JSON type or absent; with ``user_id`` of every type,
+blank, or absent; then a fault (``ConnectionError``, ``TimeoutError``, ``OSError``), extra keys, any JSON value,
+or both fields changed. Whether an answer is malformed is ``answer_verdict``'s to say, from the contract's text:
+a client must fail closed on a malformed answer and on a fault; a well-formed answer is not judged there.
 """
 
 from __future__ import annotations
@@ -29,14 +69,19 @@ from interlock.contracts._model import Kind
 from interlock.contracts._values import answering, ids
 
 __all__ = [
+    "FEATURES",
     "AuthTransport",
     "ServiceAuthClient",
+    "TokenSpec",
     "TokenValidation",
     "TokenValidator",
     "answer_from_secret",
+    "answer_verdict",
+    "forge",
     "is_failure",
     "mint",
     "reference_verdict",
+    "token_specs",
 ]
 
 
@@ -614,7 +659,8 @@ _SUB_CHANGES = st.tuples(st.sampled_from(("", " ", "\t", "\n", " \t ")).map(lamb
     text=(
         "A TokenValidator agrees with the reference verdict (PyJWT with exp and sub required and a non-blank text sub, under "
         "the same secret) on every token: valid, expired, "
-        "tampered, wrongly signed, alg: none, malformed. Tokens without exp are not compared."
+        "tampered, wrongly signed, alg: none, malformed. Tokens without exp are not compared, nor tokens whose exp, nbf "
+        "or iat lies within an hour of now."
     ),
 )
 async def _validator_reference(h: Harness) -> None:
