@@ -1,9 +1,49 @@
 """``interlock.contracts.auth``: token validation, local (a JWT secret) or through an auth service.
 
-Tokens are HS256 JWTs with the claims ``sub`` and ``exp``, minted with PyJWT.
-The reference verdict on a token is PyJWT's: accepted exactly when
+Tokens are HS256 JWTs with the claims ``sub`` and ``exp``. The reference verdict on a token is PyJWT's:
+accepted exactly when
 ``jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})``
-succeeds and its ``sub`` is non-blank text.
+succeeds and its ``sub`` is non-blank text. A token PyJWT cannot judge (it raises something other than
+its own errors) counts as rejected, as a service built on PyJWT would refuse it.
+
+## The tokens the checker draws
+
+Real JWT libraries disagree on tokens that are almost valid, so the checker draws those: the canonical
+token (header ``{"alg": "HS256", "typ": "JWT"}``, claims ``sub`` and an int ``exp`` two hours to a month
+ahead, signed with the right secret, exactly what ``jwt.encode`` makes) with one feature changed. Every
+example of the reference scenarios makes one token of each feature, each three times in four (so a
+reproducer keeps only the calls its failure needs), and the variant is drawn, the plainest first:
+
+| feature | variants |
+| --- | --- |
+| `alg` | `HS384` and `HS512` (signed with them), `none`, `None`, `NONE` (no signature), `hs256`, `"HS256 "`, `RS256`, `""`, null, a list, absent |
+| `header` | `typ` absent, `jwt`, `at+jwt`, `1`; `kid` text, empty, `1`, null |
+| `crit` | `["exp"]`, `["b64"]` with and without `b64`, `[]`, `"exp"`, an unknown extension, `[1]` |
+| `sub` | absent, null, blank text, numbers, booleans, lists, objects, other text |
+| `exp` | any time in any form (below), or absent; and, in a second token, the canonical time in another form |
+| `nbf`, `iat` | any time in any form |
+| claims | extra claims (`role`, `scope`, `name`, `jti`, `aud`, `iss`, `azp`) with small JSON values; `sub` given twice; a payload that is no object |
+| signature | made with another secret, tampered, empty, dropped, an extra part |
+| around | white space before or after, a `Bearer ` or `bearer ` prefix, quotes |
+
+A time is an int, a float, the text of either, NaN, an infinity, null or `true` (the numbers and their
+texts twice as often); it lies hours, days, months or decades before or after now, or at a time from no
+clock (the epoch, 2038, milliseconds taken for seconds, the year 10000, past 64 bits), or, one time in
+seven, within the hour.
+
+**The leeway rule.** A valid token expires at least an hour after it is used and an expired one expired at
+least an hour before, so a validator with up to five minutes of leeway conforms: no token whose ``exp``,
+``nbf`` or ``iat``, read as a number any way a validator might (``int()`` or ``float()``), lies within an hour
+of now is compared with the reference, nor one without ``exp`` (absent or null). Those tokens are still
+validated, and ``validate_token`` must still not raise and must give an error with ``valid=False``.
+
+## The answers a service client is given
+
+``client-fails-closed`` gives a client three answers, each three times in four: the accepting
+``{"valid": True, "user_id": ...}`` with ``valid`` of every JSON type or absent; with ``user_id`` of every type,
+blank, or absent; then a fault (``ConnectionError``, ``TimeoutError``, ``OSError``), extra keys, any JSON value,
+or both fields changed. Whether an answer is malformed is ``answer_verdict``'s to say, from the contract's text:
+a client must fail closed on a malformed answer and on a fault; a well-formed answer is not judged there.
 """
 
 from __future__ import annotations
@@ -12,9 +52,11 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import string
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 
 import jwt
@@ -23,17 +65,23 @@ from hypothesis import strategies as st
 from interlock.contracts._declare import contract, draws, reports_failure, scenario
 from interlock.contracts._harness import Harness
 from interlock.contracts._markers import NonEmpty
+from interlock.contracts._model import Kind
 from interlock.contracts._values import answering, ids
 
 __all__ = [
+    "FEATURES",
     "AuthTransport",
     "ServiceAuthClient",
+    "TokenSpec",
     "TokenValidation",
     "TokenValidator",
     "answer_from_secret",
+    "answer_verdict",
+    "forge",
     "is_failure",
     "mint",
     "reference_verdict",
+    "token_specs",
 ]
 
 
@@ -105,7 +153,7 @@ class ServiceAuthClient(Protocol):
 # ---- tokens ----------------------------------------------------------------------------------
 
 KINDS = ("valid", "expired", "tampered", "wrong-secret", "alg-none", "malformed", "no-sub", "blank-sub", "text-less-sub", "no-exp")
-"""The kinds of token the checker mints."""
+"""The kinds of token ``mint`` makes (the scenarios draw theirs from the grammar below)."""
 
 _B64 = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 
@@ -119,12 +167,17 @@ def _unb64(part: str) -> bytes:
 
 
 def reference_verdict(token: Any, secret: str) -> tuple[bool, str | None]:
-    """PyJWT's verdict: (accepted, sub)."""
+    """PyJWT's verdict: (accepted, sub).
+
+    A token PyJWT cannot judge (it raises something other than its own errors) counts as rejected, as a
+    service built on PyJWT would refuse it; PyJWT 2.x raises none on the checker's tokens, this only keeps
+    the checker from crashing if a later PyJWT did.
+    """
     if not isinstance(token, str):
         return False, None
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-    except (jwt.PyJWTError, UnicodeEncodeError):  # PyJWT encodes the token: a lone surrogate has no UTF-8 form
+    except Exception:  # PyJWTError, and UnicodeEncodeError for a lone surrogate, which has no UTF-8 form
         return False, None
     sub = claims.get("sub")
     if isinstance(sub, str) and sub.strip():
@@ -188,6 +241,298 @@ def _with_claims(claims: dict[str, Any], secret: str) -> str:
     return f"{header}.{payload}.{signature}"
 
 
+# ---- the token grammar ---------------------------------------------------------------------------
+#
+# A drawn token is the canonical one (HS256, typ JWT, a text sub, an int exp hours away, signed with the right
+# secret) changed in one FEATURE, whose variant is drawn. Every example builds a token per feature (each three
+# times in four), so no feature is missed at a small budget: a token changed in many places at once is almost
+# always rejected for the plainest of its changes, and says little. Variants shrink to the first listed, the
+# plainest. Tokens are built by hand: PyJWT's encoder refuses a non-text sub, and writes no NaN, no duplicate
+# claim and no Bearer prefix.
+
+_HOUR = 3600
+"""The leeway rule (contracts.md): no compared token has a time claim within an hour of now."""
+
+_ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "<absent>"})()
+"""A header field or claim left out."""
+
+_FORMS = ("int", "float", "text", "float-text", "nan", "inf", "-inf", "null", "true")
+"""How a time claim is written: a JSON int or float, its text, NaN, the infinities, null, or true."""
+
+_WEIGHTED_FORMS = (*_FORMS[:4], *_FORMS)
+"""The forms as drawn: an int, a float and their texts twice as often as NaN, the infinities, null and true."""
+
+_AWAY = (7200, -7200, 86400, -86400, 30 * 86400, -30 * 86400, 365 * 86400, -365 * 86400, 20 * 365 * 86400, -20 * 365 * 86400)
+"""Seconds from now at least an hour away, the plainest first: hours, days, months, years before or after."""
+
+_NEAR = (1, -1, 30, -30, 299, -299, 3599, -3599)
+"""Seconds from now within the leeway rule's hour: drawn for never-raises, never compared."""
+
+_ABSOLUTE = (0, -1, 2**31 - 1, 2**53, 10**12, 253402300800, 2**63, 10**20)
+"""Times from no clock: the epoch, 2038, milliseconds taken for seconds, the year 10000, past 64 bits."""
+
+
+@dataclass(frozen=True)
+class _Time:
+    """A time claim: ``at`` seconds from now (or, with ``absolute``, since the epoch), written in one form."""
+
+    at: int
+    form: str = "int"
+    absolute: bool = False
+
+    def value(self, now: float) -> Any:
+        t = self.at if self.absolute else int(now) + self.at
+        if self.form == "int":
+            return t
+        if self.form == "float":
+            return t + 0.5
+        if self.form == "text":
+            return str(t)
+        if self.form == "float-text":
+            return repr(t + 0.5)
+        return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf, "null": None, "true": True}[self.form]
+
+
+@st.composite
+def _draw_time(draw: Any) -> _Time:
+    where = draw(st.sampled_from(("away", "away", "away", "away", "absolute", "absolute", "near")))
+    form = draw(st.sampled_from(_WEIGHTED_FORMS))
+    if where == "absolute":
+        return _Time(draw(st.sampled_from(_ABSOLUTE)), form, absolute=True)
+    if where == "near":
+        return _Time(draw(st.sampled_from(_NEAR)), form)
+    at = draw(st.sampled_from(_AWAY) | st.integers(2 * _HOUR, 2**31))  # shrinks to two hours: a reproducer keeps an hour
+    return _Time(at if at in _AWAY or draw(st.booleans()) else -at, form)
+
+
+_times: st.SearchStrategy[_Time] = _draw_time()
+"""A time claim in any form: hours to decades before or after now (four in seven), an absolute time (two in
+seven), or within the hour (one in seven: never compared, but never-raises holds there too)."""
+
+_scalars: st.SearchStrategy[Any] = st.sampled_from((None, True, False, 0, 1, -1, 1.5, "", " ", "x", "admin"))
+_json: st.SearchStrategy[Any] = (
+    _scalars
+    | st.lists(_scalars, max_size=2)
+    | st.dictionaries(st.sampled_from(("a", "id")), _scalars | st.lists(_scalars, max_size=1), max_size=2)
+)
+"""Small JSON values of every type."""
+
+_ALGS = ("HS384", "HS512", "none", "None", "NONE", "hs256", "HS256 ", "RS256", "", None, ["HS256"], _ABSENT)
+_HEADERS: tuple[dict[str, Any], ...] = (
+    {"typ": _ABSENT},
+    {"typ": "jwt"},
+    {"typ": "at+jwt"},
+    {"typ": 1},
+    {"kid": "k1"},
+    {"kid": ""},
+    {"kid": 1},
+    {"kid": None},
+)
+_CRITS: tuple[dict[str, Any], ...] = (
+    {"crit": ["exp"]},
+    {"crit": ["b64"], "b64": True},
+    {"crit": ["b64"]},
+    {"crit": []},
+    {"crit": "exp"},
+    {"crit": ["x-tenant"], "x-tenant": "t"},
+    {"crit": [1]},
+)
+_SUBS: tuple[Any, ...] = (_ABSENT, None, "", " ", "\t", 0, 5, -1, 1.5, True, False, [], ["u"], {}, {"id": "u"})
+_EXTRA_KEYS = ("role", "scope", "name", "jti", "aud", "iss", "azp")
+_NOT_OBJECTS: tuple[Any, ...] = ([], "x", 1, None)
+_SIGNATURES = ("other-secret", "tampered", "empty", "dropped", "extra-part")
+_AROUND = ((" ", ""), ("", " "), ("", "\n"), ("\t", ""), ("Bearer ", ""), ("bearer ", ""), ("Bearer  ", ""), ('"', '"'))
+
+FEATURES = ("valid", "alg", "header", "crit", "sub", "exp", "nbf", "iat", "claims", "signature", "around")
+"""What a drawn token changes in the canonical token (``valid``: nothing); see ``token_specs``."""
+
+
+@dataclass(frozen=True)
+class TokenSpec:
+    """A token of the grammar, before it is built: header and claims in order (time claims as ``_Time``), the
+    signature (``right``, ``other-secret``, ``tampered``, ``empty``, ``dropped``, ``extra-part``), the text around."""
+
+    feature: str
+    header: tuple[tuple[str, Any], ...]
+    claims: tuple[tuple[str, Any], ...] | None
+    payload: Any = None
+    signature: str = "right"
+    tamper: tuple[int, int, int] = (0, 0, 0)
+    around: tuple[str, str] = ("", "")
+
+    def describe(self) -> str:
+        """The token in words, for messages: what is not canonical about it."""
+        if self.feature == "valid":
+            return "a valid token"
+        bits = []
+        header = dict(self.header)
+        if header != {"alg": "HS256", "typ": "JWT"}:
+            bits.append("header " + _show_pairs(self.header))
+        bits.append("claims " + (_show_pairs(self.claims) if self.claims is not None else repr(self.payload)))
+        if self.signature != "right":
+            bits.append(f"signature {self.signature}")
+        if self.around != ("", ""):
+            bits.append(f"{self.around[0]!r} before and {self.around[1]!r} after it")
+        return f"a token with {', '.join(bits)}"
+
+
+def _show_pairs(pairs: tuple[tuple[str, Any], ...]) -> str:
+    shown = []
+    for key, value in pairs:
+        if isinstance(value, _Time):
+            when = f"{value.at}" if value.absolute else f"now{value.at:+d}s"
+            shown.append(f"{key}: {when} as {value.form}")
+        else:
+            shown.append(f"{key}: {value!r}")
+    return "{" + ", ".join(shown) + "}"
+
+
+_DIGESTS = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def forge(spec: TokenSpec, secret: str, *, now: float | None = None) -> str:
+    """The token ``spec`` describes, signed as it says under ``secret``, its times counted from ``now``."""
+    now = time.time() if now is None else now
+    header = "{" + ",".join(f"{_dumps(k)}:{_dumps(v)}" for k, v in spec.header) + "}"
+    if spec.claims is None:
+        payload = _dumps(spec.payload)
+    else:
+        payload = "{" + ",".join(f"{_dumps(k)}:{_dumps(v.value(now) if isinstance(v, _Time) else v)}" for k, v in spec.claims) + "}"
+    signing_input = f"{_b64(header.encode())}.{_b64(payload.encode())}"
+    alg = dict(spec.header).get("alg")
+    key = (secret[::-1] + "!" if spec.signature == "other-secret" else secret).encode()
+    if isinstance(alg, str) and alg.lower() == "none":
+        signature = ""  # what an alg: none token carries
+    else:
+        digest = _DIGESTS.get(alg, hashlib.sha256) if isinstance(alg, str) else hashlib.sha256
+        signature = _b64(hmac.new(key, signing_input.encode(), digest).digest())
+    token = f"{signing_input}.{signature}"
+    if spec.signature == "tampered":
+        token = _tamper(token, *spec.tamper)
+    elif spec.signature == "empty":
+        token = f"{signing_input}."
+    elif spec.signature == "dropped":
+        token = signing_input
+    elif spec.signature == "extra-part":
+        token = f"{token}.{signature or 'x'}"
+    return f"{spec.around[0]}{token}{spec.around[1]}"
+
+
+def _put(pairs: tuple[tuple[str, Any], ...], changes: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """``pairs`` with ``changes`` made in place (a new key goes last); ``_ABSENT`` removes a key."""
+    out = dict(pairs)
+    out.update(changes)
+    return tuple((k, v) for k, v in out.items() if v is not _ABSENT)
+
+
+def _absent_or(strategy: st.SearchStrategy[Any], one_in: int) -> st.SearchStrategy[Any]:
+    """``strategy``, or ``_ABSENT`` one time in ``one_in`` (it shrinks to the value, not the absence)."""
+    return st.tuples(st.integers(1, one_in), strategy).map(lambda pair: _ABSENT if pair[0] == one_in else pair[1])
+
+
+_CHANGES: dict[str, st.SearchStrategy[tuple[str, Any]]] = {
+    "valid": st.just(("none", None)),
+    "alg": st.sampled_from(_ALGS).map(lambda alg: ("header", {"alg": alg})),
+    "header": st.sampled_from(_HEADERS).map(lambda fields: ("header", fields)),
+    "crit": st.sampled_from(_CRITS).map(lambda fields: ("header", fields)),
+    "sub": (st.sampled_from(_SUBS) | _json | ids).map(lambda sub: ("claims", {"sub": sub})),
+    "exp": _absent_or(_times, 8).map(lambda exp: ("claims", {"exp": exp})),  # no exp one time in eight: never compared
+    "exp-form": st.sampled_from(_FORMS[1:]).map(lambda form: ("exp-form", form)),
+    "nbf": _times.map(lambda nbf: ("claims", {"nbf": nbf})),
+    "iat": _times.map(lambda iat: ("claims", {"iat": iat})),
+    "claims": st.one_of(
+        st.dictionaries(st.sampled_from(_EXTRA_KEYS), _json, min_size=1, max_size=2).map(lambda extra: ("claims", extra)),
+        # JSON allows a name twice: PyJWT keeps the last, other libraries the first, or refuse
+        (st.sampled_from(_SUBS[1:]) | ids).map(lambda sub: ("repeated", sub)),
+        st.sampled_from(_NOT_OBJECTS).map(lambda payload: ("payload", payload)),
+    ),
+    "signature": st.one_of(
+        st.sampled_from(_SIGNATURES).filter(lambda how: how != "tampered").map(lambda how: ("signature", (how, (0, 0, 0)))),
+        st.tuples(st.integers(0, 2), st.integers(0, 200), st.integers(0, 63)).map(lambda at: ("signature", ("tampered", at))),
+    ),
+    "around": st.sampled_from(_AROUND).map(lambda around: ("around", around)),
+}
+"""What each feature changes in the canonical token, drawn: built once, so no example pays for building them."""
+
+
+def _mostly(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """``strategy`` three times in four, else None: shrinking turns to None every token a failure does not need, so
+    a reproducer keeps only the calls that show it."""
+    return st.tuples(st.integers(0, 3), strategy).map(lambda pair: pair[1] if pair[0] else None)
+
+
+_COMPARED_FEATURES = ("alg", "header", "crit", "sub", "exp", "exp-form", "nbf", "iat", "claims", "signature", "around")
+"""The tokens of one example of the reference scenarios: every feature but the valid token's (accepts-tokens-it-signed
+has it), and exp twice, once at any time in any form and once the canonical exp in another form: where libraries
+disagree most."""
+
+_ALL_CHANGES = st.tuples(*(_mostly(_CHANGES[feature]) for feature in _COMPARED_FEATURES))
+"""A change of (mostly) every feature of ``_COMPARED_FEATURES``, in one draw."""
+
+
+def _apply(feature: str, change: tuple[str, Any], sub: str, exp: int) -> TokenSpec:
+    spec = _canonical(sub, exp, feature)
+    where, value = change
+    if where == "exp-form":
+        return replace(spec, claims=_put(spec.claims or (), {"exp": _Time(exp, value)}))
+    if where == "header":
+        return replace(spec, header=_put(spec.header, value))
+    if where == "claims":
+        return replace(spec, claims=_put(spec.claims or (), value))
+    if where == "repeated":
+        return replace(spec, claims=(*(spec.claims or ()), ("sub", value)))
+    if where == "payload":
+        return replace(spec, claims=None, payload=value)
+    if where == "signature":
+        return replace(spec, signature=value[0], tamper=value[1])
+    if where == "around":
+        return replace(spec, around=value)
+    return spec
+
+
+def _canonical(sub: str, exp: int, feature: str = "valid") -> TokenSpec:
+    return TokenSpec(feature, (("alg", "HS256"), ("typ", "JWT")), (("sub", sub), ("exp", _Time(exp))))
+
+
+def token_specs(feature: str, sub: str, exp: int = 7200) -> st.SearchStrategy[TokenSpec]:
+    """Tokens of the grammar that change ``feature`` (one of ``FEATURES``) in the canonical token for ``sub``
+    whose ``exp`` is ``exp`` seconds from now."""
+    if feature not in FEATURES:
+        raise ValueError(f"unknown token feature {feature!r}; expected one of {', '.join(FEATURES)}")
+    return _CHANGES[feature].map(lambda change: _apply(feature, change, sub, exp))
+
+
+def _judged_times(claims: dict[str, Any]) -> list[float]:
+    """The times PyJWT or a laxer validator could read from ``exp``, ``nbf`` and ``iat`` (as ``int()`` or ``float()`` would)."""
+    times = []
+    for name in ("exp", "nbf", "iat"):
+        if name in claims:
+            for read in (int, float):
+                try:
+                    t = float(read(claims[name]))
+                except (TypeError, ValueError, OverflowError):
+                    continue
+                if math.isfinite(t):
+                    times.append(t)
+    return times
+
+
+def _compared(spec: TokenSpec, now: float) -> bool:
+    """Whether a verdict on the token is compared with the reference verdict (contracts.md): not when it has no
+    ``exp`` (absent, null, or no claims object at all), nor when its ``exp``, ``nbf`` or ``iat``, read as a number
+    any way a validator might, lies within an hour of now (a validator with up to five minutes of leeway conforms)."""
+    if spec.claims is None:
+        return False
+    claims = {k: v.value(now) if isinstance(v, _Time) else v for k, v in spec.claims}
+    if claims.get("exp") is None:
+        return False
+    return all(abs(t - now) >= _HOUR for t in _judged_times(claims))
+
+
 def answer_from_secret(secret: str) -> Any:
     """An ``AuthTransport.post`` answer from the reference verdict under ``secret``: the service a client should agree with."""
 
@@ -202,14 +547,14 @@ def answer_from_secret(secret: str) -> Any:
 
 _subs = ids
 _details = st.integers(0, 10_000)
+_exps = st.sampled_from((7200, 3 * 3600, 86400, 30 * 86400))
+"""Seconds from now to the canonical token's ``exp``: hours to a month, never within the leeway rule's hour."""
 
 
-def _tokens(h: Harness, secret: str, kinds: tuple[str, ...] = KINDS) -> list[tuple[str, str, str]]:
-    """One token of every kind, for one drawn sub (kinds are enumerated, not sampled, so none is missed)."""
+def _valid(h: Harness, secret: str) -> tuple[str, str]:
+    """A drawn sub and a valid token for it (right secret, a future exp), minted with PyJWT."""
     sub = h.draw(_subs)
-    detail = h.draw(_details)
-    other = h.draw(SECRETS)
-    return [(kind, sub, mint(kind, secret, sub, detail=detail, other_secret=other)) for kind in kinds]
+    return sub, mint("valid", secret, sub, detail=h.draw(_details))
 
 
 async def _validate(h: Harness, target: Any, token: str, what: str) -> Any:
@@ -219,22 +564,55 @@ async def _validate(h: Harness, target: Any, token: str, what: str) -> Any:
         h.fail(f"validate_token raised {type(exc).__name__}: {exc} on {what}", kind="unexpected-exception", member="validate_token")
 
 
-def _check_accepts(h: Harness, result: Any, sub: str, kind: str) -> None:
+def _named(h: Harness) -> str | None:
+    """The reproducer's name for what the last call returned, naming it ``result`` where the harness did not."""
+    steps = h.steps
+    last = steps[-1] if steps else ""
+    head = last.split(" = await ", 1)[0]
+    if " = await " in last and head.isidentifier():
+        return head
+    if last.startswith("await "):
+        steps[-1] = f"result = {last}"
+        return "result" if h.steps[-1] == f"result = {last}" else None
+    return None
+
+
+def _expect(h: Harness, holds: bool, assertion: str, message: str, *, kind: Kind, clause: str) -> None:
+    """Fail with ``message`` unless ``holds``; the reproducer then ends in ``assert assertion``, ``{result}`` in it
+    naming what the last call returned, so it fails where the target broke the clause and passes elsewhere."""
+    if holds:
+        return
+    name = _named(h)
+    if name is not None:
+        h.step(f"assert {assertion.replace('{result}', name)}, {f'{clause}: {message}'!r}")
+    h.fail(message, kind=kind, member="validate_token")
+
+
+def _check_accepts(h: Harness, result: Any, sub: str, what: str, clause: str) -> None:
     valid = getattr(result, "valid", None)
-    h.check(
+    _expect(
+        h,
         valid is True,
-        f"validate_token rejected a token minted with the right secret, sub {sub!r} and a future exp ({kind})",
-        member="validate_token",
+        "{result}.valid is True",
+        f"validate_token rejected {what}: right secret, sub {sub!r}, a future exp",
+        kind="postcondition",
+        clause=clause,
     )
-    h.check(
+    _expect(
+        h,
         getattr(result, "user_id", None) == sub,
+        f"{{result}}.user_id == {sub!r}",
         f"validate_token accepted a token for {sub!r} but says user_id {getattr(result, 'user_id', None)!r}",
-        member="validate_token",
+        kind="postcondition",
+        clause=clause,
     )
-    h.check(
+    _expect(
+        h,
         getattr(result, "error", "") is None,
+        "{result}.error is None",
         f"validate_token accepted a token but its error is {getattr(result, 'error', None)!r}, not None",
-        member="validate_token",
+        kind="postcondition",
+        clause=clause,
     )
 
 
@@ -250,17 +628,29 @@ def _check_accepts(h: Harness, result: Any, sub: str, kind: str) -> None:
 async def _validator_accepts(h: Harness) -> None:
     secret = h.draw(SECRETS)
     validator = await h.build(secret=secret)
-    for kind, sub, token in _tokens(h, secret, ("valid", "no-sub", "blank-sub", "text-less-sub")):
-        result = await _validate(h, validator, token, f"a {kind} token")
-        if kind == "valid":
-            _check_accepts(h, result, sub, kind)
+    sub, exp, now = h.draw(_subs), h.draw(_exps), time.time()
+    result = await _validate(h, validator, forge(_canonical(sub, exp), secret, now=now), "a valid token")
+    _check_accepts(h, result, sub, "a valid token", "accepts-tokens-it-signed")
+    for change in h.draw(_SUB_CHANGES):
+        spec = _apply("sub", change, sub, exp)
+        what = spec.describe()
+        result = await _validate(h, validator, forge(spec, secret, now=now), what)
+        claimed = dict(spec.claims or ()).get("sub")
+        if isinstance(claimed, str) and claimed.strip():
+            _check_accepts(h, result, claimed, what, "accepts-tokens-it-signed")
         else:
-            h.check(
+            _expect(
+                h,
                 getattr(result, "valid", None) is False,
-                f"validate_token accepted a token whose sub is not non-empty text ({kind})",
+                "{result}.valid is False",
+                f"validate_token accepted {what}: its sub is not non-empty text",
                 kind="postcondition",
-                member="validate_token",
+                clause="accepts-tokens-it-signed",
             )
+
+
+_SUB_CHANGES = st.tuples(st.sampled_from(("", " ", "\t", "\n", " \t ")).map(lambda sub: ("claims", {"sub": sub})), _CHANGES["sub"])
+"""Two subs for accepts-tokens-it-signed: blank text, then any JSON value, absent, or other text."""
 
 
 @scenario(
@@ -270,38 +660,51 @@ async def _validator_accepts(h: Harness) -> None:
     text=(
         "A TokenValidator agrees with the reference verdict (PyJWT with exp and sub required and a non-blank text sub, under "
         "the same secret) on every token: valid, expired, "
-        "tampered, wrongly signed, alg: none, malformed. Tokens without exp are not compared."
+        "tampered, wrongly signed, alg: none, malformed. Tokens without exp are not compared, nor tokens whose exp, nbf "
+        "or iat lies within an hour of now."
     ),
 )
 async def _validator_reference(h: Harness) -> None:
     secret = h.draw(SECRETS)
     validator = await h.build(secret=secret)
-    await _agrees(h, validator, secret, f"the reference verdict ({REFERENCE}) is")
+    await _agrees(h, validator, secret, f"the reference verdict ({REFERENCE}) is", "validator-agrees-with-reference")
 
 
 REFERENCE = "PyJWT with exp and sub required and a non-blank text sub"
 """How the reference verdict is named in messages: not plain "PyJWT", whose own default is laxer."""
 
 
-async def _agrees(h: Harness, target: Any, secret: str, source: str) -> None:
-    for kind, _, token in _tokens(h, secret):
-        result = await _validate(h, target, token, f"a {kind} token")
-        if kind == "no-exp":
+async def _agrees(h: Harness, target: Any, secret: str, source: str, clause: str) -> None:
+    """One token of every feature of the grammar, each compared with the reference verdict where the contract compares."""
+    sub, exp, changes = h.draw(_subs), h.draw(_exps), h.draw(_ALL_CHANGES)
+    for feature, change in zip(_COMPARED_FEATURES, changes, strict=True):
+        if change is None:
             continue
-        expected, _ = reference_verdict(token, secret)
+        spec = _apply(feature, change, sub, exp)
+        now = time.time()
+        token = forge(spec, secret, now=now)
+        what = spec.describe()
+        result = await _validate(h, target, token, what)
         got = getattr(result, "valid", None)
-        h.check(
-            got is expected,
-            f"validate_token says valid={got!r} for a {kind} token; {source} {expected!r}",
-            kind="differential",
-            member="validate_token",
-        )
+        if _compared(spec, time.time()):
+            expected, _ = reference_verdict(token, secret)
+            verdict = f"valid is {expected!r}"
+            _expect(
+                h,
+                got is expected,
+                "{result}." + verdict,
+                f"validate_token says valid={got!r} for {what}; {source} {expected!r}",
+                kind="differential",
+                clause=clause,
+            )
         if got is False:
-            h.check(
+            _expect(
+                h,
                 is_failure(result),
-                f"validate_token rejected a {kind} token without an error ({_show(result)})",
+                "isinstance({result}.error, str) and {result}.error.strip()",
+                f"validate_token rejected {what} without an error ({_show(result)})",
                 kind="unexpected-exception",
-                member="validate_token",
+                clause=clause,
             )
 
 
@@ -349,7 +752,7 @@ async def _client(h: Harness, secret: str) -> tuple[Any, Any]:
 async def _client_posts(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, transport = await _client(h, secret)
-    ((kind, sub, token),) = _tokens(h, secret, ("valid",))
+    sub, token = _valid(h, secret)
     result = await _validate(h, client, token, "a valid token")
     posts = [c for c in transport.calls if c.method == "post"]
     h.check(len(posts) == 1, f"validate_token posted {len(posts)} times, not once", kind="postcondition", member="validate_token")
@@ -367,22 +770,66 @@ async def _client_posts(h: Harness) -> None:
         kind="postcondition",
         member="validate_token",
     )
-    _check_accepts(h, result, sub, kind)
+    _check_accepts(h, result, sub, "a valid token", "posts-token-to-validate")
 
 
-_MALFORMED: tuple[Any, ...] = (
-    None,
-    [],
-    "ok",
-    {},
-    {"valid": "true"},
-    {"valid": 1},
-    {"valid": True},
-    {"valid": True, "user_id": ""},
-    {"valid": True, "user_id": " "},
-    {"valid": True, "user_id": 5},
-    {"valid": True, "user_id": None},
+# ---- the answer grammar: what an auth service may say -----------------------------------------------
+
+_VALIDS: tuple[Any, ...] = (False, _ABSENT, None, 1, 0, "true", "false", "True", 1.0, "1", [], {}, [True])
+"""``valid`` of every JSON type, or absent: the plainest first."""
+
+_USER_IDS: tuple[Any, ...] = (_ABSENT, None, "", " ", "\t", 5, 0, True, 1.5, [], ["u"], {}, {"id": "u"})
+"""``user_id`` of every JSON type, blank, or absent."""
+
+_ANSWER_KEYS = ("error", "sub", "exp", "detail", "token")
+
+
+def answer_verdict(answer: Any) -> tuple[bool, str | None] | None:
+    """What the contract makes of an auth service's answer: ``None`` for a malformed one (not a mapping, ``valid``
+    not a ``bool``, or ``valid: True`` without a non-empty text ``user_id``), else ``(valid, user_id)``."""
+    if not isinstance(answer, Mapping):
+        return None
+    valid = answer.get("valid")
+    if not isinstance(valid, bool):
+        return None
+    if not valid:
+        return False, None
+    user = answer.get("user_id")
+    return (True, user) if isinstance(user, str) and user.strip() else None
+
+
+def _answer(user: str, change: tuple[str, Any]) -> Any:
+    """The accepting answer ``{"valid": True, "user_id": user}`` with ``change`` made to it."""
+    where, value = change
+    if where == "value":
+        return value
+    answer: dict[str, Any] = {"valid": True, "user_id": user}
+    if where == "extra":
+        answer.update(value)
+    elif where == "both":
+        answer.update(valid=value[0], user_id=value[1])
+    else:
+        answer[where] = value
+    return {k: v for k, v in answer.items() if v is not _ABSENT}
+
+
+_valids = st.sampled_from(_VALIDS) | _json
+_user_ids = st.sampled_from(_USER_IDS) | _json | ids
+_ANSWER_CHANGES = st.tuples(
+    _mostly(st.sampled_from(_VALIDS).map(lambda valid: ("valid", valid))),
+    _mostly(_user_ids.map(lambda user: ("user_id", user))),
+    _mostly(
+        st.one_of(
+            st.sampled_from((ConnectionError, TimeoutError, OSError)).map(lambda fault: ("fault", fault)),
+            st.dictionaries(st.sampled_from(_ANSWER_KEYS), _json, min_size=1, max_size=2).map(lambda extra: ("extra", extra)),
+            _json.map(lambda value: ("value", value)),
+            st.tuples(_valids, _user_ids).map(lambda both: ("both", both)),
+        )
+    ),
 )
+"""Three answers for one example, each three times in four: ``valid`` of every JSON type or absent, ``user_id``
+of every type, blank or absent, then a fault, extra keys, any JSON value at all, or both fields changed. Most are
+malformed; whether one is comes from ``answer_verdict``, never from how it was drawn."""
 
 
 @scenario(
@@ -396,24 +843,35 @@ _MALFORMED: tuple[Any, ...] = (
 )
 async def _client_fails_closed(h: Harness) -> None:
     transport = h.double(AuthTransport, label="transport")
-    if h.draw(st.booleans()):
-        error = h.draw(st.sampled_from((ConnectionError, TimeoutError, OSError)))("interlock: injected failure")
-        transport.fail(error)
-        what = f"the transport raised {type(error).__name__}"
-    else:
-        body = h.draw(st.sampled_from(_MALFORMED))
-        transport.answer("post", answering(f"lambda *a, **k: {body!r}", lambda *a, **k: body))
-        what = f"the transport answered {body!r}"
     client = await h.build(transport=transport)
-    try:
-        result = await h.call(client, "validate_token", h.draw(ids))
-    except Exception as exc:
-        h.fail(f"validate_token let {type(exc).__name__} escape when {what}", member="validate_token")
-    h.check(
-        is_failure(result),
-        f"validate_token gave {_show(result)} when {what}; it must fail closed with valid=False and an error",
-        member="validate_token",
-    )
+    user, changes = h.draw(_subs), h.draw(_ANSWER_CHANGES)
+    for change in changes:  # the third may be a fault, after two answers
+        if change is None:
+            continue
+        if change[0] == "fault":
+            error = change[1]("interlock: injected failure")
+            transport.fail(error)
+            what, malformed = f"the transport raised {type(error).__name__}", True
+        else:
+            body = _answer(user, change)
+            transport.heal()
+            transport.answer("post", answering(f"lambda *a, **k: {body!r}", lambda *a, _body=body, **k: _body))
+            what, malformed = f"the transport answered {body!r}", answer_verdict(body) is None
+        try:
+            result = await h.call(client, "validate_token", h.draw(ids))
+        except Exception as exc:
+            if not malformed:
+                return  # raising on a well-formed answer is not this clause's to judge
+            h.fail(f"validate_token let {type(exc).__name__} escape when {what}", member="validate_token")
+        if malformed:
+            _expect(
+                h,
+                is_failure(result),
+                "{result}.valid is False and isinstance({result}.error, str) and {result}.error.strip()",
+                f"validate_token gave {_show(result)} when {what}; it must fail closed with valid=False and an error",
+                kind="cascade",
+                clause="client-fails-closed",
+            )
 
 
 def _show(result: Any) -> str:
@@ -433,7 +891,7 @@ def _show(result: Any) -> str:
 async def _client_reference(h: Harness) -> None:
     secret = h.draw(SECRETS)
     client, _ = await _client(h, secret)
-    await _agrees(h, client, secret, "the service answered")
+    await _agrees(h, client, secret, "the service answered", "client-agrees-with-reference")
 
 
 @scenario(
@@ -449,7 +907,7 @@ async def _client_isolation(h: Harness) -> None:
 
 
 async def _rejects_lookalikes(h: Harness, target: Any, secret: str) -> None:
-    ((_, sub, token),) = _tokens(h, secret, ("valid",))
+    sub, token = _valid(h, secret)
     for lookalike, what in ((token.encode(), "the bytes of a valid token"), (bytearray(token.encode()), "a bytearray of a valid token")):
         try:
             result = await h.call(target, "validate_token", lookalike)
