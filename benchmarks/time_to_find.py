@@ -33,6 +33,9 @@ Case = tuple[str, Any, tuple[Any, ...], tuple[str, str | None, str | None]]
 CASES: list[Case] = [
     ("stale cache after delete", sq.Store, (sq.CachingStore,), ("postcondition", "delete", "delete-forgets")),
     ("store keeps its last two keys", sq.Store, (sq.DictStore, sq.LastTwoStore), ("differential", "get", "get-agrees")),
+    ("LRU store of 3 keys", sq.Store, (sq.DictStore, sq.TinyLRUStore), ("differential", "get", "get-agrees")),
+    ("LRU store of 128 keys", sq.Store, (sq.DictStore, sq.LRUStore), ("differential", "get", "get-agrees")),
+    ("store full at 256 keys drops new ones", sq.Store, (sq.CappedStore,), ("postcondition", "put", "set-then-get")),
     ("unknown name raises (a clause covers it)", sc.Tally, (sc.StrictTally,), ("postcondition", "add", "first-add-is-one")),
 ]
 

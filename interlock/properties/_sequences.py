@@ -11,6 +11,13 @@ steps' verdicts are compared until the first step where a target has a
 violation (report.md: ``differential`` compares only inputs on which no target
 has another). Plans shrink with the rest of the example; a violation's
 reproducer is the script of the steps up to the one that failed.
+
+About one plan in ``LONG_SHARE`` is long: it starts with a loop of a command over many distinct values
+(``put(f"k{i}", i)`` for ``i`` below a drawn count), often followed by a second loop of another member over the
+same values (``get(f"k{i}")``), then goes on as a plan of ordinary steps that may reuse the loops' values. A loop
+is drawn as a member, a count and one base value per parameter, so it costs a few draws whatever its length,
+shrinks by its count, and its reproducer is a ``for`` loop. Its calls are judged and compared one by one like
+any step. Each loop makes at most ``LONG_PER_STEP`` x ``steps`` calls; ``steps=1`` turns long plans off.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from __future__ import annotations
 import builtins
 import typing
 import unicodedata
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Final
 
 import attrs
 from hypothesis import strategies as st
@@ -33,9 +41,16 @@ from interlock.properties._explore import Candidate
 from interlock.properties._in_domain import InDomain, ensures_line
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, materialize
 from interlock.properties._types import type_problem
+from interlock.properties._values import py_repr
 from interlock.properties._verdicts import Returned, Verdict
 
-__all__ = ["SEQUENCE_STEPS", "run_sequences"]
+__all__ = ["LONG_PER_STEP", "LONG_SHARE", "SEQUENCE_STEPS", "run_sequences"]
+
+LONG_SHARE: Final = 8
+"""About one generated plan in ``LONG_SHARE`` is long (where the contract has a command that loops, see ``_draw_loops``)."""
+LONG_PER_STEP: Final = 40
+"""Each of a long plan's (at most two) loops makes at most ``LONG_PER_STEP`` x ``steps`` calls: 320 at the default 8
+steps, past the round sizes where bounds sit (100, 128, 256, 300)."""
 
 
 @attrs.frozen
@@ -47,9 +62,53 @@ class _Result:
 
 
 @attrs.frozen
+class _Series:
+    """A loop's argument that changes with its ``i``: ``base + i`` for an int, ``f"{base}{i}"`` for text."""
+
+    base: Any
+
+    def at(self, i: int) -> Any:
+        return self.base + i if isinstance(self.base, int) else f"{self.base}{i}"
+
+    def source(self) -> str:
+        """The value as the script's loop writes it, an expression in ``i``."""
+        shown = py_repr(self.base)
+        if isinstance(self.base, int):
+            return "i" if self.base == 0 else f"{shown} + i"
+        if shown[:1] in "'\"" and shown[-1:] == shown[:1] and "{" not in shown and "}" not in shown:
+            return f"f{shown[:-1]}{{i}}{shown[-1]}"
+        return f"{shown} + str(i)"
+
+
+@attrs.frozen
+class _Bulk:
+    """A loop of ``count`` calls of one member: fixed values, and ``_Series`` that change with the loop's ``i``."""
+
+    member: Member
+    values: dict[str, Any]
+    count: int
+
+    def at(self, i: int) -> dict[str, Any]:
+        return {k: v.at(i) if isinstance(v, _Series) else v for k, v in self.values.items()}
+
+
+@attrs.frozen
 class _Step:
     member: Member
     values: dict[str, Any]
+    bulk: _Bulk | None = None
+    """For one call of a loop: the loop, and this call's ``i``."""
+    i: int = 0
+
+
+def _iterate(plan: list[_Step | _Bulk]) -> Iterator[tuple[int, _Step]]:
+    """The plan's calls, a loop's one by one, each with the index of its plan entry."""
+    for index, entry in enumerate(plan):
+        if isinstance(entry, _Bulk):
+            for i in range(entry.count):
+                yield index, _Step(entry.member, entry.at(i), entry, i)
+        else:
+            yield index, entry
 
 
 class _Name:
@@ -62,9 +121,12 @@ class _Name:
         return self.name
 
 
-def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[_Step]:
-    """A sequence of calls; each argument drawn afresh or, at times, a value an earlier step saw."""
-    plan: list[_Step] = []
+def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[_Step | _Bulk]:
+    """A sequence of calls; each argument drawn afresh or, at times, a value an earlier step saw.
+
+    About one plan in ``LONG_SHARE`` starts with loops over many distinct values (see ``_draw_loops``).
+    """
+    plan: list[_Step | _Bulk] = list(_draw_loops(data, contract, methods, steps))
     count = data.draw(st.integers(1, steps) | st.just(steps))  # full-length plans often: state needs steps to build up
     reuse = data.draw(st.integers(0, 4))  # how often this plan reuses what it saw, from never to mostly (swarm testing)
     for _ in range(count):
@@ -76,10 +138,8 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
                 continue
             pool: list[Any] = []
             for i, earlier in enumerate(plan):
-                pool += [
-                    v for q in earlier.member.parameters if q.annotation == p.annotation and (v := earlier.values.get(q.name)) is not None
-                ]
-                if earlier.member.returns == p.annotation:
+                pool += _seen_values(earlier, p.annotation)
+                if isinstance(earlier, _Step) and earlier.member.returns == p.annotation:
                     pool.append(_Result(i, values[p.name]))
             if pool and data.draw(st.integers(1, 4)) <= reuse:
                 pick = data.draw(st.sampled_from(pool))
@@ -96,6 +156,92 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
                 values[name] = attrs.evolve(v, label=f"{v.label}_{len(plan)}")
         plan.append(_Step(m, values))
     return plan
+
+
+def _seen_values(earlier: _Step | _Bulk, annotation: Any) -> list[Any]:
+    """The values of an earlier entry's parameters of this annotation; of a loop, its first, middle and last."""
+    params = [q for q in earlier.member.parameters if q.annotation == annotation]
+    if not params:
+        return []
+    if isinstance(earlier, _Step):
+        return [v for q in params if (v := earlier.values.get(q.name)) is not None]
+    out: list[Any] = []
+    for i in dict.fromkeys((0, earlier.count // 2, earlier.count - 1)):
+        at = earlier.at(i)
+        out += [v for q in params if (v := at.get(q.name)) is not None and not _seen(v, out)]
+    return out
+
+
+_LONG = st.integers(0, LONG_SHARE - 1).map(lambda n: n == LONG_SHARE - 1)  # shrinks to a plan that is not long
+_MOSTLY = st.integers(0, 3)  # below 3 three times in four; shrinks to 0
+
+
+def _draw_loops(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[_Bulk]:
+    """A long plan's loops, or none: a first loop of a command over ``n`` distinct values, and, three times in
+    four, a second loop of another member over the same values (a query three times in four), so what the first
+    stored is read back: ``put`` 300 keys, then ``get`` each.
+
+    A command is a member declared ``-> None`` with a parameter that changes with the loop: plain text or a
+    plain int that no ``draws`` clause or bound narrows. The one taking most parameters (``put(key, value)``
+    before ``delete(key)``: what stores usually takes more than what forgets) is the first loop three times in
+    four. Parameters of one annotation share their values across the two loops (``put``'s key is ``get``'s).
+    No draw is made where the contract has no such command, or with ``steps`` 1: those plans are as before.
+    """
+    longest = LONG_PER_STEP * steps if steps > 1 else 0
+    able = [m for m in methods if _varying(contract, m)]
+    commands = sorted((m for m in able if m.returns in (None, type(None))), key=lambda m: -len(m.parameters))
+    if not longest or not commands or not data.draw(_LONG):
+        return []
+    queries = [m for m in able if m not in commands]
+    # long ones often, as a bound shows only past it; two ranges of integers, not a just(longest): the shrinker
+    # moves a count of the second range into the first and then lowers it, where it cannot lower a constant
+    n = data.draw(st.integers(1, longest) | st.integers(longest - longest // 4, longest))
+    bases: dict[tuple[Any, int], Any] = {}
+    loops: list[_Bulk] = []
+    first = commands[0] if data.draw(_MOSTLY) < 3 else data.draw(st.sampled_from(commands))
+    second = None
+    if data.draw(_MOSTLY) > 0:  # shrinks to no second loop
+        second = data.draw(st.sampled_from(queries if queries and data.draw(_MOSTLY) < 3 else able))
+    for m in (first, second):
+        if m is None:
+            continue
+        values: dict[str, Any] = draw_values(data, contract, m)
+        seen: dict[Any, int] = {}
+        for name in _varying(contract, m):
+            if name in values and type(values[name]) in (str, int):
+                p = m.parameter(name)
+                ordinal = seen[p.annotation] = seen.get(p.annotation, -1) + 1
+                values[name] = bases.setdefault((p.annotation, ordinal), _Series(values[name]))
+        for name, v in values.items():
+            if isinstance(v, DoubleSpec):  # one double for the whole loop, named apart from the other steps' doubles
+                values[name] = attrs.evolve(v, label=f"{v.label}_{len(loops)}")
+        count = _admitted(contract, m, values, n)
+        if count:
+            loops.append(_Bulk(m, values, count))
+    return loops
+
+
+def _varying(contract: Contract, m: Member) -> list[str]:
+    """The parameters a loop changes with its ``i``: plain text or a plain int, not narrowed, not bounded."""
+    narrowed = {c.rule.parameter for c in contract.rules(m.name, Draws) if isinstance(c.rule, Draws)}
+    return [
+        p.name
+        for p in m.parameters
+        if p.name not in narrowed and not p.domain.bounds and p.domain.base in (str, int) and _plain_annotation(p.annotation)
+    ]
+
+
+def _admitted(contract: Contract, m: Member, values: dict[str, Any], n: int) -> int:
+    """How many of a loop's first ``n`` calls keep the member's own rules, up to the first that does not."""
+    if not contract.rules(m.name, Requires) and not any(
+        isinstance(c.rule, Draws) and c.rule.contains for c in contract.rules(m.name, Draws)
+    ):
+        return n
+    bulk = _Bulk(m, values, n)
+    for i in range(n):
+        if not _admissible(contract, m, bulk.at(i)):
+            return i
+    return n
 
 
 def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool: list[Any]) -> Any:
@@ -179,9 +325,53 @@ class _Run:
         self.names: dict[int, str] = {}
         self.script: list[str] = []
         self.specs: list[DoubleSpec] = []
+        self.step: _Step | None = None
+        self.caught: list[str] = []
+        """In a loop: the exceptions its calls so far raised as the contract allows (the script's loop catches them)."""
+        self.judged = True
+        """In a loop: whether every call so far returned and had its clauses judged (the script's loop replays them)."""
+        self.body: list[str] | None = None
+
+    def before(self, step: _Step) -> tuple[str, ...]:
+        """The script before ``step``: the steps so far and, inside a loop, the loop's calls before this one."""
+        if step.bulk is None or step.i == 0:
+            return tuple(self.script)
+        return (*self.script, f"for i in range({step.i}):", *self._body(step.bulk))
+
+    def _body(self, bulk: _Bulk) -> list[str]:
+        """The script's loop body: the call with its values written in ``i``, and the clauses judged on it."""
+        if self.body is not None:
+            return self.body
+        index = len(self.results)
+        shown = {k: _Name(v.source()) if isinstance(v, _Series) else self._shown(v) for k, v in bulk.values.items()}
+        plan = self.subject.plans[bulk.member.name]
+        assert plan is not None
+        args, kwargs = plan.split(bulk.member, shown)
+        text = _call_text(f"target.{bulk.member.name}", args, kwargs)
+        text = f"await {text}" if bulk.member.is_async else text
+        body = [f"r{index} = {text}"]
+        if self.caught:
+            body = [
+                "try:",
+                f"    {body[0]}",
+                f"except {self.caught[0] if len(self.caught) == 1 else '(' + ', '.join(self.caught) + ')'}:",
+                "    continue",
+            ]
+        if self.judged:
+            contract = self.subject.contract
+            call = Call(self.subject, bulk.member, self.ctor_values, shown, shown=shown)
+            body += [ensures_line(contract, c, call, f"r{index}") for c in contract.rules(bulk.member.name, Ensures)]
+        self.body = [f"    {line}" for line in body]
+        return self.body
+
+    def _shown(self, value: Any) -> Any:
+        return _Name(self.names[id(value)]) if isinstance(value, DoubleSpec) and id(value) in self.names else value
 
     def resolve(self, step: _Step, returns: DoubleReturns) -> tuple[dict[str, Any], dict[str, Any]]:
         """The values the call gets, and the values as the script names them."""
+        self.step = step
+        if step.bulk is not None and step.i == 0:  # a loop starts
+            self.caught, self.judged, self.body = [], True, None
         real: dict[str, Any] = {}
         shown: dict[str, Any] = {}
         for name, drawn in step.values.items():
@@ -212,6 +402,10 @@ class _Run:
         """Step ``index`` went through clean: keep its result for later steps and its line for the script."""
         outcome = made.outcome
         returned = outcome is not None and outcome.returned
+        step = self.step
+        if step is not None and step.bulk is not None:
+            self._record_loop(step, step.bulk, outcome, verdict)
+            return
         self.results.append(outcome.value if outcome is not None and returned else None)
         self.fits.append(returned)
         plan = self.subject.plans[call.member.name]
@@ -229,6 +423,21 @@ class _Run:
         if isinstance(verdict, Returned):  # the clauses the checker judged on this step, replayed as it did
             contract = self.subject.contract
             self.script += [ensures_line(contract, c, call, f"r{index}") for c in contract.rules(call.member.name, Ensures)]
+
+    def _record_loop(self, step: _Step, bulk: _Bulk, outcome: Any, verdict: Verdict) -> None:
+        """A loop's call went through clean; after its last, the loop joins the script (its result is not reused)."""
+        if outcome is not None and outcome.error is not None:
+            name = type(outcome.error).__name__
+            name = name if getattr(builtins, name, None) is type(outcome.error) else "Exception"
+            if name not in self.caught:
+                self.caught.append(name)
+                self.body = None
+        elif not isinstance(verdict, Returned) and self.judged:
+            self.judged, self.body = False, None
+        if step.i == bulk.count - 1:
+            self.script += [f"for i in range({bulk.count}):", *self._body(bulk)]
+            self.results.append(None)
+            self.fits.append(False)
 
 
 def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], steps: int, data: Any) -> list[Candidate]:
@@ -250,7 +459,7 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
     out: list[Candidate] = []
     live = list(runs)
     compare = len(runs) >= 2
-    for index, step in enumerate(plan):
+    for index, step in _iterate(plan):
         verdicts: list[tuple[Subject, Verdict, Call]] = []
         for run in list(live):
             real, shown = run.resolve(step, returns)
@@ -259,7 +468,7 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
                 step.member,
                 run.ctor_values,
                 real,
-                before=tuple(run.script),
+                before=run.before(step),
                 shown=shown,
                 uses=tuple(run.specs),
             )

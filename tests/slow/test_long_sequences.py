@@ -1,0 +1,48 @@
+"""Long sequences at the default budget: capacity defects at realistic sizes, found without a scenario for them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import interlock
+from tests.fixtures import sequences as sq
+
+pytestmark = pytest.mark.slow
+
+
+def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None, str | None]]:
+    return {(v.kind, v.member, v.parameter, v.clause) for v in report.violations}
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_store_full_at_256_keys_is_found_at_the_default_budget(seed: int) -> None:
+    """A put of a 257th key is silently dropped: found alone, at the defaults, with a loop in the reproducer."""
+    report = interlock.check(sq.Store, sq.CappedStore, seed=seed)
+    assert _keys(report) == {("postcondition", "put", None, "set-then-get")}
+    (violation,) = report.violations
+    assert "for i in range(" in violation.example
+    done = subprocess.run([sys.executable, "-c", violation.example], capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+    assert "set-then-get" in done.stderr
+
+
+@pytest.mark.parametrize("seed", [2, 4])
+def test_an_lru_cache_of_128_keys_disagrees_with_a_dict_at_the_default_budget(seed: int) -> None:
+    """Past 128 keys the LRU evicts the first: a later get of it disagrees with a dict's."""
+    report = interlock.check(sq.Store, sq.DictStore, sq.LRUStore, seed=seed)
+    assert _keys(report) == {("differential", "get", None, "get-agrees")}
+    (lru,) = [v for v in report.violations if v.target.endswith(":LRUStore")]
+    assert "for i in range(" in lru.example
+    assert "returned None" in lru.message
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_correct_stores_in_every_style_stay_clean_with_long_sequences(seed: int) -> None:
+    """A dict, an async put over a dict, a store that refuses when full as its contract allows: clean on ten seeds."""
+    assert interlock.check(sq.AsyncStore, sq.AsyncDictStore, seed=seed).violations == []
+    report = interlock.check(sq.BoundedStore, sq.RefusingStore, seed=seed)
+    assert report.violations == []
+    assert report.internal_errors == []
