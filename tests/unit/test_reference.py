@@ -195,8 +195,10 @@ def test_assert_agrees_compares_through_the_projection() -> None:
         interlock.assert_agrees(Sized, "items", [1], [3, 4])
 
 
-def test_contract_tests_with_a_reference_has_a_differential_test_for_one_target(pytester: pytest.Pytester) -> None:
-    pytester.syspathinsert(str(ROOT))
+def test_contract_tests_with_a_reference_has_a_differential_test_for_one_target(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # a pytest of its own, in a subprocess: this one's modules stay as they are
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(
         test_registry="""
@@ -207,6 +209,6 @@ def test_contract_tests_with_a_reference_has_a_differential_test_for_one_target(
         TestDrift = interlock.pytest.contract_tests(Registry, AlwaysRemoved, reference=DictModel, max_examples=20, seed=1)
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=21, failed=1)
     result.stdout.fnmatch_lines(["*TestDrift::test_clause[[]AlwaysRemoved-remove-agrees[]]*"])
