@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import interlock
 from interlock.properties import _explore, _subject
+from tests.fixtures import faults as fx
 from tests.fixtures import scenarios as sc
 from tests.fixtures import sequences as sq
 
@@ -36,6 +37,13 @@ CASES: list[Case] = [
     ("LRU store of 3 keys", sq.Store, (sq.DictStore, sq.TinyLRUStore), ("differential", "get", "get-agrees")),
     ("LRU store of 128 keys", sq.Store, (sq.DictStore, sq.LRUStore), ("differential", "get", "get-agrees")),
     ("store full at 256 keys drops new ones", sq.Store, (sq.CappedStore,), ("postcondition", "put", "set-then-get")),
+    ("client raises the failure it kept", fx.Reader, (fx.ReraisingReader,), ("cascade", "read", "read-never-raises")),
+    (
+        "breaker never closes (beside one that does)",
+        fx.Reader,
+        (fx.GoodReader, fx.StuckBreakerReader),
+        ("differential", "read", "reads-agree"),
+    ),
     ("unknown name raises (a clause covers it)", sc.Tally, (sc.StrictTally,), ("postcondition", "add", "first-add-is-one")),
 ]
 

@@ -14,10 +14,12 @@ reproducer is the script of the steps up to the one that failed.
 
 About one plan in ``LONG_SHARE`` is long: it starts with a loop of a command over many distinct values
 (``put(f"k{i}", i)`` for ``i`` below a drawn count), often followed by a second loop of another member over the
-same values (``get(f"k{i}")``), then goes on as a plan of ordinary steps that may reuse the loops' values. A loop
-is drawn as a member, a count and one base value per parameter, so it costs a few draws whatever its length,
-shrinks by its count, and its reproducer is a ``for`` loop. Its calls are judged and compared one by one like
-any step. Each loop makes at most ``LONG_PER_STEP`` x ``steps`` calls; ``steps=1`` turns long plans off.
+same values (``get(f"k{i}")``), then goes on as a plan of ordinary steps that may reuse the loops' values. Each
+call of a loop is judged and compared like a step; the script writes the loop as a ``for`` loop.
+
+Where the contract says what a dependency's failure means, a plan also schedules faults between steps: a double
+(the constructor's, or one an earlier step passed) starts failing, and may recover later; the script shows it
+(``d0.fail(ConnectionError(...))``, ``d0.heal()``). See ``_plan`` for what a plan is made of.
 """
 
 from __future__ import annotations
@@ -25,90 +27,43 @@ from __future__ import annotations
 import builtins
 import typing
 import unicodedata
-from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
 
 from interlock._options import DEFAULT_STEPS as SEQUENCE_STEPS
-from interlock.contracts._model import Comparable, Contract, Draws, Ensures, Member, Requires
+from interlock.contracts._model import Comparable, Contract, Draws, Ensures, Member
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._draw import DrawnReturns, draw_values, parameter_strategy
 from interlock.properties._driver import Call, Driver, Made
 from interlock.properties._explore import Candidate
 from interlock.properties._in_domain import InDomain, ensures_line
+from interlock.properties._plan import (
+    FAULT_MESSAGE,
+    Bulk,
+    Entry,
+    Fault,
+    Result,
+    Series,
+    Step,
+    admissible,
+    cascaded,
+    dependencies,
+    draw_fault,
+    draw_loops,
+    fault_errors,
+    iterate,
+    passed,
+    plain_annotation,
+)
+from interlock.properties._report import Violation
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, materialize
 from interlock.properties._types import type_problem
-from interlock.properties._values import py_repr
 from interlock.properties._verdicts import Returned, Verdict
 
-__all__ = ["LONG_PER_STEP", "LONG_SHARE", "SEQUENCE_STEPS", "run_sequences"]
-
-LONG_SHARE: Final = 8
-"""About one generated plan in ``LONG_SHARE`` is long (where the contract has a command that loops, see ``_draw_loops``)."""
-LONG_PER_STEP: Final = 40
-"""Each of a long plan's (at most two) loops makes at most ``LONG_PER_STEP`` x ``steps`` calls: 320 at the default 8
-steps, past the round sizes where bounds sit (100, 128, 256, 300)."""
-
-
-@attrs.frozen
-class _Result:
-    """An argument that reuses step ``step``'s result where it fits the parameter, else ``fallback``."""
-
-    step: int
-    fallback: Any
-
-
-@attrs.frozen
-class _Series:
-    """A loop's argument that changes with its ``i``: ``base + i`` for an int, ``f"{base}{i}"`` for text."""
-
-    base: Any
-
-    def at(self, i: int) -> Any:
-        return self.base + i if isinstance(self.base, int) else f"{self.base}{i}"
-
-    def source(self) -> str:
-        """The value as the script's loop writes it, an expression in ``i``."""
-        shown = py_repr(self.base)
-        if isinstance(self.base, int):
-            return "i" if self.base == 0 else f"{shown} + i"
-        if shown[:1] in "'\"" and shown[-1:] == shown[:1] and "{" not in shown and "}" not in shown:
-            return f"f{shown[:-1]}{{i}}{shown[-1]}"
-        return f"{shown} + str(i)"
-
-
-@attrs.frozen
-class _Bulk:
-    """A loop of ``count`` calls of one member: fixed values, and ``_Series`` that change with the loop's ``i``."""
-
-    member: Member
-    values: dict[str, Any]
-    count: int
-
-    def at(self, i: int) -> dict[str, Any]:
-        return {k: v.at(i) if isinstance(v, _Series) else v for k, v in self.values.items()}
-
-
-@attrs.frozen
-class _Step:
-    member: Member
-    values: dict[str, Any]
-    bulk: _Bulk | None = None
-    """For one call of a loop: the loop, and this call's ``i``."""
-    i: int = 0
-
-
-def _iterate(plan: list[_Step | _Bulk]) -> Iterator[tuple[int, _Step]]:
-    """The plan's calls, a loop's one by one, each with the index of its plan entry."""
-    for index, entry in enumerate(plan):
-        if isinstance(entry, _Bulk):
-            for i in range(entry.count):
-                yield index, _Step(entry.member, entry.at(i), entry, i)
-        else:
-            yield index, entry
+__all__ = ["SEQUENCE_STEPS", "run_sequences"]
 
 
 class _Name:
@@ -121,49 +76,98 @@ class _Name:
         return self.name
 
 
-def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[_Step | _Bulk]:
+def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[Entry]:
     """A sequence of calls; each argument drawn afresh or, at times, a value an earlier step saw.
 
-    About one plan in ``LONG_SHARE`` starts with loops over many distinct values (see ``_draw_loops``).
+    About one plan in ``LONG_SHARE`` starts with loops over many distinct values (``_plan.draw_loops``); where the
+    contract says what a dependency's failure means, faults are scheduled between steps (``_plan.draw_fault``).
     """
-    plan: list[_Step | _Bulk] = list(_draw_loops(data, contract, methods, steps))
-    count = data.draw(st.integers(1, steps) | st.just(steps))  # full-length plans often: state needs steps to build up
+    plan: list[Entry] = list(draw_loops(data, contract, methods, steps))
     reuse = data.draw(st.integers(0, 4))  # how often this plan reuses what it saw, from never to mostly (swarm testing)
-    for _ in range(count):
-        m = data.draw(st.sampled_from(methods))
-        values = draw_values(data, contract, m)
-        drawn = dict(values)
-        for p in m.parameters:
-            if p.name not in values:
-                continue
-            pool: list[Any] = []
-            for i, earlier in enumerate(plan):
-                pool += _seen_values(earlier, p.annotation)
-                if isinstance(earlier, _Step) and earlier.member.returns == p.annotation:
-                    pool.append(_Result(i, values[p.name]))
-            if pool and data.draw(st.integers(1, 4)) <= reuse:
-                pick = data.draw(st.sampled_from(pool))
-                values[p.name] = attrs.evolve(pick, fallback=values[p.name]) if isinstance(pick, _Result) else pick
-            elif _seen(values[p.name], pool):
-                # not reused, so new: Hypothesis likes to repeat a value within an example ("0" again), and a plan
-                # must reach several keys, names or ids (the state a store with a bound only shows then)
-                values[p.name] = _fresh(data, contract, m, p.name, values[p.name], pool)
-        if values != drawn and not _admissible(contract, m, values):
-            values = dict(drawn)  # a reused or distinct value the member's own rules refuse: keep what was drawn
-        for name, v in values.items():
-            if isinstance(v, DoubleSpec) and not any(v is w for earlier in plan for w in earlier.values.values()):
-                # a double drawn for this step: a label of its own, so its calls and answers are its own
-                values[name] = attrs.evolve(v, label=f"{v.label}_{len(plan)}")
-        plan.append(_Step(m, values))
+    errors = fault_errors(contract)
+    failing: list[str | DoubleSpec] = []
+    for k in range(steps):
+        # one draw per step, which starts with whether the plan goes on: the shrinker drops a step's whole draw (a
+        # fault before it, if any, and the call), so a reproducer keeps only the steps its failure needs
+        entries = data.draw(_step(contract, methods, plan, reuse, errors, failing, first=k == 0))
+        if entries is None:
+            break
+        plan += entries
     return plan
 
 
-def _seen_values(earlier: _Step | _Bulk, annotation: Any) -> list[Any]:
+_STOP = st.integers(0, 11).map(lambda n: n == 0)  # a plan goes on eleven times in twelve: full length often (state
+# needs steps to build up), and what the shrinker lowers it to is the end of the plan
+
+
+@st.composite
+def _step(
+    draw: Any,
+    contract: Contract,
+    methods: list[Member],
+    plan: list[Entry],
+    reuse: int,
+    errors: tuple[type[Exception], ...],
+    failing: list[str | DoubleSpec],
+    *,
+    first: bool,
+) -> list[Entry] | None:
+    """A step, with the fault scheduled before it if any; None where the plan ends (never before its first step)."""
+    data = _Drawer(draw)
+    if not first and data.draw(_STOP):
+        return None
+    out: list[Entry] = []
+    fault = draw_fault(data, errors, [*dependencies(contract), *passed(plan)], failing) if errors else None
+    if fault is not None:
+        out.append(fault)
+    m = data.draw(st.sampled_from(methods))
+    values = draw_values(data, contract, m)
+    drawn = dict(values)
+    for p in m.parameters:
+        if p.name not in values:
+            continue
+        pool: list[Any] = []
+        for i, earlier in enumerate(plan):
+            if isinstance(earlier, Fault):
+                continue
+            pool += _seen_values(earlier, p.annotation)
+            if isinstance(earlier, Step) and earlier.member.returns == p.annotation:
+                pool.append(Result(i, values[p.name]))
+        if pool and data.draw(st.integers(1, 4)) <= reuse:
+            pick = data.draw(st.sampled_from(pool))
+            values[p.name] = attrs.evolve(pick, fallback=values[p.name]) if isinstance(pick, Result) else pick
+            other = _other_form(contract, m, p.name, pick)
+            if other is not None and data.draw(_LOOKALIKE):
+                values[p.name] = other  # a key that looks like the one seen and is not it
+        elif _seen(values[p.name], pool):
+            # not reused, so new: Hypothesis likes to repeat a value within an example ("0" again), and a plan
+            # must reach several keys, names or ids (the state a store with a bound only shows then)
+            values[p.name] = _fresh(data, contract, m, p.name, values[p.name], pool)
+    if values != drawn and not admissible(contract, m, values):
+        values = dict(drawn)  # a reused or distinct value the member's own rules refuse: keep what was drawn
+    for name, v in values.items():
+        if isinstance(v, DoubleSpec) and not any(v is d for d, _ in passed(plan)):
+            # a double drawn for this step: a label of its own, so its calls and answers are its own
+            values[name] = attrs.evolve(v, label=f"{v.label}_{len(plan) + len(out)}")
+    out.append(Step(m, values))
+    return out
+
+
+class _Drawer:
+    """A composite strategy's ``draw`` as the ``data.draw`` the drawing helpers take."""
+
+    __slots__ = ("draw",)
+
+    def __init__(self, draw: Any) -> None:
+        self.draw = draw
+
+
+def _seen_values(earlier: Step | Bulk, annotation: Any) -> list[Any]:
     """The values of an earlier entry's parameters of this annotation; of a loop, its first, middle and last."""
     params = [q for q in earlier.member.parameters if q.annotation == annotation]
     if not params:
         return []
-    if isinstance(earlier, _Step):
+    if isinstance(earlier, Step):
         return [v for q in params if (v := earlier.values.get(q.name)) is not None]
     out: list[Any] = []
     for i in dict.fromkeys((0, earlier.count // 2, earlier.count - 1)):
@@ -172,76 +176,22 @@ def _seen_values(earlier: _Step | _Bulk, annotation: Any) -> list[Any]:
     return out
 
 
-_LONG = st.integers(0, LONG_SHARE - 1).map(lambda n: n == LONG_SHARE - 1)  # shrinks to a plan that is not long
-_MOSTLY = st.integers(0, 3)  # below 3 three times in four; shrinks to 0
+_LOOKALIKE = st.integers(0, 3).map(lambda n: n == 3)  # one reuse in four, of a text with another normal form
 
 
-def _draw_loops(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[_Bulk]:
-    """A long plan's loops, or none: a first loop of a command over ``n`` distinct values, and, three times in
-    four, a second loop of another member over the same values (a query three times in four), so what the first
-    stored is read back: ``put`` 300 keys, then ``get`` each.
-
-    A command is a member declared ``-> None`` with a parameter that changes with the loop: plain text or a
-    plain int that no ``draws`` clause or bound narrows. The one taking most parameters (``put(key, value)``
-    before ``delete(key)``: what stores usually takes more than what forgets) is the first loop three times in
-    four. Parameters of one annotation share their values across the two loops (``put``'s key is ``get``'s).
-    No draw is made where the contract has no such command, or with ``steps`` 1: those plans are as before.
-    """
-    longest = LONG_PER_STEP * steps if steps > 1 else 0
-    able = [m for m in methods if _varying(contract, m)]
-    commands = sorted((m for m in able if m.returns in (None, type(None))), key=lambda m: -len(m.parameters))
-    if not longest or not commands or not data.draw(_LONG):
-        return []
-    queries = [m for m in able if m not in commands]
-    # long ones often, as a bound shows only past it; two ranges of integers, not a just(longest): the shrinker
-    # moves a count of the second range into the first and then lowers it, where it cannot lower a constant
-    n = data.draw(st.integers(1, longest) | st.integers(longest - longest // 4, longest))
-    bases: dict[tuple[Any, int], Any] = {}
-    loops: list[_Bulk] = []
-    first = commands[0] if data.draw(_MOSTLY) < 3 else data.draw(st.sampled_from(commands))
-    second = None
-    if data.draw(_MOSTLY) > 0:  # shrinks to no second loop
-        second = data.draw(st.sampled_from(queries if queries and data.draw(_MOSTLY) < 3 else able))
-    for m in (first, second):
-        if m is None:
-            continue
-        values: dict[str, Any] = draw_values(data, contract, m)
-        seen: dict[Any, int] = {}
-        for name in _varying(contract, m):
-            if name in values and type(values[name]) in (str, int):
-                p = m.parameter(name)
-                ordinal = seen[p.annotation] = seen.get(p.annotation, -1) + 1
-                values[name] = bases.setdefault((p.annotation, ordinal), _Series(values[name]))
-        for name, v in values.items():
-            if isinstance(v, DoubleSpec):  # one double for the whole loop, named apart from the other steps' doubles
-                values[name] = attrs.evolve(v, label=f"{v.label}_{len(loops)}")
-        count = _admitted(contract, m, values, n)
-        if count:
-            loops.append(_Bulk(m, values, count))
-    return loops
-
-
-def _varying(contract: Contract, m: Member) -> list[str]:
-    """The parameters a loop changes with its ``i``: plain text or a plain int, not narrowed, not bounded."""
-    narrowed = {c.rule.parameter for c in contract.rules(m.name, Draws) if isinstance(c.rule, Draws)}
-    return [
-        p.name
-        for p in m.parameters
-        if p.name not in narrowed and not p.domain.bounds and p.domain.base in (str, int) and _plain_annotation(p.annotation)
-    ]
-
-
-def _admitted(contract: Contract, m: Member, values: dict[str, Any], n: int) -> int:
-    """How many of a loop's first ``n`` calls keep the member's own rules, up to the first that does not."""
-    if not contract.rules(m.name, Requires) and not any(
-        isinstance(c.rule, Draws) and c.rule.contains for c in contract.rules(m.name, Draws)
-    ):
-        return n
-    bulk = _Bulk(m, values, n)
-    for i in range(n):
-        if not _admissible(contract, m, bulk.at(i)):
-            return i
-    return n
+def _other_form(contract: Contract, m: Member, name: str, value: Any) -> str | None:
+    """The other normal form of a plain text value, where it has one and the parameter is plain text."""
+    if type(value) is not str or value.isascii():
+        return None
+    p = m.parameter(name)
+    narrowed = any(isinstance(c.rule, Draws) and c.rule.parameter == name for c in contract.rules(m.name, Draws))
+    if narrowed or p.domain.bounds or p.domain.base is not str or not plain_annotation(p.annotation):
+        return None
+    for form in ("NFD", "NFC"):
+        other = unicodedata.normalize(form, value)
+        if other != value:
+            return other
+    return None
 
 
 def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool: list[Any]) -> Any:
@@ -250,7 +200,7 @@ def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool
     or an offset; any other domain is drawn again, twice at most, through its own ``draws`` clause if it has one."""
     p = m.parameter(name)
     narrowed = any(isinstance(c.rule, Draws) and c.rule.parameter == name for c in contract.rules(m.name, Draws))
-    plain = p.domain.base in (str, int) and typing.get_origin(p.domain.base) is None and _plain_annotation(p.annotation)
+    plain = p.domain.base in (str, int) and typing.get_origin(p.domain.base) is None and plain_annotation(p.annotation)
     if plain and not narrowed and not p.domain.bounds and type(value) is str:
         for form in ("NFD", "NFC"):
             other = unicodedata.normalize(form, value)
@@ -269,39 +219,10 @@ def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool
     return value
 
 
-def _plain_annotation(annotation: Any) -> bool:
-    """Plain text or int, marked or not (``NonEmpty[str]``), not a ``Literal`` of some of them."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    return annotation in (str, int)
-
-
-def _admissible(contract: Contract, m: Member, values: dict[str, Any]) -> bool:
-    """Whether plain values keep the member's own rules: its ``draws`` narrowings and ``requires`` preconditions."""
-    plain = {k: v for k, v in values.items() if not isinstance(v, _Result | DoubleSpec)}
-    for c in contract.rules(m.name, Draws):
-        rule = c.rule
-        if isinstance(rule, Draws) and rule.contains is not None and rule.parameter in plain:
-            try:
-                if not rule.contains(plain[rule.parameter]):
-                    return False
-            except Exception:
-                return False
-    for c in contract.rules(m.name, Requires):
-        rule = c.rule
-        if isinstance(rule, Requires) and rule.wants <= set(plain):
-            try:
-                if not rule.predicate(**{k: plain[k] for k in rule.wants}):
-                    return False
-            except Exception:
-                return False
-    return True
-
-
 def _seen(value: Any, pool: list[Any]) -> bool:
     """Whether a value equals one already in the pool (by type and ``==``; a value that cannot compare: no)."""
     for v in pool:
-        if isinstance(v, _Result) or type(v) is not type(value):
+        if isinstance(v, Result) or type(v) is not type(value):
             continue
         try:
             if v == value:
@@ -314,36 +235,41 @@ def _seen(value: Any, pool: list[Any]) -> bool:
 class _Run:
     """One target driven through a plan: its instance, what each step returned, and the script so far."""
 
-    def __init__(self, s: Subject, ctor_values: dict[str, Any], instance: Any, log: CallLog) -> None:
+    def __init__(self, s: Subject, ctor_values: dict[str, Any], instance: Any, log: CallLog, ctor_doubles: dict[str, Any]) -> None:
         self.subject = s
         self.ctor_values = ctor_values
         self.instance = instance
         self.log = log
+        self.ctor_doubles = ctor_doubles
+        """The constructor's doubles a scheduled fault names, by parameter (built before the target, to be told to fail)."""
+        self.injected: list[BaseException] = []
+        """The errors this run's doubles were told to raise."""
+        self.drawn = ctor_values
         self.results: list[Any] = []
         self.fits: list[bool] = []
         self.doubles: dict[int, Any] = {}
         self.names: dict[int, str] = {}
         self.script: list[str] = []
         self.specs: list[DoubleSpec] = []
-        self.step: _Step | None = None
+        self.step: Step | None = None
         self.caught: list[str] = []
         """In a loop: the exceptions its calls so far raised as the contract allows (the script's loop catches them)."""
         self.judged = True
         """In a loop: whether every call so far returned and had its clauses judged (the script's loop replays them)."""
         self.body: list[str] | None = None
 
-    def before(self, step: _Step) -> tuple[str, ...]:
+    def before(self, step: Step) -> tuple[str, ...]:
         """The script before ``step``: the steps so far and, inside a loop, the loop's calls before this one."""
         if step.bulk is None or step.i == 0:
             return tuple(self.script)
         return (*self.script, f"for i in range({step.i}):", *self._body(step.bulk))
 
-    def _body(self, bulk: _Bulk) -> list[str]:
+    def _body(self, bulk: Bulk) -> list[str]:
         """The script's loop body: the call with its values written in ``i``, and the clauses judged on it."""
         if self.body is not None:
             return self.body
         index = len(self.results)
-        shown = {k: _Name(v.source()) if isinstance(v, _Series) else self._shown(v) for k, v in bulk.values.items()}
+        shown = {k: _Name(v.source()) if isinstance(v, Series) else self._shown(v) for k, v in bulk.values.items()}
         plan = self.subject.plans[bulk.member.name]
         assert plan is not None
         args, kwargs = plan.split(bulk.member, shown)
@@ -367,7 +293,7 @@ class _Run:
     def _shown(self, value: Any) -> Any:
         return _Name(self.names[id(value)]) if isinstance(value, DoubleSpec) and id(value) in self.names else value
 
-    def resolve(self, step: _Step, returns: DoubleReturns) -> tuple[dict[str, Any], dict[str, Any]]:
+    def resolve(self, step: Step, returns: DoubleReturns) -> tuple[dict[str, Any], dict[str, Any]]:
         """The values the call gets, and the values as the script names them."""
         self.step = step
         if step.bulk is not None and step.i == 0:  # a loop starts
@@ -376,7 +302,7 @@ class _Run:
         shown: dict[str, Any] = {}
         for name, drawn in step.values.items():
             v = drawn
-            if isinstance(v, _Result):
+            if isinstance(v, Result):
                 p = step.member.parameter(name)
                 if v.step < len(self.results) and self.fits[v.step] and type_problem(self.results[v.step], p.annotation, name) is None:
                     real[name], shown[name] = self.results[v.step], _Name(f"r{v.step}")
@@ -391,12 +317,50 @@ class _Run:
                 real[name], shown[name] = self.doubles[id(v)], _Name(self.names[id(v)])
                 continue
             real[name], shown[name] = v, v
-        if any(isinstance(v, _Result) for v in step.values.values()) and not _admissible(self.subject.contract, step.member, real):
+        if any(isinstance(v, Result) for v in step.values.values()) and not admissible(self.subject.contract, step.member, real):
             # an earlier result the member's own rules refuse here: the drawn values instead
             for name, v in step.values.items():
-                if isinstance(v, _Result) and not isinstance(v.fallback, DoubleSpec):
+                if isinstance(v, Result) and not isinstance(v.fallback, DoubleSpec):
                     real[name], shown[name] = v.fallback, v.fallback
         return real, shown
+
+    def schedule(self, fault: Fault) -> None:
+        """A scheduled fault or recovery, on this target's own double, and its line in the script."""
+        self.results.append(None)  # an entry of the plan: nothing a later step can reuse
+        self.fits.append(False)
+        name = self._name(fault.double)
+        if name is None:
+            return  # a double this target was not given (a factory that takes no arguments, a None dependency)
+        double = self.doubles[id(name[1])]
+        if fault.error is None:
+            double.heal()
+            self.script.append(f"{name[0]}.heal()")
+            return
+        error = fault.error(FAULT_MESSAGE)
+        self.injected.append(error)
+        double.fail(error, methods=fault.methods)
+        only = f", methods={fault.methods!r}" if fault.methods else ""
+        self.script.append(f"{name[0]}.fail({fault.error.__name__}({FAULT_MESSAGE!r}){only})")
+
+    def _name(self, ref: str | DoubleSpec) -> tuple[str, DoubleSpec] | None:
+        """How the script names the double a fault is for; a constructor's is named where the target is built,
+        ``target = Client(transport=(d0 := double(Transport)))``, the first time a fault names it."""
+        spec = ref if isinstance(ref, DoubleSpec) else self.drawn.get(ref)
+        if not isinstance(spec, DoubleSpec):
+            return None
+        if id(spec) not in self.names:
+            if not isinstance(ref, str) or ref not in self.ctor_doubles:
+                return None
+            name = f"d{len(self.names)}"
+            self.names[id(spec)], self.doubles[id(spec)] = name, self.ctor_doubles[ref]
+            self.specs.append(spec)
+            self.ctor_values = {**self.ctor_values, ref: _Name(f"({name} := {_source(spec)})")}
+        return self.names[id(spec)], spec
+
+    def cascaded(self, found: list[Violation], made: Made) -> list[Violation]:
+        """``cascade`` for what a scheduled fault caused (``_plan.cascaded``)."""
+        error = made.outcome.error if made.outcome is not None else None
+        return cascaded(found, error, self.injected, self.subject.contract)
 
     def record(self, index: int, call: Call, made: Made, verdict: Verdict) -> None:
         """Step ``index`` went through clean: keep its result for later steps and its line for the script."""
@@ -424,7 +388,7 @@ class _Run:
             contract = self.subject.contract
             self.script += [ensures_line(contract, c, call, f"r{index}") for c in contract.rules(call.member.name, Ensures)]
 
-    def _record_loop(self, step: _Step, bulk: _Bulk, outcome: Any, verdict: Verdict) -> None:
+    def _record_loop(self, step: Step, bulk: Bulk, outcome: Any, verdict: Verdict) -> None:
         """A loop's call went through clean; after its last, the loop joins the script (its result is not reused)."""
         if outcome is not None and outcome.error is not None:
             name = type(outcome.error).__name__
@@ -450,16 +414,27 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
     ctor = contract.constructor
     ctor_values = draw_values(data, contract, ctor) if ctor is not None else {}
     returns = DrawnReturns(data, contract)
+    failing = {f.double for f in plan if isinstance(f, Fault) and isinstance(f.double, str)}
     runs: list[_Run] = []
     for s in subjects:
         log = CallLog()
-        built = driver.build(s, ctor_values if s.mode != "zero" else {}, log, returns)
+        values = ctor_values if s.mode != "zero" else {}
+        # the constructor's doubles a fault names: built here, so the run can tell them to fail
+        doubles = {k: materialize(v, log, returns) for k, v in values.items() if k in failing and isinstance(v, DoubleSpec)}
+        first = s.built_with is None
+        built = driver.build(s, {**values, **doubles}, log, returns)
+        if first and s.built_with is not None:
+            s.built_with = values  # what was drawn, not this run's doubles
         if built.returned:
-            runs.append(_Run(s, ctor_values if s.mode != "zero" else {}, built.value, log))
+            runs.append(_Run(s, values, built.value, log, doubles))
     out: list[Candidate] = []
     live = list(runs)
     compare = len(runs) >= 2
-    for index, step in _iterate(plan):
+    for index, step in iterate(plan):
+        if isinstance(step, Fault):  # a dependency fails or recovers, for every target alike
+            for run in live:
+                run.schedule(step)
+            continue
         verdicts: list[tuple[Subject, Verdict, Call]] = []
         for run in list(live):
             real, shown = run.resolve(step, returns)
@@ -474,6 +449,7 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
             )
             made = driver.call_on(run.instance, call, run.log, returns)
             found, verdict = inside.judge(call, made, returns)
+            found = run.cascaded(found, made)
             if found or verdict is None:
                 out.extend((run.subject, v) for v in found)
                 live.remove(run)

@@ -17,7 +17,7 @@ def _keys(report: interlock.Report) -> set[tuple[str, str | None, str | None, st
     return {(v.kind, v.member, v.parameter, v.clause) for v in report.violations}
 
 
-@pytest.mark.parametrize("seed", [0, 2])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_a_store_full_at_256_keys_is_found_at_the_default_budget(seed: int) -> None:
     """A put of a 257th key is silently dropped: found alone, at the defaults, with a loop in the reproducer."""
     report = interlock.check(sq.Store, sq.CappedStore, seed=seed)

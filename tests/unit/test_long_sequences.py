@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 import interlock
 from interlock._options import DEFAULT_STEPS
 from interlock.contracts._declare import get_contract
-from interlock.properties import _sequences
-from interlock.properties._sequences import _draw_loops, _Series
+from interlock.properties import _plan
+from interlock.properties._plan import Series, draw_loops
 from tests.fixtures import sequences as sq
 from tests.fixtures.scenarios import Tally
 
@@ -26,7 +26,7 @@ def _run(example: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def always_long(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every plan long, so a handful of examples is enough to meet a bound."""
-    monkeypatch.setattr(_sequences, "_LONG", st.just(True))
+    monkeypatch.setattr(_plan, "_LONG", st.just(True))
 
 
 class _NoDraws:
@@ -39,16 +39,16 @@ class _NoDraws:
 @given(st.text() | st.integers(-(2**70), 2**70), st.integers(0, 2000))
 def test_a_loop_value_is_written_as_python_that_evaluates_to_it(base: Any, i: int) -> None:
     """``f'k{i}'``, ``'a{' + str(i)``, ``i``, ``-3 + i``: the script's expression is the value the checker used."""
-    series = _Series(base)
+    series = Series(base)
     assert eval(series.source(), {"i": i}) == series.at(i)
 
 
 def test_loop_values_read_as_the_loop_writes_them() -> None:
     """Plain text as an f-string, text with braces by concatenation, an int as an offset of ``i``."""
-    assert _Series("k").source() == "f'k{i}'"
-    assert _Series("a{b").source() == "'a{b' + str(i)"
-    assert _Series(0).source() == "i"
-    assert _Series(-3).source() == "-3 + i"
+    assert Series("k").source() == "f'k{i}'"
+    assert Series("a{b").source() == "'a{b' + str(i)"
+    assert Series(0).source() == "i"
+    assert Series(-3).source() == "-3 + i"
 
 
 def test_no_loop_and_no_draw_with_one_step_or_without_a_command() -> None:
@@ -56,16 +56,16 @@ def test_no_loop_and_no_draw_with_one_step_or_without_a_command() -> None:
     (a tally whose every member returns) draws nothing more, so its plans are as they were."""
     store = get_contract(sq.Store)
     methods = [m for m in store.members if m.role == "method"]
-    assert _draw_loops(_NoDraws(), store, methods, 1) == []
+    assert draw_loops(_NoDraws(), store, methods, 1) == []
     tally = get_contract(Tally)
     returning = [m for m in tally.members if m.role == "method" and m.returns is not type(None)]
-    assert _draw_loops(_NoDraws(), tally, returning, 8) == []
+    assert draw_loops(_NoDraws(), tally, returning, 8) == []
 
 
 def test_long_sequence_bounds() -> None:
     """One plan in sixteen is long; its loops make at most 64 calls per step of ``steps``, 512 at the default."""
-    assert _sequences.LONG_SHARE == 8
-    assert _sequences.LONG_PER_STEP * DEFAULT_STEPS == 320
+    assert _plan.LONG_SHARE == 8
+    assert _plan.LONG_PER_STEP * DEFAULT_STEPS == 320
 
 
 @pytest.mark.usefixtures("always_long")
