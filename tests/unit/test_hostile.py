@@ -331,8 +331,9 @@ def test_interlocks_own_failure_in_an_isolated_child_is_an_internal_error_not_a_
         raise RuntimeError("a bug in interlock")
 
     monkeypatch.setattr(_isolate, "run_check", broken)
+    model = interlock.get_contract(ho.Echo)
     with pytest.raises(_isolate.ChildFailed, match="RuntimeError: a bug in interlock"):
-        interlock.check(ho.Echo, ho.GoodEcho, seed=1, max_examples=3, isolate=True)
+        _isolate.run_isolated(model, [("GoodEcho", ho.GoodEcho, None)], seed=1, max_examples=3)
 
 
 def test_a_run_stuck_outside_any_call_is_ended_with_what_was_found(monkeypatch: pytest.MonkeyPatch) -> None:
