@@ -325,7 +325,11 @@ def test_the_same_seed_twice_gives_the_same_json_apart_from_timings() -> None:
 
 
 def test_interlocks_own_failure_in_an_isolated_child_is_an_internal_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    from interlock.properties import _isolate
+    import importlib
+
+    # the module as sys.modules has it now (an in-process pytester run elsewhere may have swapped it), so the
+    # child pickles the very class the parent checks for
+    _isolate = importlib.import_module("interlock.properties._isolate")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in interlock")
