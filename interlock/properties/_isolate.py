@@ -23,7 +23,7 @@ from interlock.properties import _runner
 from interlock.properties._engine import run_check
 from interlock.properties._internal import internal_error
 from interlock.properties._report import Report, TargetReport, Violation
-from interlock.properties._runner import HARD_GRACE, Interrupted, interruptible, shared_state
+from interlock.properties._runner import HARD_GRACE, Interrupted, held, interruptible, shared_state
 from interlock.properties._subject import Subject
 
 __all__ = ["run_isolated"]
@@ -81,35 +81,38 @@ def _child(
         result_path = os.path.join(folder, "report.pickle")
         progress_path = os.path.join(folder, "progress")
         shared = mmap.mmap(-1, 512)
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            code = _FAILED_IN_CHILD
-            _runner.SHARED = shared
-            try:
-                with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
+        with held():  # a Ctrl-C before child or parent is ready waits for them, not a bare KeyboardInterrupt
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                code = _FAILED_IN_CHILD
+                _runner.SHARED = shared
+                try:
+                    with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
 
-                    def note(label: str) -> None:
-                        progress.write(label + "\n")
+                        def note(label: str) -> None:
+                            progress.write(label + "\n")
 
-                    def abandon(found: Report) -> None:  # a call no signal stops: what was found so far, and out
-                        with open(result_path, "wb") as out:
-                            pickle.dump(found, out)
-                        os._exit(0)
+                        def abandon(found: Report) -> None:  # a call no signal stops: what was found so far, and out
+                            with open(result_path, "wb") as out:
+                                pickle.dump(found, out)
+                            os._exit(0)
 
-                    try:
-                        report: Report | UsageError | ChildFailed = run_check(contract, targets, progress=note, abandon=abandon, **options)
-                    except UsageError as exc:  # a usage error (a reference that does not conform) is the user's, not a crash
-                        report = UsageError(str(exc))
-                    except Exception as exc:  # interlock's own failure in the child: an internal error, never a crash
-                        found = internal_error(exc, None, None, None)
-                        kept = f" (traceback in {found.traceback})" if found.traceback else ""
-                        report = ChildFailed(f"{found.error}{kept}")
-                with open(result_path, "wb") as out:
-                    pickle.dump(report, out)
-                code = 0
-            finally:
-                os._exit(code)
-        status, stuck, stop = _wait(pid, shared)
+                        try:
+                            report: Report | UsageError | ChildFailed = run_check(
+                                contract, targets, progress=note, abandon=abandon, **options
+                            )
+                        except UsageError as exc:  # a usage error (a reference that does not conform) is the user's, not a crash
+                            report = UsageError(str(exc))
+                        except Exception as exc:  # interlock's own failure in the child: an internal error, never a crash
+                            found = internal_error(exc, None, None, None)
+                            kept = f" (traceback in {found.traceback})" if found.traceback else ""
+                            report = ChildFailed(f"{found.error}{kept}")
+                    with open(result_path, "wb") as out:
+                        pickle.dump(report, out)
+                    code = 0
+                finally:
+                    os._exit(code)
+            status, stuck, stop = _wait(pid, shared)
         last = _last_line(progress_path)
         if stuck is not None:
             return None, ("stuck", f"{stuck[0]}\t{stuck[1]}")

@@ -56,6 +56,9 @@ class Interrupted(Signal):
         self.signum = signum
 
 
+STOPS = (signal.SIGINT, signal.SIGTERM)
+"""The signals that stop a run."""
+
 _STOPPED: list[int] = []
 """The stop signals received while a run is interruptible."""
 
@@ -72,13 +75,28 @@ def interruptible() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, _stop) for s in STOPS}
     _STOPPED.clear()
+    mask: set[int | signal.Signals] | None = None
+    try:
+        mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)  # one held back (see ``held``) arrives now
+        yield
+    finally:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Stop signals wait (blocked, not lost) until the next ``interruptible`` takes them: around a ``fork``, so
+    that a Ctrl-C in the instant before parent or child is ready is not a bare ``KeyboardInterrupt``."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         yield
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def stopped() -> int | None:

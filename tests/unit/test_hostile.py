@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,7 @@ import jsonschema
 import pytest
 
 import interlock
-from interlock.properties._runner import Runner
+from interlock.properties._runner import Interrupted, Runner, held, interruptible, stopped
 from tests.fixtures import hostile as ho
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,7 +147,7 @@ def _no_process_left(pgid: int) -> None:
 
 @pytest.mark.parametrize("isolate", [[], ["--isolate"]])
 @pytest.mark.parametrize(("signum", "status", "group"), [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)])
-def test_the_user_stops_the_run_and_gets_what_was_found(isolate: list[str], signum: int, status: int, group: bool) -> None:
+def test_the_user_stops_the_run_and_gets_what_was_found(isolate: list[str], signum: int, status: int, group: bool, tmp_path: Path) -> None:
     """Ctrl-C (to the whole process group, as a terminal sends it) or SIGTERM (to the command alone): the run stops,
     the correct target is not blamed, the report so far is written and marked, and no process is left behind."""
     command = [
@@ -163,8 +164,13 @@ def test_the_user_stops_the_run_and_gets_what_was_found(isolate: list[str], sign
         "--json",
         *isolate,
     ]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(2.5)
+    started = tmp_path / "started"
+    env = {**os.environ, "HOSTILE_STARTED": str(started)}
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    deadline = time.monotonic() + 60
+    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:  # the run is under way
+        time.sleep(0.05)
+    time.sleep(0.5)
     if group:
         os.killpg(proc.pid, signum)
     else:
@@ -177,6 +183,18 @@ def test_the_user_stops_the_run_and_gets_what_was_found(isolate: list[str], sign
     assert report["interrupted"].startswith(signal.Signals(signum).name)
     assert [v for t in report["targets"] for v in t["violations"]] == []
     assert f"interrupted by {signal.Signals(signum).name}" in err
+
+
+def test_a_ctrl_c_held_around_the_fork_reaches_the_run_not_a_bare_keyboard_interrupt() -> None:
+    """A stop signal that comes while signals are held (between the fork and the run's start) is not lost and not
+    a KeyboardInterrupt at a random place: the next interruptible run receives it as Interrupted."""
+    with held():
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread, which holds it: pending
+        time.sleep(0.05)
+        with pytest.raises(Interrupted), interruptible():
+            time.sleep(0.1)  # the handler runs as soon as the signal is let through, before this ends
+        assert stopped() == signal.SIGINT
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_from_python_ctrl_c_is_a_keyboard_interrupt_not_the_targets(monkeypatch: pytest.MonkeyPatch) -> None:
