@@ -116,17 +116,36 @@ async def _route(h: Harness, router: Any, user: str | None = None, socket: Any =
     ),
 )
 async def _routes_to_first(h: Harness) -> None:
+    # A generated sequence, judged at every route: every handler is added, then handlers are removed, added back
+    # (at the end of the order) and messages routed, in a drawn order. Only registered handlers are removed and
+    # only unregistered ones added, so what remove_handler returns and a duplicate add stay their own clauses'.
     router = await h.build()
     scripts = _draw_scripts(h)
-    handlers = await _register(h, router, scripts)
-    removed = {i for i in range(len(handlers) - 1) if h.draw(st.booleans())}
-    for i in sorted(removed):
-        await h.call(router, "remove_handler", handlers[i])
-    live = [i for i in range(len(handlers)) if i not in removed]
+    handlers = [_handler(h, s) for s in scripts]
+    order: list[int] = []  # the model: the registered handlers, in the order the contract asks them
+    for i, handler in enumerate(handlers):
+        await h.call(router, "add_handler", handler)
+        order.append(i)
+    last = len(handlers) - 1
+    ops = h.draw(st.lists(st.tuples(st.sampled_from(("remove", "add", "route")), st.integers(0, last)), max_size=8))
+    for op, i in [*ops, ("route", 0)]:  # a route at the end, always
+        if op == "remove" and i in order:
+            await h.call(router, "remove_handler", handlers[i])
+            order.remove(i)
+        elif op == "add" and i not in order:
+            await h.call(router, "add_handler", handlers[i])
+            order.append(i)
+        elif op == "route":
+            await _judge_route(h, router, scripts, handlers, order)
+
+
+async def _judge_route(h: Harness, router: Any, scripts: list[_Script], handlers: list[Any], order: list[int]) -> None:
+    start = len(h.log.calls)
+    seen = [len(_calls(handler, "handle_message")) for handler in handlers]
     result, user, socket, message = await _route(h, router)
-    chosen = next((i for i in live if message["type"] in scripts[i].handles), None)
-    asked_order = [c.double for c in h.log.calls if c.method == "can_handle"]
-    expected_order = [scripts[i].label for i in live[: live.index(chosen) + 1 if chosen is not None else len(live)]]
+    chosen = next((i for i in order if message["type"] in scripts[i].handles), None)
+    asked_order = [c.double for c in h.log.calls[start:] if c.method == "can_handle"]
+    expected_order = [scripts[i].label for i in order[: order.index(chosen) + 1 if chosen is not None else len(order)]]
     h.check(
         asked_order == expected_order,
         f"route_message asked can_handle of {asked_order or 'no handler'}; the contract's order is {expected_order}",
@@ -134,12 +153,12 @@ async def _routes_to_first(h: Harness) -> None:
         member="route_message",
     )
     for i, handler in enumerate(handlers):
-        handled = _calls(handler, "handle_message")
+        handled = _calls(handler, "handle_message")[seen[i] :]
         if i != chosen:
             h.check(
                 not handled,
                 f"route_message handed the message to {scripts[i].label}"
-                + (" after it was removed" if i in removed else ", not to the first capable handler"),
+                + (" after it was removed" if i not in order else ", not to the first capable handler"),
                 kind="postcondition",
                 member="route_message",
             )

@@ -33,6 +33,8 @@ class Call:
     """For a step of a sequence: the values as the script names them (``r1`` for step 1's result)."""
     uses: tuple[Any, ...] = ()
     """For a step of a sequence: the doubles the steps before it build (their imports)."""
+    receiver: str = "target"
+    """How the script names the instance called: ``target``, or ``target_1`` built on the same dependencies."""
 
     def example(self, extra: list[str] | None = None, *, result: bool = False, reject: str | None = None) -> str:
         """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
@@ -52,6 +54,7 @@ class Call:
             reject=reject,
             before=self.before,
             uses=self.uses,
+            receiver=self.receiver,
         )
 
 

@@ -21,6 +21,7 @@ from interlock.contracts._declare import get_contract, is_contract
 from interlock.contracts._model import Comparable, Contract, Draws, Member, Scenario
 from interlock.errors import UsageError
 from interlock.properties import _subject
+from interlock.properties._constants import pinned_constants
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import Double, simple_value
 from interlock.properties._draw import DrawnReturns, draw_values
@@ -99,7 +100,8 @@ def run_check(
     vetted = 0
     stop: Interrupted | None = None
     try:
-        with warnings.catch_warnings(), interruptible():
+        objects = [contract.protocol, *(obj for _, obj, _ in targets), *([reference[1]] if reference is not None else [])]
+        with warnings.catch_warnings(), interruptible(), pinned_constants(objects):
             warnings.simplefilter("default")
             judge: list[Subject] = []
             if reference is not None:

@@ -202,7 +202,8 @@ class InDomain:
 
     def _query_report(self, call: Call) -> Callable[[Member, Any, tuple[Any, ...], dict[str, Any], str], Violation]:
         def report(q: Member, value: Any, args: tuple[Any, ...], kwargs: dict[str, Any], problem: str) -> Violation:
-            line = f"assert_returns({contract_ref(self.contract)}, {q.name!r}, {_call_text('target.' + q.name, list(args), kwargs)})"
+            query = _call_text(f"{call.receiver}.{q.name}", list(args), kwargs)
+            line = f"assert_returns({contract_ref(self.contract)}, {q.name!r}, {query})"
             return call.subject.violation(
                 "return-type",
                 q.name,
@@ -397,6 +398,6 @@ def ensures_line(contract: Contract, clause: Clause, call: Call, result: str = "
     parts = [
         f"{n}={_call_text('', [values[n]], {})[1:-1]}" if n in values else f"{n}={py_repr(call.member.parameter(n).default)}" for n in names
     ]
-    parts += [f"{n}={value}" for n, value in (("result", result), ("target", "target")) if n in rule.wants]
+    parts += [f"{n}={value}" for n, value in (("result", result), ("target", call.receiver)) if n in rule.wants]
     args = "".join(f", {p}" for p in parts)
     return f"assert_clause({contract_ref(contract)}, {clause.id!r}{args})"

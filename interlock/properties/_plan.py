@@ -108,6 +108,8 @@ class Step:
     bulk: Bulk | None = None
     """For one call of a loop: the loop, and this call's ``i``."""
     i: int = 0
+    on: int = 0
+    """Which of the plan's instances it calls: 0, or another built on the same dependencies (``Sharing``)."""
 
 
 @attrs.frozen(eq=False)

@@ -59,8 +59,9 @@ from interlock.properties._plan import (
     plain_annotation,
 )
 from interlock.properties._report import Violation
-from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, materialize
+from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, build_text, materialize, reproducer
 from interlock.properties._types import type_problem
+from interlock.properties._values import describe_error
 from interlock.properties._verdicts import Returned, Verdict
 
 __all__ = ["SEQUENCE_STEPS", "run_sequences"]
@@ -76,11 +77,39 @@ class _Name:
         return self.name
 
 
-def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) -> list[Entry]:
+@attrs.frozen
+class Sharing:
+    """Other instances of the target, built on the same dependencies as the first (state a target keeps per
+    dependency, in a class-level dict keyed by it, is reached only so): each one's constructor values, drawn, with
+    the ``shared`` parameters given the first instance's doubles."""
+
+    others: list[dict[str, Any]]
+    shared: tuple[str, ...]
+
+
+_SHARE = st.integers(0, 3).map(lambda n: n == 3)  # one plan in four; shrinks to one instance
+
+
+def draw_sharing(data: Any, contract: Contract, subjects: list[Subject]) -> Sharing | None:
+    """Where the constructor takes ``Protocol``-typed dependencies, one plan in four has one or two more instances,
+    built on some of the first's doubles (at least one; each of the others too, or not); None otherwise."""
+    ctor = contract.constructor
+    names = [name for name, _ in dependencies(contract) if isinstance(name, str)]
+    if ctor is None or not names or any(s.mode == "zero" or s.head is not None for s in subjects):
+        return None
+    if not data.draw(_SHARE):
+        return None
+    count = data.draw(st.integers(1, 2))
+    shared = tuple(n for n in names if data.draw(st.booleans())) or (names[0],)
+    return Sharing([draw_values(data, contract, ctor) for _ in range(count)], shared)
+
+
+def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int, instances: int = 1) -> list[Entry]:
     """A sequence of calls; each argument drawn afresh or, at times, a value an earlier step saw.
 
     About one plan in ``LONG_SHARE`` starts with loops over many distinct values (``_plan.draw_loops``); where the
     contract says what a dependency's failure means, faults are scheduled between steps (``_plan.draw_fault``).
+    With several ``instances`` (``Sharing``), each step calls one of them, drawn.
     """
     plan: list[Entry] = list(draw_loops(data, contract, methods, steps))
     reuse = data.draw(st.integers(0, 4))  # how often this plan reuses what it saw, from never to mostly (swarm testing)
@@ -89,7 +118,7 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int) 
     for k in range(steps):
         # one draw per step, which starts with whether the plan goes on: the shrinker drops a step's whole draw (a
         # fault before it, if any, and the call), so a reproducer keeps only the steps its failure needs
-        entries = data.draw(_step(contract, methods, plan, reuse, errors, failing, first=k == 0))
+        entries = data.draw(_step(contract, methods, plan, reuse, errors, failing, instances, first=k == 0))
         if entries is None:
             break
         plan += entries
@@ -109,6 +138,7 @@ def _step(
     reuse: int,
     errors: tuple[type[Exception], ...],
     failing: list[str | DoubleSpec],
+    instances: int,
     *,
     first: bool,
 ) -> list[Entry] | None:
@@ -121,6 +151,7 @@ def _step(
     if fault is not None:
         out.append(fault)
     m = data.draw(st.sampled_from(methods))
+    on = data.draw(st.integers(0, instances - 1)) if instances > 1 else 0
     values = draw_values(data, contract, m)
     drawn = dict(values)
     for p in m.parameters:
@@ -149,7 +180,7 @@ def _step(
         if isinstance(v, DoubleSpec) and not any(v is d for d, _ in passed(plan)):
             # a double drawn for this step: a label of its own, so its calls and answers are its own
             values[name] = attrs.evolve(v, label=f"{v.label}_{len(plan) + len(out)}")
-    out.append(Step(m, values))
+    out.append(Step(m, values, on=on))
     return out
 
 
@@ -238,7 +269,9 @@ class _Run:
     def __init__(self, s: Subject, ctor_values: dict[str, Any], instance: Any, log: CallLog, ctor_doubles: dict[str, Any]) -> None:
         self.subject = s
         self.ctor_values = ctor_values
-        self.instance = instance
+        self.instances = [instance]
+        """The instance every step calls, and those built on its dependencies (``Sharing``), in the plan's order."""
+        self.receivers = ["target"]
         self.log = log
         self.ctor_doubles = ctor_doubles
         """The constructor's doubles a scheduled fault names, by parameter (built before the target, to be told to fail)."""
@@ -357,6 +390,38 @@ class _Run:
             self.ctor_values = {**self.ctor_values, ref: _Name(f"({name} := {_source(spec)})")}
         return self.names[id(spec)], spec
 
+    def share(self, driver: Driver, sharing: Sharing, returns: DoubleReturns) -> Violation | None:
+        """Build the other instances on this run's shared doubles; a constructor that fails so is a violation."""
+        s = self.subject
+        for k, other in enumerate(sharing.others, 1):
+            real, shown = dict(other), dict(other)
+            for n in sharing.shared:
+                named = self._name(n)
+                if named is None:  # not a double (None): the same value
+                    real[n] = shown[n] = self.drawn.get(n)
+                else:
+                    real[n], shown[n] = self.ctor_doubles[n], _Name(named[0])
+            self.specs += [v for n, v in other.items() if n not in sharing.shared and isinstance(v, DoubleSpec)]
+            receiver = f"target_{k}"
+            line = f"{receiver} = {build_text(s, shown)}"
+            built = driver.build(s, real, self.log, returns)
+            if not built.returned:
+                on = ", ".join(sharing.shared)
+                error = built.error if built.error is not None else RuntimeError("no instance")
+                what = f"did not return within {driver.runner.timeout:g}s" if built.timed_out else f"raised {describe_error(error)}"
+                example = reproducer(s, self.ctor_values, extra=[*self.script, line], uses=tuple(self.specs))
+                return s.violation(
+                    "timeout" if built.timed_out else "unexpected-exception",
+                    "__init__",
+                    None,
+                    f"__init__: {what} building another target on the same {on} as the first; the contract allows no exception here",
+                    example,
+                )
+            self.script.append(line)
+            self.instances.append(built.value)
+            self.receivers.append(receiver)
+        return None
+
     def cascaded(self, found: list[Violation], made: Made) -> list[Violation]:
         """``cascade`` for what a scheduled fault caused (``_plan.cascaded``)."""
         error = made.outcome.error if made.outcome is not None else None
@@ -375,7 +440,7 @@ class _Run:
         plan = self.subject.plans[call.member.name]
         assert plan is not None
         args, kwargs = plan.split(call.member, call.shown or {}, by_position=call.by_position)
-        text = _call_text(f"target.{call.member.name}", args, kwargs)
+        text = _call_text(f"{call.receiver}.{call.member.name}", args, kwargs)
         text = f"await {text}" if call.member.is_async else text  # the script runs its steps on one loop
         if outcome is not None and outcome.error is not None:
             # it raised what the contract allows (a rejection, a raises clause): the script expects it too
@@ -410,24 +475,32 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
     methods = [m for m in contract.members if m.role == "method" and all(s.callable_member(m.name) for s in subjects)]
     if not methods:
         return []
-    plan = draw_plan(data, contract, methods, steps)
+    sharing = draw_sharing(data, contract, subjects)
+    plan = draw_plan(data, contract, methods, steps, 1 + len(sharing.others) if sharing is not None else 1)
     ctor = contract.constructor
     ctor_values = draw_values(data, contract, ctor) if ctor is not None else {}
     returns = DrawnReturns(data, contract)
-    failing = {f.double for f in plan if isinstance(f, Fault) and isinstance(f.double, str)}
+    # the constructor's doubles a fault names or other instances share: built here, so the run can tell them to
+    # fail and give them to the others
+    kept = {f.double for f in plan if isinstance(f, Fault) and isinstance(f.double, str)} | set(sharing.shared if sharing else ())
     runs: list[_Run] = []
+    out: list[Candidate] = []
     for s in subjects:
         log = CallLog()
         values = ctor_values if s.mode != "zero" else {}
-        # the constructor's doubles a fault names: built here, so the run can tell them to fail
-        doubles = {k: materialize(v, log, returns) for k, v in values.items() if k in failing and isinstance(v, DoubleSpec)}
+        doubles = {k: materialize(v, log, returns) for k, v in values.items() if k in kept and isinstance(v, DoubleSpec)}
         first = s.built_with is None
         built = driver.build(s, {**values, **doubles}, log, returns)
         if first and s.built_with is not None:
             s.built_with = values  # what was drawn, not this run's doubles
-        if built.returned:
-            runs.append(_Run(s, values, built.value, log, doubles))
-    out: list[Candidate] = []
+        if not built.returned:
+            continue
+        run = _Run(s, values, built.value, log, doubles)
+        broke = run.share(driver, sharing, returns) if sharing is not None else None
+        if broke is not None:
+            out.append((s, broke))
+            continue
+        runs.append(run)
     live = list(runs)
     compare = len(runs) >= 2
     for index, step in iterate(plan):
@@ -446,8 +519,9 @@ def run_sequences(driver: Driver, inside: InDomain, subjects: list[Subject], ste
                 before=run.before(step),
                 shown=shown,
                 uses=tuple(run.specs),
+                receiver=run.receivers[step.on],
             )
-            made = driver.call_on(run.instance, call, run.log, returns)
+            made = driver.call_on(run.instances[step.on], call, run.log, returns)
             found, verdict = inside.judge(call, made, returns)
             found = run.cascaded(found, made)
             if found or verdict is None:

@@ -284,6 +284,7 @@ def reproducer(
     reject: str | None = None,
     before: tuple[str, ...] = (),
     uses: tuple[Any, ...] = (),
+    receiver: str = "target",
 ) -> str:
     """Self-contained Python that builds the target as the checker did and makes the failing call.
 
@@ -340,8 +341,7 @@ def reproducer(
         lines.extend(called(call))
         lines.extend(extra or [])
         return "\n".join(lines)
-    _build_fn, args, kwargs = subject.build_call(ctor_values)
-    build = _call_text(name, args, kwargs)
+    build = build_text(subject, ctor_values)
     if member is not None and member.name == "__init__" and reject is not None:
         is_async = False
         lines.extend(called(build))
@@ -355,13 +355,23 @@ def reproducer(
     lines.extend(before)
     plan = subject.plans.get(member.name) or CallPlan(positional=0)
     margs, mkwargs = plan.split(member, values or {}, by_position=by_position)
-    call = _call_text(f"target.{member.name}", margs, mkwargs)
+    call = _call_text(f"{receiver}.{member.name}", margs, mkwargs)
     lines.extend(called(call))
     lines.extend(extra or [])
     if one_loop:
         body = lines[start:]
         lines[start:] = ["async def main():", *(f"    {line}" for line in body), "asyncio.run(main())"]
     return "\n".join(lines)
+
+
+def build_text(subject: Subject, ctor_values: dict[str, Any]) -> str:
+    """How a reproducer builds the target from these values: ``Name(arg=..., ...)``."""
+    _module, name = subject.import_path or (
+        getattr(subject.obj, "__module__", "__main__"),
+        getattr(subject.obj, "__qualname__", repr(subject.obj)),
+    )
+    _build_fn, args, kwargs = subject.build_call(ctor_values)
+    return _call_text(name, args, kwargs)
 
 
 def draw_double_fields(
