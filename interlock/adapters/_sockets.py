@@ -62,9 +62,16 @@ _SETTLE_LIMIT: Final = 2.0
 
 def needs_extra() -> None:
     """Raise the one-line ``UsageError`` naming the extra when Starlette, uvicorn or websockets is missing."""
-    missing = [name for name in _MODULES if importlib.util.find_spec(name) is None]
+    missing = [name for name in _MODULES if not _importable(name)]
     if missing:
         raise UsageError(f"--sockets real needs {', '.join(_MODULES)} ({', '.join(missing)} not installed): {EXTRA}")
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class _Link:
@@ -86,6 +93,8 @@ class _Link:
         """Set when the server side has seen the client go."""
         self.reader: asyncio.Task[None] | None = None
         self.user: str | None = None
+        self.claimed: set[int] = set()
+        """Frames a delivering manager's calls have taken as theirs."""
 
 
 class RealSockets:
@@ -411,10 +420,15 @@ def _delivering_class() -> type[Double]:
         before = len(link.received)
         # The stand-in's own framing, not the bridge's: escaped to ASCII, so text a WebSocket cannot carry as UTF-8
         # (a lone surrogate the checker drew) still arrives as it was given; a value JSON cannot hold arrives as its repr.
-        await ws.send_text(json.dumps(message, default=repr))
+        text = json.dumps(message, default=repr)
+        await ws.send_text(text)
         sockets.settle([link])
-        got = [_decoded(frame) for frame in link.received[before:]]
-        call.args, call.kwargs = (user, got[0] if len(got) == 1 else got), {}
+        # Bridges sending at once to one user interleave on its socket: this call's frame is the first one after
+        # ``before`` that carries its text and no other call has claimed. Not received: the record says None.
+        index = next((i for i in range(before, len(link.received)) if i not in link.claimed and link.received[i] == text), None)
+        if index is not None:
+            link.claimed.add(index)
+        call.args, call.kwargs = (user, _decoded(link.received[index]) if index is not None else None), {}
         return 1
 
     return type("DeliveringManagerDouble", (base,), {"send_to_user": send_to_user})
