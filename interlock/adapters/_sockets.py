@@ -56,6 +56,8 @@ EXTRA: Final = "pip install 'interlock[asgi]'"
 _MODULES: Final = ("starlette", "uvicorn", "websockets")
 _START_LIMIT: Final = 10.0
 """Seconds the server may take to start listening."""
+_POOL: Final = 256
+"""Open sockets kept between examples, at most."""
 _SETTLE_LIMIT: Final = 2.0
 """Seconds a clause waits, at most, for clients to receive what the server already sent them."""
 
@@ -115,6 +117,8 @@ class RealSockets:
         self._server: Any = None
         self._pending: dict[str, _Link] = {}
         self._links: list[_Link] = []
+        self._pool: list[_Link] = []
+        """Sockets of earlier examples, still connected and with nothing in flight: connecting costs more than a check."""
         self._users: dict[str, _Link] = {}
         self._count = 0
         self.connections = 0
@@ -184,6 +188,7 @@ class RealSockets:
             server.should_exit = True
             thread.join(self.timeout + 5.0)
         self._links.clear()
+        self._pool.clear()
         self._users.clear()
 
     def _run(self, coro: Coroutine[Any, Any, Any]) -> Any:
@@ -276,7 +281,7 @@ class RealSockets:
                 link.reader.cancel()
 
     async def _drop_all(self) -> None:
-        await self._close(list(self._links))
+        await self._close([*self._links, *self._pool])
 
     async def _settle(self, links: list[_Link]) -> None:
         deadline = time.monotonic() + _SETTLE_LIMIT
@@ -309,7 +314,13 @@ class RealSockets:
         return None
 
     def socket(self, label: str) -> Any:
-        """A new real server-side socket with its client, named ``label`` in reproducers."""
+        """A real server-side socket with its client, named ``label`` in reproducers: one an earlier example left
+        open and clean, else a new connection."""
+        if self._pool:
+            link = self._pool.pop(0)
+            link.label = label
+            self._links.append(link)
+            return link.server
         return self._run(self._connect(label))
 
     def socket_of(self, user: str) -> Any:
@@ -323,11 +334,37 @@ class RealSockets:
         return link.server
 
     def release(self) -> None:
-        """The example is over: close its sockets and clients."""
+        """The example is over: its sockets that are still open, with nothing in flight, wait for the next example
+        (their record emptied); the others are closed."""
         links, self._links = self._links, []
         self._users.clear()
         if links:
-            self._run(self._close(links))
+            self._run(self._recycle(links))
+
+    async def _recycle(self, links: list[_Link]) -> None:
+        from starlette.websockets import WebSocketState
+
+        spent: list[_Link] = []
+        for link in links:
+            ws = link.server
+            fresh = (
+                not link.dropped
+                and not link.closed
+                and not link.gone.is_set()  # type: ignore[union-attr]
+                and len(link.received) == link.sent
+                and ws.application_state == WebSocketState.CONNECTED
+                and ws.client_state == WebSocketState.CONNECTED
+            )
+            if fresh and len(self._pool) < _POOL:
+                link.received.clear()
+                link.sent = 0
+                link.claimed.clear()
+                link.user = None
+                object.__setattr__(ws, "_interlock_steps", None)
+                self._pool.append(link)
+            else:
+                spent.append(link)
+        await self._close(spent)
 
     def phase(self, contract: Contract, clause: Clause) -> Callable[[Any], Awaitable[None]] | None:
         """The load phase of a clause (N users at once), or None for a clause that has none."""
