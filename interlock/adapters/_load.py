@@ -24,6 +24,9 @@ from interlock.properties._runner import bounded
 
 __all__ = ["PHASES", "bridge_load", "manager_load"]
 
+_SENDS = "(k for k in manager.calls if k.method == 'send_to_user')"
+"""The bridge's sends as its reproducer reads them from the manager double."""
+
 _MANAGER = "interlock.contracts.websocket:WebSocketManager"
 _BRIDGE = "interlock.contracts.websocket:WebSocketBridge"
 
@@ -61,9 +64,12 @@ async def manager_load(h: Harness, *, users: int) -> None:
 
     await _at_once(h, users * events, [one_user(user) for user in names])
     received = {id(conn): [c.args[0] if c.args else c.kwargs.get("data") for c in conn.websocket.calls] for _, conn in made}
+    sockets = f"({', '.join(f'conn{n}' for n in range(len(made)))},)"
+    sent = "(k.args[0] for k in c.websocket.calls if k.method == 'send_json')"
     for owner, conn in made:
         strangers = [m for m in received[id(conn)] if not (isinstance(m, Mapping) and m.get("user") == owner)]
         if strangers:
+            h.step(f"assert all(m['user'] == c.user_id for c in {sockets} for m in {sent}), 'an event reached another user'")
             h.fail(
                 f"with {users} users at once, {conn.connection_id!r} of user {owner!r} received {strangers[0]!r}, an event for another user",
                 kind="isolation",
@@ -71,6 +77,8 @@ async def manager_load(h: Harness, *, users: int) -> None:
             )
     for owner, conn in made:
         got = [m.get("seq") for m in received[id(conn)]]
+        if got != list(range(events)):
+            h.step(f"assert all([m['seq'] for m in {sent}] == list(range({events})) for c in {sockets}), 'events lost or out of order'")
         h.check(
             got == list(range(events)),
             f"with {users} users at once, {conn.connection_id!r} of user {owner!r} received its events {got}, not each of 0 to {events - 1} once in order",
@@ -134,6 +142,8 @@ async def bridge_load(h: Harness, *, users: int) -> None:
         if owner not in seen or not number.isdigit():
             continue  # a message without its run_id is message-names-event-and-run's to report
         sender = next((m for m, (event, _) in EVENTS.items() if event == message.get("type")), None)
+        if owner != user:
+            h.step(f"assert all(k.args[1]['run_id'].split('/')[0] == k.args[0] for k in {_SENDS}), 'an event reached another user'")
         h.check(
             owner == user,
             f"with {users} users at once, the event {run_id!r} of user {owner!r} reached user {user!r}'s socket",
@@ -142,6 +152,9 @@ async def bridge_load(h: Harness, *, users: int) -> None:
         )
         seen[owner].append(int(number))
     for user, steps in zip(names, plans, strict=True):
+        if seen[user] != list(range(len(steps))):
+            order = f"[int(k.args[1]['run_id'].split('/')[1]) for k in {_SENDS} if k.args[0] == {user!r}]"
+            h.step(f"assert {order} == list(range({len(steps)})), 'events lost or out of order'")
         h.check(
             seen[user] == list(range(len(steps))),
             f"with {users} users at once, user {user!r}'s socket received its events {seen[user]}, not each of 0 to {len(steps) - 1} once in order",

@@ -133,6 +133,31 @@ def test_load_phase_catches_a_manager_that_mixes_users_only_under_concurrency() 
     assert "an event for another user" in found.message
 
 
+@pytest.mark.parametrize(
+    ("contract", "target", "good"),
+    [(WebSocketManager, fx.RacyManager, "ReferenceManager"), (WebSocketBridge, fx.SharedContextBridge, "ReferenceBridge")],
+    ids=["manager", "bridge"],
+)
+def test_a_load_phase_violation_replays_with_doubles(contract: type, target: type, good: str) -> None:
+    """The reproducer of a load-phase break is a script on the checker's doubles, all users' calls in one
+    ``asyncio.gather``: it ends in an assert that fails against the target and passes against the reference."""
+    report = interlock.check(contract, target, sockets="real", **SMALL)
+    script = report.violations[0].example
+    assert "await asyncio.gather(" in script
+    assert script.splitlines()[-2].lstrip().startswith("assert ")
+
+    def run(text: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", text], check=False, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    bad = run(script)
+    assert bad.returncode == 1
+    assert "AssertionError: an event reached another user" in bad.stderr
+    name = target.__name__
+    fixed = script.replace(f"from tests.fixtures.sockets import {name}", f"from interlock.examples.websocket import {good} as {name}")
+    assert fixed != script
+    assert run(fixed).returncode == 0
+
+
 def test_load_phase_runs_twenty_users_by_default() -> None:
     """Left out, the load phase has 20 users at once."""
     real = interlock.check(WebSocketManager, fx.RacyManager, sockets="real", max_examples=3, seed=2, sequences=0)
