@@ -35,10 +35,15 @@ def _event(user: str, seq: int) -> dict[str, Any]:
     return {"type": "load", "user": user, "seq": seq}
 
 
+_CALLS = 50
+"""A load phase's calls at once are bounded as this many calls at most, as a whole scenario is."""
+
+
 async def _at_once(h: Harness, calls: int, work: list[Awaitable[Any]]) -> None:
-    """Run every user's work at once. The whole is bounded as ``calls`` calls; the bound is taken and put back
-    around the lot, so the scenario's own limit is restored however the calls inside finish."""
-    with bounded(h.timeout * max(calls, 1) + 1.0):
+    """Run every user's work at once. The whole is bounded as ``calls`` calls (at most ``_CALLS``); calls at once
+    share one timer (see ``ScenarioHarness.call``), and this bound is put back around the lot, so the scenario's
+    own limit is restored however the calls inside finish."""
+    with bounded(h.timeout * min(max(calls, 1), _CALLS) + 1.0):
         await h.gather(*work)
 
 

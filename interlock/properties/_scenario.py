@@ -132,6 +132,7 @@ class ScenarioHarness:
         self.found: list[Violation] = []
         self.unchecked: list[tuple[str | None, str]] = []
         self._raised: dict[int, tuple[str, BaseException]] = {}
+        self._in_flight = 0
 
     @property
     def contract(self) -> Contract:
@@ -249,7 +250,7 @@ class ScenarioHarness:
                 raise _Unreachable(f"{member} cannot take the arguments the contract gives it ({exc})", member) from None
         model = self._member(member) if self._is_target(instance) else None
         try:
-            with bounded(self.timeout):
+            with self._bounded(self.timeout):
                 result = fn(*args, **kwargs)
         except CallTimedOut:
             raise _MemberTimedOut(member) from None
@@ -269,7 +270,7 @@ class ScenarioHarness:
             self.steps[step] = text
             try:
                 # asyncio's timeout cancels a pending await; the timer, a little later, stops code that blocks the loop
-                with bounded(self.timeout + _GRACE):
+                with self._bounded(self.timeout + _GRACE):
                     async with asyncio.timeout(self.timeout) as limit:
                         result = await result
             except CallTimedOut:
@@ -293,6 +294,19 @@ class ScenarioHarness:
             self._names[id(result)] = (name, result)
             self.steps[step] = f"{name} = {text}"
         return result
+
+    @contextlib.contextmanager
+    def _bounded(self, seconds: float) -> Iterator[None]:
+        """``bounded`` for one call; calls awaited at once (``gather``) all run under the timer of the first one in
+        flight, since timers set and put back out of order would restore each other's stale limits. A pending
+        await is still cancelled by each call's own ``asyncio.timeout``."""
+        first = self._in_flight == 0
+        self._in_flight += 1
+        try:
+            with bounded(seconds) if first else contextlib.nullcontext():
+                yield
+        finally:
+            self._in_flight -= 1
 
     def _is_target(self, instance: Any) -> bool:
         return isinstance(instance, _built_types(self._subject)) and not hasattr(instance, "_interlock_protocol")

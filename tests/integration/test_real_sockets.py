@@ -175,6 +175,22 @@ def test_load_phase_catches_bridges_that_send_to_the_wrong_user_under_concurrenc
     assert all("users at once" in v.message for v in real.violations)
 
 
+def test_calls_at_once_are_not_stopped_by_each_others_time_limits() -> None:
+    """Every call of StaggeredManager returns within the 0.4 s limit, and its load phase, calls overlapping without
+    a break, lasts far longer: no timeout is reported (each call's timer put back out of order would leave a stale
+    limit running)."""
+    report = interlock.check(WebSocketManager, fx.StaggeredManager, sockets="real", **(SMALL | {"users": 8, "timeout": 0.4}))
+    assert report.conforms, report.violations
+
+
+def test_a_call_that_blocks_under_load_is_a_timeout_and_the_run_ends() -> None:
+    """BlockingManager blocks its loop once the load phase has called it often enough: a timeout on send_to_user,
+    stopped, and the run goes on to its report."""
+    report = interlock.check(WebSocketManager, fx.BlockingManager, sockets="real", **(SMALL | {"users": 6, "timeout": 0.5}))
+    assert _kinds(report) == {("timeout", "send_to_user", None)}
+    assert "it was stopped" in report.violations[0].message
+
+
 # ---- start-up and shutdown ------------------------------------------------------------------------------------
 
 
