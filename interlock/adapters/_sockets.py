@@ -23,9 +23,9 @@ manager (a checker double still, so clauses can make it fail or answer) delivers
 each ``send_to_user(u, m)`` through a real socket of user ``u`` and records what
 ``u``'s client received.
 
-Only this module and ``interlock.adapters._load`` import Starlette, uvicorn and
-websockets, and only when a run over real sockets starts: ``import interlock``
-works without the ``asgi`` extra.
+Only this module, ``interlock.adapters._socket_ends`` and ``interlock.adapters._load``
+import Starlette, uvicorn and websockets, and only when a run over real sockets
+starts: ``import interlock`` works without the ``asgi`` extra.
 """
 
 from __future__ import annotations
@@ -34,24 +34,22 @@ import asyncio
 import contextlib
 import functools
 import importlib.util
-import json
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final
 
+from interlock.adapters._socket_ends import HOST, Hop, Link, delivering_class, observed_socket_class
 from interlock.contracts._model import Clause, Contract
 from interlock.errors import UsageError
-from interlock.properties._doubles import Call, CallLog, Double, DoubleReturns, double_class
+from interlock.properties._doubles import CallLog, DoubleReturns
 
 if TYPE_CHECKING:
-    from starlette.types import Message, Receive, Scope, Send
-    from websockets.asyncio.client import ClientConnection
+    from starlette.types import Receive, Scope, Send
 
 __all__ = ["EXTRA", "HOST", "RealSockets"]
 
-HOST: Final = "127.0.0.1"
 EXTRA: Final = "pip install 'interlock[asgi]'"
 _MODULES: Final = ("starlette", "uvicorn", "websockets")
 _START_LIMIT: Final = 10.0
@@ -76,29 +74,6 @@ def _importable(name: str) -> bool:
         return False
 
 
-class _Link:
-    """One real socket: the server side the target gets, the client that receives, and what crossed between them."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.sent = 0
-        """Frames the server side sent (counted on the server's loop once the ASGI send returned)."""
-        self.received: list[str | bytes] = []
-        """Frames the client received, in order."""
-        self.dropped = False
-        self.closed = False
-        self.server: Any = None
-        self.client: ClientConnection | None = None
-        self.accepted: asyncio.Future[Any] | None = None
-        self.changed: asyncio.Event | None = None
-        self.gone: asyncio.Event | None = None
-        """Set when the server side has seen the client go."""
-        self.reader: asyncio.Task[None] | None = None
-        self.user: str | None = None
-        self.claimed: set[int] = set()
-        """Frames a delivering manager's calls have taken as theirs."""
-
-
 class RealSockets:
     """The socket source of a run over real sockets: a uvicorn server on ``HOST``, clients, and the load phases.
 
@@ -115,11 +90,11 @@ class RealSockets:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Any = None
-        self._pending: dict[str, _Link] = {}
-        self._links: list[_Link] = []
-        self._pool: list[_Link] = []
+        self._pending: dict[str, Link] = {}
+        self._links: list[Link] = []
+        self._pool: list[Link] = []
         """Sockets of earlier examples, still connected and with nothing in flight: connecting costs more than a check."""
-        self._users: dict[str, _Link] = {}
+        self._users: dict[str, Link] = {}
         self._count = 0
         self.connections = 0
         """Real connections made in the run (for benchmarks and tests)."""
@@ -213,7 +188,7 @@ class RealSockets:
             await send({"type": "websocket.close", "code": 1008})
             return
         socket_class = observed_socket_class()
-        ws = socket_class(scope, receive, _Hop(send, link, asyncio.get_running_loop()))
+        ws = socket_class(scope, receive, Hop(send, link, asyncio.get_running_loop()))
         object.__setattr__(ws, "_interlock_link", link)
         object.__setattr__(ws, "_interlock_sockets", self)
         await ws.accept()
@@ -236,7 +211,7 @@ class RealSockets:
 
         self._count += 1
         key = f"s{self._count}"
-        link = _Link(label)
+        link = Link(label)
         loop = asyncio.get_running_loop()
         link.accepted, link.changed, link.gone = loop.create_future(), asyncio.Event(), asyncio.Event()
         self._pending[key] = link
@@ -249,7 +224,7 @@ class RealSockets:
         self.connections += 1
         return server
 
-    async def _read(self, link: _Link) -> None:
+    async def _read(self, link: Link) -> None:
         from websockets.exceptions import ConnectionClosed
 
         assert link.client is not None
@@ -264,7 +239,7 @@ class RealSockets:
             link.closed = True
             link.changed.set()
 
-    async def _drop(self, link: _Link) -> None:
+    async def _drop(self, link: Link) -> None:
         """The client drops its connection (no closing handshake); returns once the server side has seen it go."""
         link.dropped = True
         if link.client is not None:
@@ -273,7 +248,7 @@ class RealSockets:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(link.gone.wait(), self.timeout)
 
-    async def _close(self, links: list[_Link]) -> None:
+    async def _close(self, links: list[Link]) -> None:
         for link in links:
             if link.client is not None:
                 link.client.transport.abort()  # no closing handshake to wait for: the example is over
@@ -283,7 +258,7 @@ class RealSockets:
     async def _drop_all(self) -> None:
         await self._close([*self._links, *self._pool])
 
-    async def _settle(self, links: list[_Link]) -> None:
+    async def _settle(self, links: list[Link]) -> None:
         deadline = time.monotonic() + _SETTLE_LIMIT
         for link in links:
             assert link.changed is not None
@@ -295,7 +270,11 @@ class RealSockets:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(link.changed.wait(), left)
 
-    def settle(self, links: list[_Link] | None = None) -> None:
+    def drop(self, link: Link) -> None:
+        """The client of ``link`` drops its connection; returns once the server side has seen it go."""
+        self._run(self._drop(link))
+
+    def settle(self, links: list[Link] | None = None) -> None:
         """Wait (a little, at most) until each client has received every frame its server side sent."""
         self._run(self._settle(list(self._links) if links is None else links))
 
@@ -308,7 +287,7 @@ class RealSockets:
         if protocol is SocketLike:
             return self.socket(label)
         if protocol is WebSocketManager:
-            made = _delivering_class()(label, log, returns, fields)
+            made = delivering_class()(label, log, returns, fields)
             object.__setattr__(made, "_interlock_sockets", self)
             return made
         return None
@@ -341,10 +320,10 @@ class RealSockets:
         if links:
             self._run(self._recycle(links))
 
-    async def _recycle(self, links: list[_Link]) -> None:
+    async def _recycle(self, links: list[Link]) -> None:
         from starlette.websockets import WebSocketState
 
-        spent: list[_Link] = []
+        spent: list[Link] = []
         for link in links:
             ws = link.server
             fresh = (
@@ -372,110 +351,3 @@ class RealSockets:
 
         found = PHASES.get((contract.name, clause.id))
         return functools.partial(found, users=self.users) if found is not None else None
-
-
-class _Hop:
-    """The ASGI ``send`` of one socket, callable from any loop: it runs on the server's loop, and counts frames."""
-
-    def __init__(self, send: Send, link: _Link, loop: asyncio.AbstractEventLoop) -> None:
-        self._send = send
-        self._link = link
-        self._loop = loop
-
-    async def __call__(self, message: Message) -> None:
-        if asyncio.get_running_loop() is self._loop:
-            await self._send(message)
-            if message["type"] == "websocket.send":
-                self._link.sent += 1
-            return
-        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self(message), self._loop))
-
-
-def _decoded(frame: str | bytes) -> Any:
-    try:
-        return json.loads(frame)
-    except ValueError:
-        return frame
-
-
-@functools.cache
-def observed_socket_class() -> type:
-    """Starlette's ``WebSocket``, with what a clause reads of a double: ``calls`` (what the client received) and
-    ``fail`` (the client drops its connection). Every method of Starlette's is left as it is."""
-    from starlette.websockets import WebSocket
-
-    from interlock.contracts.websocket import SocketLike
-
-    class ObservedWebSocket(WebSocket):
-        _interlock_protocol = SocketLike
-        _interlock_steps: list[str] | None = None
-        _interlock_link: _Link
-        _interlock_sockets: RealSockets
-
-        @property
-        def calls(self) -> list[Call]:
-            """What the client received, in order, each as a ``send_json`` call on a double would be recorded."""
-            link = self._interlock_link
-            self._interlock_sockets.settle([link])
-            return [Call(link.label, "send_json", (_decoded(frame),), {}) for frame in list(link.received)]
-
-        def fail(self, error: BaseException | None = None, *, methods: tuple[str, ...] | None = None) -> None:
-            """The client drops its connection: the next send raises what Starlette raises then."""
-            link = self._interlock_link
-            steps = self._interlock_steps
-            if steps is not None:  # the reproducer replays it with a double that raises
-                steps.append(f"{link.label}.fail(ConnectionError('the client dropped its connection'))")
-            self._interlock_sockets._run(self._interlock_sockets._drop(link))
-
-        def __repr__(self) -> str:
-            return f"<starlette WebSocket {self._interlock_link.label} on {HOST}:{self._interlock_sockets.port}>"
-
-    return ObservedWebSocket
-
-
-@functools.cache
-def _delivering_class() -> type[Double]:
-    """The bridge's manager over real sockets: a checker double whose ``send_to_user(u, m)``, unless told to fail
-    or answer, sends ``m`` through a real socket of ``u`` and records what ``u``'s client received."""
-    from interlock.contracts.websocket import WebSocketManager
-
-    base = double_class(WebSocketManager)
-
-    async def send_to_user(self: Double, *args: Any, **kwargs: Any) -> Any:
-        if object.__getattribute__(self, "_interlock_failure") is not None or "send_to_user" in object.__getattribute__(
-            self, "_interlock_overrides"
-        ):
-            return await base.send_to_user(self, *args, **kwargs)  # type: ignore[attr-defined]
-        values = dict(zip(("user_id", "message"), args, strict=False)) | kwargs
-        user, message = values.get("user_id"), values.get("message")
-        log: CallLog = object.__getattribute__(self, "_interlock_log")
-        call = Call(object.__getattribute__(self, "_interlock_label"), "send_to_user", args, kwargs)
-        log.calls.append(call)
-        sockets: RealSockets = object.__getattribute__(self, "_interlock_sockets")
-        ws = sockets.socket_of(str(user))
-        link: _Link = ws._interlock_link
-        before = len(link.received)
-        # The stand-in's own framing, not the bridge's: escaped to ASCII, so text a WebSocket cannot carry as UTF-8
-        # (a lone surrogate the checker drew) still arrives as it was given; a value JSON cannot hold arrives as its repr.
-        text = json.dumps(message, default=repr)
-        await ws.send_text(text)
-        sockets.settle([link])
-        # Bridges sending at once to one user interleave on its socket: this call's frame is the first one after
-        # ``before`` that carries its text and no other call has claimed. Not received: the record says None.
-        index = next((i for i in range(before, len(link.received)) if i not in link.claimed and link.received[i] == text), None)
-        if index is not None:
-            link.claimed.add(index)
-        call.args, call.kwargs = (user, _decoded(link.received[index]) if index is not None else None), {}
-        return 1
-
-    return type("DeliveringManagerDouble", (base,), {"send_to_user": send_to_user})
-
-
-@contextlib.contextmanager
-def running(sockets: RealSockets, timeout: float) -> Iterator[RealSockets]:
-    """The server up for the ``with`` block, and stopped after it, whatever ends it."""
-    sockets.open(timeout)
-    try:
-        yield sockets
-    finally:
-        sockets.close()
