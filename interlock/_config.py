@@ -12,6 +12,9 @@ The command and the pytest plugin read the same table::
     sequences = 20
     steps = 6
     isolate = false
+    sockets = "real"                               # the WebSocket contracts over real sockets (interlock[asgi])
+    users = 20
+    socket-port = 0
     select = ["none-propagation", "param-name-drift"]
     ignore = ["type-coercion"]
     baseline = "interlock-baseline.json"           # relative to this file's folder
@@ -54,6 +57,9 @@ _OPTION_KEYS: Final = {
     "sequences": "sequences",
     "steps": "steps",
     "isolate": "isolate",
+    "sockets": "sockets",
+    "users": "users",
+    "socket-port": "socket_port",
 }
 _KEYS: Final = (*_OPTION_KEYS, "modules", "checks", "select", "ignore", "baseline", "jobs")
 _CHECK_KEYS: Final = ("contract", "targets", "reference")

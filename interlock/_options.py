@@ -1,7 +1,7 @@
 """The run options of a check, and the one set of rules they are held to.
 
-``max_examples``, ``seed``, ``timeout``, ``isolate``, ``sequences`` and ``steps``
-reach the checker from ``interlock.check``, the ``interlock`` command,
+``max_examples``, ``seed``, ``timeout``, ``isolate``, ``sequences``, ``steps``, ``sockets``,
+``users`` and ``socket_port`` reach the checker from ``interlock.check``, the ``interlock`` command,
 ``contract_tests``, and the pytest plugin's command line, ini keys and marker. All of them check the
 values here, so a value is accepted or refused the same way wherever it is
 given, and refused with the same message: one line naming the option and the
@@ -15,7 +15,11 @@ The rules:
 - ``timeout``: a number of seconds from 0.001 to 86400 (a day), kept as a ``float``;
 - ``isolate``: ``True`` or ``False``;
 - ``sequences``: an ``int`` of 0 or more, or ``None`` (as many as ``max_examples``);
-- ``steps``: an ``int`` of 1 or more (``DEFAULT_STEPS``, 8, by default).
+- ``steps``: an ``int`` of 1 or more (``DEFAULT_STEPS``, 8, by default);
+- ``sockets``: ``"doubles"`` (the default: the checker's recording doubles) or ``"real"`` (real
+  Starlette sockets served by uvicorn, received by ``websockets`` clients; the ``asgi`` extra);
+- ``users``: an ``int`` of 1 or more, the users at once of the load phase over real sockets (``DEFAULT_USERS``, 20);
+- ``socket_port``: an ``int`` from 0 to 65535, the port the server over real sockets listens on (0: a free one).
 
 The sequence phase runs generated sequences of calls on one instance of each
 target: each step a member with drawn arguments, reusing earlier arguments and
@@ -41,12 +45,15 @@ import attrs
 
 from interlock.errors import UsageError
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_STEPS", "DEFAULT_TIMEOUT", "RULES", "Options", "from_text", "given"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_STEPS", "DEFAULT_TIMEOUT", "DEFAULT_USERS", "RULES", "SOCKETS", "Options", "from_text", "given"]
 
 DEFAULT_MAX_EXAMPLES: Final = 100
 DEFAULT_TIMEOUT: Final = 5.0
 DEFAULT_STEPS: Final = 8
 """The longest generated sequence of calls, by default."""
+DEFAULT_USERS: Final = 20
+"""The users at once of the load phase over real sockets, by default."""
+SOCKETS: Final = ("doubles", "real")
 
 RULES: Final[dict[str, str]] = {
     "max_examples": "a whole number of 1 or more",
@@ -55,6 +62,9 @@ RULES: Final[dict[str, str]] = {
     "isolate": "True or False",
     "sequences": "a whole number of 0 or more",
     "steps": "a whole number of 1 or more",
+    "sockets": "'doubles' or 'real'",
+    "users": "a whole number of 1 or more",
+    "socket_port": "a whole number from 0 to 65535 (0: a free port)",
 }
 """What each option must be, as the error message says it."""
 
@@ -99,6 +109,16 @@ def _check_timeout(_: Any, attribute: attrs.Attribute[float], value: Any) -> Non
         raise _refuse(attribute.name, value)
 
 
+def _check_sockets(_: Any, attribute: attrs.Attribute[str], value: Any) -> None:
+    if value not in SOCKETS or not isinstance(value, str):
+        raise _refuse(attribute.name, value)
+
+
+def _check_port(_: Any, attribute: attrs.Attribute[int], value: Any) -> None:
+    if not (_is_int(value) and 0 <= value <= 65535):
+        raise _refuse(attribute.name, value)
+
+
 def _check_isolate(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None:
     if not isinstance(value, bool):
         raise _refuse(attribute.name, value)
@@ -120,16 +140,28 @@ class Options:
     """Generated sequences of calls per target; ``None`` runs as many as ``max_examples``, 0 none."""
     steps: int = attrs.field(default=DEFAULT_STEPS, validator=_check_at_least_1)
     """The longest generated sequence, in calls."""
+    sockets: str = attrs.field(default="doubles", validator=_check_sockets)
+    """Where scenarios get their sockets: the checker's doubles, or ``"real"`` ones over uvicorn."""
+    users: int = attrs.field(default=DEFAULT_USERS, validator=_check_at_least_1)
+    """Users at once in the load phase over real sockets."""
+    socket_port: int = attrs.field(default=0, validator=_check_port)
+    """The port of the server over real sockets; 0 takes a free one."""
 
     def run_options(self) -> dict[str, Any]:
-        """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``."""
-        return {
+        """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``; over real sockets,
+        the socket source (``UsageError`` when the ``asgi`` extra is missing)."""
+        options: dict[str, Any] = {
             "max_examples": self.max_examples,
             "seed": self.seed,
             "timeout": self.timeout,
             "sequences": self.sequences,
             "steps": self.steps,
         }
+        if self.sockets == "real":
+            from interlock.adapters._sockets import RealSockets
+
+            options["sockets"] = RealSockets(users=self.users, port=self.socket_port)
+        return options
 
 
 _FIELDS: Final = frozenset(a.name for a in attrs.fields(Options))
@@ -172,7 +204,9 @@ def from_text(name: str, text: Any) -> Any:
     if name not in _FIELDS or name == "isolate":
         raise TypeError(f"no option {name!r} is given as text")
     value: Any = text
-    if isinstance(text, str):
+    if name == "sockets":
+        value = text.strip() if isinstance(text, str) else text
+    elif isinstance(text, str):
         value = _number(text, fraction=name == "timeout")
         if value is None:
             raise _refuse(name, text)

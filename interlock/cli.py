@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from interlock._imports import resolve, survive_import
-from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options, from_text
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, DEFAULT_USERS, Options, from_text
 from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
@@ -90,6 +90,29 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
         default=None,
         metavar="N",
         help=f"the longest generated sequence, in calls (default {DEFAULT_STEPS})",
+    )
+    p.add_argument(
+        "--sockets",
+        type=_option("sockets"),
+        default=None,
+        metavar="{doubles,real}",
+        help="'real': the WebSocket contracts' sockets are real Starlette sockets served by uvicorn on 127.0.0.1, "
+        "received by websockets clients, with a load phase of --users users at once (pip install 'interlock[asgi]'); "
+        "default 'doubles'",
+    )
+    p.add_argument(
+        "--users",
+        type=_option("users"),
+        default=None,
+        metavar="N",
+        help=f"users at once in the load phase of --sockets real (default {DEFAULT_USERS})",
+    )
+    p.add_argument(
+        "--socket-port",
+        type=_option("socket_port"),
+        default=None,
+        metavar="PORT",
+        help="the port the server of --sockets real listens on (default 0: a free one)",
     )
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
     p.add_argument(
@@ -255,7 +278,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
     configuration's, else the defaults."""
     given = (config.options if config is not None else {}) | {
         name: value
-        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps")
+        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps", "sockets", "users", "socket_port")
         if (value := getattr(args, name)) is not None
     }
     return Options(
@@ -265,6 +288,9 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
         isolate=given.get("isolate", False),
         sequences=given.get("sequences"),
         steps=given.get("steps", DEFAULT_STEPS),
+        sockets=given.get("sockets", "doubles"),
+        users=given.get("users", DEFAULT_USERS),
+        socket_port=given.get("socket_port", 0),
     )
 
 

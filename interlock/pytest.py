@@ -50,6 +50,9 @@ def contract_tests(
     sequences: int | None = None,
     steps: int | None = None,
     reference: Any = None,
+    sockets: str | None = None,
+    users: int | None = None,
+    socket_port: int | None = None,
 ) -> type:
     """A test class pytest collects: ``contract``'s checks on every target, one test per target and check.
 
@@ -62,10 +65,23 @@ def contract_tests(
     keys, then Hypothesis's settings. ``reference`` is what ``interlock.check`` takes (an implementation or
     model every target is compared with; ``None`` the contract's own, ``False`` none); with one, the class has a
     ``test_differential`` even for one target. A ``contract`` that is not one raises
-    ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``.
+    ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``. ``sockets="real"`` (with
+    ``users`` and ``socket_port``) checks the WebSocket contracts over real sockets, as ``interlock.check`` does;
+    left out, they come from ``--interlock-sockets``, ``--interlock-users``, ``--interlock-socket-port`` or their
+    ini keys.
     """
     suite = make_suite(
-        contract, targets, max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps, reference=reference
+        contract,
+        targets,
+        max_examples=max_examples,
+        seed=seed,
+        timeout=timeout,
+        sequences=sequences,
+        steps=steps,
+        reference=reference,
+        sockets=sockets,
+        users=users,
+        socket_port=socket_port,
     )
     caller = sys._getframe(1)
     place = _Place(caller.f_code.co_filename, caller.f_lineno)

@@ -35,8 +35,11 @@ __all__ = [
     "INI_MODULES",
     "INI_SEED",
     "INI_SEQUENCES",
+    "INI_SOCKETS",
+    "INI_SOCKET_PORT",
     "INI_STEPS",
     "INI_TIMEOUT",
+    "INI_USERS",
     "MARKER",
     "MARKER_KEYWORDS",
     "OPTION_BASELINE",
@@ -45,8 +48,11 @@ __all__ = [
     "OPTION_EXAMPLES",
     "OPTION_SEED",
     "OPTION_SEQUENCES",
+    "OPTION_SOCKETS",
+    "OPTION_SOCKET_PORT",
     "OPTION_STEPS",
     "OPTION_TIMEOUT",
+    "OPTION_USERS",
     "SETTINGS_KEY",
     "Settings",
     "marker_options",
@@ -62,6 +68,9 @@ OPTION_SEQUENCES: Final = "--interlock-sequences"
 OPTION_STEPS: Final = "--interlock-steps"
 OPTION_CONFIG: Final = "--interlock-config"
 OPTION_BASELINE: Final = "--interlock-baseline"
+OPTION_SOCKETS: Final = "--interlock-sockets"
+OPTION_USERS: Final = "--interlock-users"
+OPTION_SOCKET_PORT: Final = "--interlock-socket-port"
 
 INI_ENABLE: Final = "interlock"
 INI_EXAMPLES: Final = "interlock_examples"
@@ -70,6 +79,9 @@ INI_TIMEOUT: Final = "interlock_timeout"
 INI_SEQUENCES: Final = "interlock_sequences"
 INI_STEPS: Final = "interlock_steps"
 INI_MODULES: Final = "interlock_modules"
+INI_SOCKETS: Final = "interlock_sockets"
+INI_USERS: Final = "interlock_users"
+INI_SOCKET_PORT: Final = "interlock_socket_port"
 
 MARKER: Final = "interlock"
 # The marker's keywords, in the order messages list them.
@@ -96,6 +108,10 @@ class Settings:
     """A baseline file: the violations it lists do not fail their tests."""
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
+    sockets: str | None = None
+    """``"real"``: the WebSocket contracts over real sockets."""
+    users: int | None = None
+    socket_port: int | None = None
 
 
 SETTINGS_KEY: Final = pytest.StashKey[Settings]()
@@ -193,6 +209,9 @@ def read_settings(config: pytest.Config) -> Settings:
         baseline=baseline,
         select=project.select,
         ignore=project.ignore or None,
+        sockets=_or(_read(config, OPTION_SOCKETS, INI_SOCKETS, "sockets"), project.options.get("sockets")),
+        users=_or(_read(config, OPTION_USERS, INI_USERS, "users"), project.options.get("users")),
+        socket_port=_or(_read(config, OPTION_SOCKET_PORT, INI_SOCKET_PORT, "socket_port"), project.options.get("socket_port")),
     )
 
 
@@ -251,6 +270,11 @@ def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[s
         "sequences": pick("sequences", settings.sequences),
         "steps": pick("steps", settings.steps, DEFAULT_STEPS),
     }
+    # Over real sockets, only where set: the checker's defaults otherwise.
+    for key in ("sockets", "users", "socket_port"):
+        value = pick(key, getattr(settings, key))
+        if value is not None:
+            chosen[key] = value
     # The project's adoption settings, only where set (a baseline file, the kinds reported).
     adoption = {"baseline": settings.baseline, "select": settings.select, "ignore": settings.ignore}
     return chosen | {k: v for k, v in adoption.items() if v is not None}

@@ -31,8 +31,11 @@ from interlock.adapters._pytest_options import (
     INI_MODULES,
     INI_SEED,
     INI_SEQUENCES,
+    INI_SOCKET_PORT,
+    INI_SOCKETS,
     INI_STEPS,
     INI_TIMEOUT,
+    INI_USERS,
     MARKER,
     OPTION_BASELINE,
     OPTION_CONFIG,
@@ -40,8 +43,11 @@ from interlock.adapters._pytest_options import (
     OPTION_EXAMPLES,
     OPTION_SEED,
     OPTION_SEQUENCES,
+    OPTION_SOCKET_PORT,
+    OPTION_SOCKETS,
     OPTION_STEPS,
     OPTION_TIMEOUT,
+    OPTION_USERS,
     SETTINGS_KEY,
     marker_options,
     read_settings,
@@ -111,6 +117,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"The longest generated sequence, in calls (default {DEFAULT_STEPS}). Ini: {INI_STEPS}.",
     )
     group.addoption(
+        OPTION_SOCKETS,
+        dest="interlock_sockets",
+        default=None,
+        metavar="{doubles,real}",
+        help=f"'real': the WebSocket contracts over real sockets (uvicorn, Starlette, websockets; interlock[asgi]). Ini: {INI_SOCKETS}.",
+    )
+    group.addoption(
+        OPTION_USERS,
+        dest="interlock_users",
+        default=None,
+        metavar="N",
+        help=f"Users at once in the load phase over real sockets (default 20). Ini: {INI_USERS}.",
+    )
+    group.addoption(
+        OPTION_SOCKET_PORT,
+        dest="interlock_socket_port",
+        default=None,
+        metavar="PORT",
+        help=f"The port of the server over real sockets (default 0: a free one). Ini: {INI_SOCKET_PORT}.",
+    )
+    group.addoption(
         OPTION_CONFIG,
         dest="interlock_config",
         default=None,
@@ -131,6 +158,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(INI_TIMEOUT, type="string", default="", help=f"Same as {OPTION_TIMEOUT}.")
     parser.addini(INI_SEQUENCES, type="string", default="", help=f"Same as {OPTION_SEQUENCES}.")
     parser.addini(INI_STEPS, type="string", default="", help=f"Same as {OPTION_STEPS}.")
+    parser.addini(INI_SOCKETS, type="string", default="", help=f"Same as {OPTION_SOCKETS}.")
+    parser.addini(INI_USERS, type="string", default="", help=f"Same as {OPTION_USERS}.")
+    parser.addini(INI_SOCKET_PORT, type="string", default="", help=f"Same as {OPTION_SOCKET_PORT}.")
 
 
 def pytest_configure(config: pytest.Config) -> None:

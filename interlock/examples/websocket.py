@@ -68,7 +68,7 @@ class ReferenceManager:
         for connection_id in sorted(self._by_user.get(user_id, ())):
             try:
                 await self._connections[connection_id].websocket.send_json(message)
-            except (ConnectionError, TimeoutError, OSError, RuntimeError):
+            except Exception:  # whatever a dead socket raises: Starlette's WebSocketDisconnect is none of the built-ins
                 continue
             reached += 1
         return reached

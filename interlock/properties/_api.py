@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from interlock._imports import resolve
-from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, Options
+from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, DEFAULT_USERS, Options
 from interlock.contracts._declare import get_contract, implementations
 from interlock.contracts._model import Contract
 from interlock.errors import UsageError
@@ -41,6 +41,9 @@ def check(
     baseline: Any = None,
     select: Any = None,
     ignore: Any = None,
+    sockets: str = "doubles",
+    users: int = DEFAULT_USERS,
+    socket_port: int = 0,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -69,9 +72,25 @@ def check(
     its entries of this contract and these targets that nothing matched are ``report.fixed``. ``select`` and
     ``ignore`` are violation kinds (a list, or text ``"a,b"``): a kind not selected, or ignored, is left out of the
     report and counted in ``report.ignored``.
+
+    ``sockets="real"`` checks the WebSocket contracts over real sockets: each socket a clause needs is a real
+    Starlette ``WebSocket`` served by uvicorn on 127.0.0.1 (on ``socket_port``, 0 for a free one) with a
+    ``websockets`` client on the other end, and the isolation clauses run a load phase of ``users`` users at once
+    (the ``asgi`` extra: ``pip install 'interlock[asgi]'``; without it, or on a port that cannot be bound, a
+    ``UsageError``).
     """
     model = get_contract(contract)
-    options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate, sequences=sequences, steps=steps)
+    options = Options(
+        max_examples=max_examples,
+        seed=seed,
+        timeout=timeout,
+        isolate=isolate,
+        sequences=sequences,
+        steps=steps,
+        sockets=sockets,
+        users=users,
+        socket_port=socket_port,
+    )
     chosen = list(targets) or implementations(model.protocol)
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 from interlock.contracts._declare import declared_dunder
 from interlock.properties._values import py_repr
 
-__all__ = ["CallLog", "Double", "DoubleReturns", "double", "double_class", "protocol_fields", "protocol_methods"]
+if TYPE_CHECKING:
+    from interlock.contracts._model import Clause, Contract
+
+__all__ = ["CallLog", "Double", "DoubleReturns", "StandIns", "double", "double_class", "protocol_fields", "protocol_methods"]
 
 
 @attrs.define
@@ -39,6 +42,25 @@ class CallLog:
 
     def __len__(self) -> int:
         return len(self.calls)
+
+
+class StandIns(Protocol):
+    """Real components in place of some of a scenario's doubles, for a whole run (``--sockets real``).
+
+    The engine opens it before the checks and closes it after them, whatever ends the run; a scenario's harness
+    asks ``stand_in`` wherever it would build a double (None: build the double), and calls ``release`` when an
+    example ends. ``phase`` is an extra scenario run under a clause's id (a load phase), or None.
+    """
+
+    def open(self, timeout: float) -> None: ...
+
+    def close(self) -> None: ...
+
+    def stand_in(self, protocol: type, label: str, fields: dict[str, Any], log: CallLog, returns: DoubleReturns) -> Any | None: ...
+
+    def release(self) -> None: ...
+
+    def phase(self, contract: Contract, clause: Clause) -> Callable[[Any], Awaitable[None]] | None: ...
 
 
 class DoubleReturns:

@@ -23,7 +23,7 @@ from interlock.errors import UsageError
 from interlock.properties import _subject
 from interlock.properties._constants import pinned_constants
 from interlock.properties._differential import differential_between
-from interlock.properties._doubles import Double, simple_value
+from interlock.properties._doubles import Double, StandIns, simple_value
 from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._driver import Call, Driver
 from interlock.properties._explore import Candidate, Explorer
@@ -32,7 +32,7 @@ from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
 from interlock.properties._runner import IDLE_LIMIT, Interrupted, Runner, Where, interruptible, stopped
-from interlock.properties._scenario import ClauseCodeFailed, run_scenario, run_scenario_compared
+from interlock.properties._scenario import ClauseCodeFailed, run_load, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
 from interlock.properties._verdicts import Returned
@@ -53,6 +53,7 @@ def run_check(
     steps: int = SEQUENCE_STEPS,
     reference: tuple[str, Any, tuple[str, str] | None] | None = None,
     abandon: Callable[[Report], None] | None = None,
+    sockets: StandIns | None = None,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
@@ -67,6 +68,9 @@ def run_check(
     limit in code no signal reaches); it is called from the watchdog thread and should end the process. With it (the
     command, an isolated child), ``SIGINT`` or ``SIGTERM`` ends the run with the report so far, marked interrupted;
     without it (the Python API), they raise ``KeyboardInterrupt`` once the run has cleaned up.
+
+    ``sockets`` (``--sockets real``) is opened before the checks and closed after them however the run ends; the
+    scenarios take their sockets from it, and the clauses it has a load phase for run that phase too.
     """
     started = time.perf_counter()
     _subject.START_DIR = os.getcwd()
@@ -103,6 +107,9 @@ def run_check(
         objects = [contract.protocol, *(obj for _, obj, _ in targets), *([reference[1]] if reference is not None else [])]
         with warnings.catch_warnings(), interruptible(), pinned_constants(objects):
             warnings.simplefilter("default")
+            if sockets is not None:
+                sockets.open(timeout)
+                runner.sockets = sockets
             judge: list[Subject] = []
             if reference is not None:
                 vetter = Explorer(seed=seed, max_examples=max_examples, database=None, progress=progress)
@@ -116,6 +123,8 @@ def run_check(
     except Interrupted as caught:
         stop = caught
     finally:
+        if sockets is not None:
+            sockets.close()
         runner.close()
     if stop is None and stopped() is not None:  # raised where a target's code swallowed it, and no call came after
         stop = Interrupted(stopped() or signal.SIGINT)
@@ -287,6 +296,7 @@ def _check_all(
                 continue
             with guard.at(checks, s, None, clause.id):
                 run_scenario(checks.driver, s, clause)
+                run_load(checks.driver, s, clause)
 
 
 def _sequences(subjects: list[Subject], checks: _Checks, guard: _Guard, budget: int, steps: int) -> None:

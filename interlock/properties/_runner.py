@@ -32,9 +32,12 @@ import struct
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from interlock.properties._doubles import StandIns
 
 __all__ = ["CallTimedOut", "Interrupted", "Outcome", "Runner", "Signal", "Where", "bounded", "interruptible", "limited", "stopped"]
 
@@ -272,6 +275,8 @@ class Runner:
         """The call under way (set by the driver), for ``on_stuck``."""
         self.on_stuck: Callable[[Where], None] | None = None
         """Called from the watchdog thread when a call cannot be stopped; it should end the process."""
+        self.sockets: StandIns | None = None
+        """Real components some doubles give way to (``--sockets real``), open for the run."""
         self._watch = _Watchdog(self) if self._main else None
         global _WATCH
         _WATCH = self._watch

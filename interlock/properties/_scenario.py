@@ -17,6 +17,8 @@ import weakref
 from collections.abc import Awaitable, Iterator
 from typing import Any, NoReturn, TypeVar
 
+import attrs
+
 from interlock.contracts._harness import Harness
 from interlock.contracts._model import Clause, Contract, Kind, Scenario
 from interlock.properties._differential import differential_between
@@ -29,12 +31,15 @@ from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_
 from interlock.properties._types import type_problem
 from interlock.properties._values import describe_error, py_repr, raise_site
 
-__all__ = ["ScenarioFailure", "ScenarioHarness", "run_scenario", "run_scenario_compared"]
+__all__ = ["LOAD_EXAMPLES", "ScenarioFailure", "ScenarioHarness", "run_load", "run_scenario", "run_scenario_compared"]
 
 _QUALIFIED = re.compile(r"\b(interlock\.contracts\.[a-z_]+)\.[A-Za-z_]+\(")
 _FULL_COLLECTIONS = 3
 _COLLECTIONS: dict[tuple[int, str], int] = {}
 _T = TypeVar("_T")
+
+LOAD_EXAMPLES = 3
+"""Examples of a load phase per target and clause: each one is already many users at once."""
 
 _SCENARIO_CALLS = 50
 _GRACE = 0.25
@@ -127,6 +132,7 @@ class ScenarioHarness:
         self.found: list[Violation] = []
         self.unchecked: list[tuple[str | None, str]] = []
         self._raised: dict[int, tuple[str, BaseException]] = {}
+        self._in_flight = 0
 
     @property
     def contract(self) -> Contract:
@@ -150,7 +156,7 @@ class ScenarioHarness:
     def _materialize(self, value: Any) -> Any:
         if isinstance(value, DoubleSpec):
             self._imports.add(value.protocol)
-        return materialize(value, self.log, self._returns)
+        return materialize(value, self.log, self._returns, self._driver.runner.sockets)
 
     def double(self, protocol: type, label: str | None = None, **fields: Any) -> Any:
         """A recording double of ``protocol`` for this example; fields not given are drawn in their domains."""
@@ -160,7 +166,10 @@ class ScenarioHarness:
         values = {k: self._materialize(v) for k, v in spec.fields}
         values.update(fields)
         self._imports.add(protocol)
-        made = double_class(protocol)(name, self.log, self._returns, values)
+        sockets = self._driver.runner.sockets
+        made = sockets.stand_in(protocol, name, values, self.log, self._returns) if sockets is not None else None
+        if made is None:
+            made = double_class(protocol)(name, self.log, self._returns, values)
         object.__setattr__(made, "_interlock_steps", self.steps)
         for value in values.values():
             if hasattr(value, "_interlock_protocol"):
@@ -241,7 +250,7 @@ class ScenarioHarness:
                 raise _Unreachable(f"{member} cannot take the arguments the contract gives it ({exc})", member) from None
         model = self._member(member) if self._is_target(instance) else None
         try:
-            with bounded(self.timeout):
+            with self._bounded(self.timeout):
                 result = fn(*args, **kwargs)
         except CallTimedOut:
             raise _MemberTimedOut(member) from None
@@ -261,7 +270,7 @@ class ScenarioHarness:
             self.steps[step] = text
             try:
                 # asyncio's timeout cancels a pending await; the timer, a little later, stops code that blocks the loop
-                with bounded(self.timeout + _GRACE):
+                with self._bounded(self.timeout + _GRACE):
                     async with asyncio.timeout(self.timeout) as limit:
                         result = await result
             except CallTimedOut:
@@ -285,6 +294,19 @@ class ScenarioHarness:
             self._names[id(result)] = (name, result)
             self.steps[step] = f"{name} = {text}"
         return result
+
+    @contextlib.contextmanager
+    def _bounded(self, seconds: float) -> Iterator[None]:
+        """``bounded`` for one call; calls awaited at once (``gather``) all run under the timer of the first one in
+        flight, since timers set and put back out of order would restore each other's stale limits. A pending
+        await is still cancelled by each call's own ``asyncio.timeout``."""
+        first = self._in_flight == 0
+        self._in_flight += 1
+        try:
+            with bounded(seconds) if first else contextlib.nullcontext():
+                yield
+        finally:
+            self._in_flight -= 1
 
     def _is_target(self, instance: Any) -> bool:
         return isinstance(instance, _built_types(self._subject)) and not hasattr(instance, "_interlock_protocol")
@@ -578,7 +600,11 @@ def _play(driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: Do
     limit = driver.runner.timeout * _SCENARIO_CALLS
     observation: Any = None
     try:
-        outcome = driver.runner.call(rule.function, [given], {}, is_async=True, timeout=limit)
+        try:
+            outcome = driver.runner.call(rule.function, [given], {}, is_async=True, timeout=limit)
+        finally:
+            if driver.runner.sockets is not None:  # the example's real sockets are closed with it
+                driver.runner.sockets.release()
     except ScenarioFailure as failure:
         h.found.append(h._failure(failure))
     except _MemberTimedOut as late:
@@ -634,6 +660,25 @@ def run_scenario(driver: Driver, s: Subject, clause: Clause) -> None:
     reason = driver.explorer.explore(f"scenario_{clause.id}", collect, max_examples=rule.examples)
     if reason:
         s.note(None, clause.id, reason)
+
+
+def run_load(driver: Driver, s: Subject, clause: Clause) -> None:
+    """The clause's load phase, when the run's stand-ins have one (``--sockets real``): its scenario, many users at
+    once, reported under the clause's id and kinds."""
+    sockets = driver.runner.sockets
+    phase = sockets.phase(driver.contract, clause) if sockets is not None else None
+    if phase is None or not _runs(driver, s, clause):
+        return
+    assert isinstance(clause.rule, Scenario)
+    loaded = attrs.evolve(clause, rule=attrs.evolve(clause.rule, function=phase))
+
+    def collect(data: Any) -> list[tuple[Subject, Violation]]:
+        found, _, _, _ = _play(driver, s, loaded, _Draws(data, None), DrawnReturns(data, driver.contract))
+        return [(s, v) for v in found]
+
+    reason = driver.explorer.explore(f"load_{clause.id}", collect, max_examples=LOAD_EXAMPLES)
+    if reason:
+        s.note(None, clause.id, f"its load phase: {reason}")
 
 
 def run_scenario_compared(driver: Driver, subjects: list[Subject], clause: Clause) -> None:

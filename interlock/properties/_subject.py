@@ -12,7 +12,7 @@ import attrs
 
 from interlock.contracts._domain import read_domain
 from interlock.contracts._model import Contract, Kind, Member
-from interlock.properties._doubles import CallLog, Double, DoubleReturns, double_class, protocol_fields
+from interlock.properties._doubles import CallLog, Double, DoubleReturns, StandIns, double_class, protocol_fields
 from interlock.properties._foreign import foreign_definitions
 from interlock.properties._report import NotChecked, Violation
 from interlock.properties._signature import CallPlan, Drift, compare_signature, target_signature
@@ -139,12 +139,13 @@ class Subject:
         return self.obj, args, kwargs
 
 
-def materialize(value: Any, log: CallLog, returns: DoubleReturns) -> Any:
-    """Build the doubles a drawn value names, all recording into ``log``."""
+def materialize(value: Any, log: CallLog, returns: DoubleReturns, stand_ins: StandIns | None = None) -> Any:
+    """Build the doubles a drawn value names, all recording into ``log``; ``stand_ins`` may put real components in
+    their place (``--sockets real``)."""
     if isinstance(value, DoubleSpec):
-        cls = double_class(value.protocol)
-        fields = {k: materialize(v, log, returns) for k, v in value.fields}
-        return cls(value.label, log, returns, fields)
+        fields = {k: materialize(v, log, returns, stand_ins) for k, v in value.fields}
+        made = stand_ins.stand_in(value.protocol, value.label, fields, log, returns) if stand_ins is not None else None
+        return made if made is not None else double_class(value.protocol)(value.label, log, returns, fields)
     return value
 
 

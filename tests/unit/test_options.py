@@ -173,7 +173,12 @@ def test_defaults_are_the_documented_ones() -> None:
         "baseline": None,
         "select": None,
         "ignore": None,
+        # over real sockets (see tests/integration/test_real_sockets.py): off, 20 users, a free port
+        "sockets": "doubles",
+        "users": 20,
+        "socket_port": 0,
     }
+    assert (options.sockets, options.users, options.socket_port) == ("doubles", 20, 0)
 
 
 def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
