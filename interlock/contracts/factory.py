@@ -286,11 +286,18 @@ async def _create_then_cleanup(h: Harness, factory: Any, user: str, other: str, 
     ),
 )
 async def _cleanup_drops_engines(h: Harness) -> None:
-    factory, _ = await _factory(h)
+    factory, manager = await _factory(h)
     user, other = h.draw(st.lists(ids, min_size=2, max_size=2, unique=True))
     theirs = h.draw(st.integers(0, 2))
     mine = h.draw(st.integers(0, 3))
     start = await h.call(factory, "active_engine_count")
+    # one time in three, a second factory on the same manager holds engines of the same user: state kept per
+    # manager (a class-level dict keyed by it) shows in the first factory's count and cleanup
+    neighbour, neighbours = (
+        (await h.build(websocket_manager=manager), h.draw(st.integers(1, 2))) if h.draw(st.integers(0, 2)) == 2 else (None, 0)
+    )
+    kept_by_neighbour = [await h.call(neighbour, "create_for_user", _context(h, f"neighbour{i}", user)) for i in range(neighbours)]
+    neighbour_count = await h.call(neighbour, "active_engine_count") if neighbour is not None else 0
     refs, held = await _create_then_cleanup(h, factory, user, other, mine, theirs)
     had = await h.call(factory, "cleanup_user_context", user)
     h.check(had is (mine > 0), f"cleanup_user_context returned {had!r} for a user with {mine} engine(s)", member="cleanup_user_context")
@@ -304,6 +311,14 @@ async def _cleanup_drops_engines(h: Harness) -> None:
         "still holds)",
         member="cleanup_user_context",
     )
+    if neighbour is not None:
+        after = await h.call(neighbour, "active_engine_count")
+        h.check(
+            after == neighbour_count and kept_by_neighbour,
+            f"cleanup_user_context on one factory changed another factory's active_engine_count (built on the same manager) "
+            f"from {neighbour_count} to {after}",
+            member="cleanup_user_context",
+        )
     again = await h.call(factory, "cleanup_user_context", user)
     h.check(again is False, f"a second cleanup_user_context returned {again!r}, not False", member="cleanup_user_context")
     alive = sum(1 for r in refs if r() is not None)

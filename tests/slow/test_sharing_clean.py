@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 import interlock
+from interlock.contracts.factory import ExecutionEngineFactory
 from interlock.contracts.router import MessageRouter
 from interlock.contracts.websocket import WebSocketBridge, WebSocketManager
+from interlock.examples.factory import ReferenceFactory
 from interlock.examples.router import ReferenceRouter
 from interlock.examples.websocket import ReferenceBridge, ReferenceManager
 from tests.fixtures import sharing as sh
@@ -20,6 +22,7 @@ def test_correct_sessions_and_the_references_are_clean(seed: int) -> None:
         (WebSocketBridge, (ReferenceBridge,)),
         (WebSocketManager, (ReferenceManager,)),
         (MessageRouter, (ReferenceRouter,)),
+        (ExecutionEngineFactory, (ReferenceFactory,)),
     ]
     for contract, targets in checks:
         report = interlock.check(contract, *targets, seed=seed, max_examples=25)

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import interlock
+from interlock.contracts.factory import ExecutionEngineFactory
 from interlock.contracts.websocket import WebSocketBridge
+from interlock.examples.factory import ReferenceFactory
 from interlock.examples.websocket import ReferenceBridge
 from tests.fixtures import sharing as sh
 
@@ -88,6 +90,22 @@ def test_a_bridge_that_keeps_its_user_per_manager_sends_to_the_last_bridge_built
         if mine:
             hits += 1
             assert "target2 = ManagerKeyedBridge(websocket_manager=manager" in mine[0].example
+            if hits == 2:
+                break
+    assert hits >= 2
+
+
+def test_factories_that_keep_engines_per_manager_count_and_clean_up_each_others() -> None:
+    """The cleanup scenario builds, one time in three, a second factory on the same manager."""
+    hits = 0
+    for seed in SEEDS:
+        report = interlock.check(ExecutionEngineFactory, sh.ManagerKeyedFactory, ReferenceFactory, seed=seed, max_examples=50)
+        mine = [v for v in report.violations if v.target.endswith("ManagerKeyedFactory")]
+        assert {(v.kind, v.clause) for v in mine} <= {("leak", "cleanup-drops-engines")}
+        assert not [v for v in report.violations if v.target.endswith("ReferenceFactory")]
+        if mine:
+            hits += 1
+            assert "ManagerKeyedFactory(websocket_manager=manager)" in mine[0].example
             if hits == 2:
                 break
     assert hits >= 2
