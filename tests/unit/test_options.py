@@ -8,6 +8,7 @@ values that are valid (seed=0, timeout=0.001, sequences=0, steps=1) are accepted
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -127,12 +128,14 @@ class RunSpy:
 @pytest.fixture
 def run_spy(monkeypatch: pytest.MonkeyPatch) -> RunSpy:
     """Every way in (check(), the command, the pytest plugin) reaches the engine through these names."""
-    import interlock.properties._api as api
-    import interlock.properties._engine as engine
-
     spy = RunSpy()
-    monkeypatch.setattr(api, "run_check", spy)
-    monkeypatch.setattr(engine, "run_check", spy)
+    # Every namespace that holds run_check: the modules loaded now and those the functions the tests call were
+    # defined in (an in-process pytester run elsewhere in the worker may have left other copies in sys.modules).
+    spaces = [vars(m) for name, m in list(sys.modules.items()) if name.startswith("interlock.") and m is not None]
+    spaces += [interlock.check.__globals__, main.__globals__, interlock.pytest.contract_tests.__globals__]
+    for space in spaces:
+        if "run_check" in space:
+            monkeypatch.setitem(space, "run_check", spy)
     return spy
 
 
