@@ -15,7 +15,10 @@ The rules:
 - ``timeout``: a number of seconds from 0.001 to 86400 (a day), kept as a ``float``;
 - ``isolate``: ``True`` or ``False``;
 - ``sequences``: an ``int`` of 0 or more, or ``None`` (as many as ``max_examples``);
-- ``steps``: an ``int`` of 1 or more (``DEFAULT_STEPS``, 8, by default).
+- ``steps``: an ``int`` of 1 or more (``DEFAULT_STEPS``, 8, by default);
+- ``example_db``: ``None`` (Hypothesis's own database), or text naming the example databases
+  (``interlock._example_db``: ``redis://host:port/db`` or a directory, several separated by commas,
+  each optionally followed by ``,readonly``). With a seed, no database is read or written.
 
 The sequence phase runs generated sequences of calls on one instance of each
 target: each step a member with drawn arguments, reusing earlier arguments and
@@ -39,6 +42,7 @@ from typing import Any, Final
 
 import attrs
 
+from interlock import _example_db
 from interlock.errors import UsageError
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_STEPS", "DEFAULT_TIMEOUT", "RULES", "Options", "from_text", "given"]
@@ -55,6 +59,7 @@ RULES: Final[dict[str, str]] = {
     "isolate": "True or False",
     "sequences": "a whole number of 0 or more",
     "steps": "a whole number of 1 or more",
+    "example_db": _example_db.RULE,
 }
 """What each option must be, as the error message says it."""
 
@@ -104,6 +109,11 @@ def _check_isolate(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None
         raise _refuse(attribute.name, value)
 
 
+def _check_example_db(_: Any, attribute: attrs.Attribute[str | None], value: Any) -> None:
+    if value is not None:
+        _example_db.parse(value)  # its own message says which part is wrong
+
+
 @attrs.frozen
 class Options:
     """The options of one check; an invalid value raises ``UsageError`` naming the option and the value."""
@@ -120,6 +130,8 @@ class Options:
     """Generated sequences of calls per target; ``None`` runs as many as ``max_examples``, 0 none."""
     steps: int = attrs.field(default=DEFAULT_STEPS, validator=_check_at_least_1)
     """The longest generated sequence, in calls."""
+    example_db: str | None = attrs.field(default=None, validator=_check_example_db)
+    """Where known failures are kept and replayed from (without a seed); ``None``: Hypothesis's own database."""
 
     def run_options(self) -> dict[str, Any]:
         """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``."""
@@ -129,6 +141,7 @@ class Options:
             "timeout": self.timeout,
             "sequences": self.sequences,
             "steps": self.steps,
+            "example_db": self.example_db,
         }
 
 
@@ -172,7 +185,9 @@ def from_text(name: str, text: Any) -> Any:
     if name not in _FIELDS or name == "isolate":
         raise TypeError(f"no option {name!r} is given as text")
     value: Any = text
-    if isinstance(text, str):
+    if name == "example_db":
+        value = text.strip() if isinstance(text, str) else text
+    elif isinstance(text, str):
         value = _number(text, fraction=name == "timeout")
         if value is None:
             raise _refuse(name, text)

@@ -91,6 +91,16 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
         metavar="N",
         help=f"the longest generated sequence, in calls (default {DEFAULT_STEPS})",
     )
+    p.add_argument(
+        "--example-db",
+        type=_option("example_db"),
+        default=None,
+        metavar="URL",
+        help=(
+            "keep failures in, and replay them first from, redis://host:port/db or a directory; ',readonly' after one only "
+            "reads it; several separated by commas (default: Hypothesis's own; none with --seed)"
+        ),
+    )
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
     p.add_argument(
         "--isolate",
@@ -255,7 +265,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
     configuration's, else the defaults."""
     given = (config.options if config is not None else {}) | {
         name: value
-        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps")
+        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps", "example_db")
         if (value := getattr(args, name)) is not None
     }
     return Options(
@@ -265,6 +275,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
         isolate=given.get("isolate", False),
         sequences=given.get("sequences"),
         steps=given.get("steps", DEFAULT_STEPS),
+        example_db=given.get("example_db"),
     )
 
 

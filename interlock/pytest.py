@@ -50,6 +50,7 @@ def contract_tests(
     sequences: int | None = None,
     steps: int | None = None,
     reference: Any = None,
+    example_db: str | None = None,
 ) -> type:
     """A test class pytest collects: ``contract``'s checks on every target, one test per target and check.
 
@@ -61,11 +62,21 @@ def contract_tests(
     over them, and left out they come from the ``--interlock-*`` options, the ini
     keys, then Hypothesis's settings. ``reference`` is what ``interlock.check`` takes (an implementation or
     model every target is compared with; ``None`` the contract's own, ``False`` none); with one, the class has a
-    ``test_differential`` even for one target. A ``contract`` that is not one raises
+    ``test_differential`` even for one target. ``example_db`` is ``interlock.check``'s too (where known
+    failures are kept and replayed first; a directory is relative to the working folder), and wins over
+    ``--interlock-example-db`` and the ini key. A ``contract`` that is not one raises
     ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``.
     """
     suite = make_suite(
-        contract, targets, max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps, reference=reference
+        contract,
+        targets,
+        max_examples=max_examples,
+        seed=seed,
+        timeout=timeout,
+        sequences=sequences,
+        steps=steps,
+        reference=reference,
+        example_db=example_db,
     )
     caller = sys._getframe(1)
     place = _Place(caller.f_code.co_filename, caller.f_lineno)

@@ -235,13 +235,14 @@ def make_suite(
     sequences: Any = None,
     steps: Any = None,
     reference: Any = None,
+    example_db: Any = None,
 ) -> Suite:
     """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
     from interlock.properties._api import reference_entry
 
     model = get_contract(contract)
     judge = reference_entry(model, reference)
-    own = given(max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps)
+    own = given(max_examples=max_examples, seed=seed, timeout=timeout, sequences=sequences, steps=steps, example_db=example_db)
     chosen = tuple(targets) or tuple(implementations(model.protocol))
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")

@@ -25,6 +25,7 @@ from typing import Any, Final
 import pytest
 
 from interlock._config import Config, load
+from interlock._example_db import rebase
 from interlock._options import DEFAULT_STEPS, DEFAULT_TIMEOUT, from_text, given
 from interlock.errors import UsageError
 
@@ -32,6 +33,7 @@ __all__ = [
     "HYPOTHESIS_SEED_OPTION",
     "INI_ENABLE",
     "INI_EXAMPLES",
+    "INI_EXAMPLE_DB",
     "INI_MODULES",
     "INI_SEED",
     "INI_SEQUENCES",
@@ -43,6 +45,7 @@ __all__ = [
     "OPTION_CONFIG",
     "OPTION_ENABLE",
     "OPTION_EXAMPLES",
+    "OPTION_EXAMPLE_DB",
     "OPTION_SEED",
     "OPTION_SEQUENCES",
     "OPTION_STEPS",
@@ -62,6 +65,7 @@ OPTION_SEQUENCES: Final = "--interlock-sequences"
 OPTION_STEPS: Final = "--interlock-steps"
 OPTION_CONFIG: Final = "--interlock-config"
 OPTION_BASELINE: Final = "--interlock-baseline"
+OPTION_EXAMPLE_DB: Final = "--interlock-example-db"
 
 INI_ENABLE: Final = "interlock"
 INI_EXAMPLES: Final = "interlock_examples"
@@ -70,6 +74,7 @@ INI_TIMEOUT: Final = "interlock_timeout"
 INI_SEQUENCES: Final = "interlock_sequences"
 INI_STEPS: Final = "interlock_steps"
 INI_MODULES: Final = "interlock_modules"
+INI_EXAMPLE_DB: Final = "interlock_example_db"
 
 MARKER: Final = "interlock"
 # The marker's keywords, in the order messages list them.
@@ -96,6 +101,8 @@ class Settings:
     """A baseline file: the violations it lists do not fail their tests."""
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
+    example_db: str | None = None
+    """Where known failures are kept and replayed from (``interlock._example_db``), directories made absolute."""
 
 
 SETTINGS_KEY: Final = pytest.StashKey[Settings]()
@@ -124,6 +131,20 @@ def _read(config: pytest.Config, option: str, ini: str, name: str) -> Any:
     source, value = raw
     try:
         return from_text(name, value)
+    except UsageError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+
+
+def _example_db(config: pytest.Config) -> str | None:
+    """``--interlock-example-db`` (a directory relative to where pytest was started) or the ini key (relative to
+    the rootdir); None if neither is set."""
+    raw = _raw(config, OPTION_EXAMPLE_DB, INI_EXAMPLE_DB)
+    if raw is None:
+        return None
+    source, value = raw
+    folder = config.invocation_params.dir if source == OPTION_EXAMPLE_DB else config.rootpath
+    try:
+        return rebase(str(value).strip(), folder)
     except UsageError as exc:
         raise pytest.UsageError(f"{source}: {exc}") from None
 
@@ -193,6 +214,7 @@ def read_settings(config: pytest.Config) -> Settings:
         baseline=baseline,
         select=project.select,
         ignore=project.ignore or None,
+        example_db=_or(_example_db(config), project.options.get("example_db")),
     )
 
 
@@ -250,6 +272,7 @@ def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[s
         "timeout": pick("timeout", settings.timeout, DEFAULT_TIMEOUT),
         "sequences": pick("sequences", settings.sequences),
         "steps": pick("steps", settings.steps, DEFAULT_STEPS),
+        "example_db": pick("example_db", settings.example_db),
     }
     # The project's adoption settings, only where set (a baseline file, the kinds reported).
     adoption = {"baseline": settings.baseline, "select": settings.select, "ignore": settings.ignore}

@@ -41,6 +41,7 @@ def check(
     baseline: Any = None,
     select: Any = None,
     ignore: Any = None,
+    example_db: str | None = None,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -69,9 +70,17 @@ def check(
     its entries of this contract and these targets that nothing matched are ``report.fixed``. ``select`` and
     ``ignore`` are violation kinds (a list, or text ``"a,b"``): a kind not selected, or ignored, is left out of the
     report and counted in ``report.ignored``.
+
+    ``example_db`` names where known failures are kept and, without a ``seed``, replayed first (``None``:
+    Hypothesis's own database): ``"redis://host:port/db"`` (needs ``interlock[redis]``), a directory path, either
+    followed by ``",readonly"`` to only read it, several separated by commas. Keys are namespaced per contract,
+    target and check. A database that cannot be reached, at the start or during the run, is said in one line on
+    standard error and left out; the run goes on.
     """
     model = get_contract(contract)
-    options = Options(max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate, sequences=sequences, steps=steps)
+    options = Options(
+        max_examples=max_examples, seed=seed, timeout=timeout, isolate=isolate, sequences=sequences, steps=steps, example_db=example_db
+    )
     chosen = list(targets) or implementations(model.protocol)
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")
