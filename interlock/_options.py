@@ -134,15 +134,15 @@ class Options:
     """Where known failures are kept and replayed from (without a seed); ``None``: Hypothesis's own database."""
 
     def run_options(self) -> dict[str, Any]:
-        """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``."""
+        """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``, and ``example_db``
+        only when one is named."""
         return {
             "max_examples": self.max_examples,
             "seed": self.seed,
             "timeout": self.timeout,
             "sequences": self.sequences,
             "steps": self.steps,
-            "example_db": self.example_db,
-        }
+        } | ({"example_db": self.example_db} if self.example_db is not None else {})
 
 
 _FIELDS: Final = frozenset(a.name for a in attrs.fields(Options))

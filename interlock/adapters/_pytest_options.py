@@ -272,8 +272,12 @@ def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[s
         "timeout": pick("timeout", settings.timeout, DEFAULT_TIMEOUT),
         "sequences": pick("sequences", settings.sequences),
         "steps": pick("steps", settings.steps, DEFAULT_STEPS),
+    }
+    # The project's adoption settings and the example database, only where set.
+    adoption = {
+        "baseline": settings.baseline,
+        "select": settings.select,
+        "ignore": settings.ignore,
         "example_db": pick("example_db", settings.example_db),
     }
-    # The project's adoption settings, only where set (a baseline file, the kinds reported).
-    adoption = {"baseline": settings.baseline, "select": settings.select, "ignore": settings.ignore}
     return chosen | {k: v for k, v in adoption.items() if v is not None}

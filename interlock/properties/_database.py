@@ -11,11 +11,11 @@ wrappers of interlock's:
   Hypothesis test several times, excluding each violation once it is recorded,
   and Hypothesis deletes a stored example that no longer fails; from the
   second run of a check on, those deletions are not passed on.
-- ``_Unreliable`` stands between the checker and a database it reaches over the
-  network or the file system: the first error (Redis gone, connection refused,
-  a time-out, a folder that cannot be written) is said in one line on standard
-  error, and from then on that database is left out of the run: the run goes
-  on, and its report is whole.
+- ``_Unreliable`` stands between the checker and a Redis database: the first
+  error (the server gone, a connection refused, a time-out, a refused command)
+  is said in one line on standard error, and from then on that database is left
+  out of the run: the run goes on, and its report is whole. (Hypothesis's
+  directory database passes over its own file errors.)
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def open_example_db(text: str, *, say: Callable[[str], None] = _say) -> tuple[Ex
             db, closer = _redis(store, say)
             closers.append(closer)
         else:
-            db = _Unreliable(DirectoryBasedExampleDatabase(os.path.expanduser(store.where)), store.shown, (OSError,), say)
+            db = DirectoryBasedExampleDatabase(os.path.expanduser(store.where))  # it passes over its own OSErrors
         dbs.append(ReadOnlyDatabase(db) if store.readonly else db)
 
     def close() -> None:

@@ -173,6 +173,7 @@ def test_defaults_are_the_documented_ones() -> None:
         "baseline": None,
         "select": None,
         "ignore": None,
+        "example_db": None,  # Hypothesis's own database (see tests/integration/test_example_db.py)
     }
 
 
@@ -190,6 +191,7 @@ def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
         "sequences": 0,
         "steps": 2,
     }
+    assert Options(example_db="redis://localhost:6379/0,readonly").run_options()["example_db"] == "redis://localhost:6379/0,readonly"
 
 
 def test_run_options_are_keywords_of_the_engine() -> None:
