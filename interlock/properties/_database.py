@@ -30,7 +30,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase, ExampleDatabase, 
 from interlock._example_db import Store, parse
 from interlock.errors import UsageError
 
-__all__ = ["KEY_PREFIX", "Scoped", "open_example_db", "scoped"]
+__all__ = ["KEY_PREFIX", "Scoped", "open_example_db", "preflight", "scoped"]
 
 KEY_PREFIX: Final = b"interlock:"
 """Where interlock's examples live in a Redis database (Hypothesis's own use ``hypothesis-example:``)."""
@@ -183,6 +183,14 @@ def open_example_db(text: str, *, say: Callable[[str], None] = _say) -> tuple[Ex
                 pass
 
     return (dbs[0] if len(dbs) == 1 else MultiplexedDatabase(*dbs)), close
+
+
+def preflight(text: str | None) -> None:
+    """Before forking workers: try the databases ``text`` names once, here, so that one out of reach is said once
+    and the workers (forked after this) leave it out without saying it again."""
+    if text is not None:
+        _, close = open_example_db(text)
+        close()
 
 
 def scoped(db: Any, scope: str, *, keep: bool) -> Any:

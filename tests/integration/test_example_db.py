@@ -218,3 +218,37 @@ def test_a_server_out_of_reach_at_the_start_costs_one_warning_line(capfd: pytest
     assert len(said) == 1, err
     assert said[0].startswith(f"interlock: the example database {url} failed (")
     assert "Traceback" not in err
+
+
+def _closed_port() -> int:
+    """A port of 127.0.0.1 on which nothing listens (bound a moment, then let go)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("spread", [["--jobs", "2"], ["--isolate"]], ids=["jobs", "isolate"])
+def test_a_server_out_of_reach_is_said_once_by_a_run_of_several_processes(tmp_path: Path, spread: list[str]) -> None:
+    """Worker processes (``--jobs``, one per contract) and isolated children (``--isolate``) do not each say it."""
+    (tmp_path / "pyproject.toml").write_text(
+        textwrap.dedent(
+            f"""\
+            [tool.interlock]
+            [[tool.interlock.checks]]
+            contract = "{RARE}:Doubler"
+            targets = ["{RARE}:OddDoubler"]
+            [[tool.interlock.checks]]
+            contract = "{RARE}:Doubler"
+            targets = ["{RARE}:GoodDoubler"]
+            """
+        )
+    )
+    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    command = [sys.executable, "-m", "interlock", "check", "--max-examples", "20", "--example-db", url, *spread]
+    ran = subprocess.run(command, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120, check=False)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "OddDoubler" in ran.stdout
+    said = [line for line in ran.stderr.splitlines() if "example database" in line]
+    assert len(said) == 1, ran.stderr
+    assert said[0].startswith(f"interlock: the example database {url} failed (")
+    assert "Traceback" not in ran.stderr
