@@ -14,10 +14,12 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-redis = pytest.importorskip("redis", reason="the redis package is not installed: pip install -e '.[dev]' (or 'interlock[redis]')")
+if TYPE_CHECKING:
+    import redis
 
 START_LIMIT = 10.0
 """Seconds a server may take to answer its first PING."""
@@ -48,6 +50,8 @@ class RedisServer:
         raise RuntimeError(f"redis-server did not start on 127.0.0.1 (last port tried {self.port})")
 
     def _answers(self) -> bool:
+        import redis
+
         deadline = time.monotonic() + START_LIMIT
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -66,6 +70,8 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def client(self, db: int) -> redis.Redis:
+        import redis
+
         return redis.Redis(host="127.0.0.1", port=self.port, db=db, socket_timeout=5)
 
     def stop(self) -> None:
@@ -81,6 +87,7 @@ class RedisServer:
 @pytest.fixture(scope="session")
 def redis_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], RedisServer]]:
     """Starts Redis servers on free ports; every one is stopped at the end of the session."""
+    pytest.importorskip("redis", reason="the redis package is not installed: pip install -e '.[dev]' (or 'interlock[redis]')")
     executable = shutil.which("redis-server")
     if executable is None:
         pytest.skip("no redis-server on PATH: install Debian's redis-server (apt-get install redis-server; .ci/run does)")
