@@ -19,6 +19,7 @@ The command and the pytest plugin read the same table::
     ignore = ["type-coercion"]
     baseline = "interlock-baseline.json"           # relative to this file's folder
     jobs = "auto"
+    example-db = "redis://ci-cache:6379/0"         # or a directory, relative to this file's folder; see interlock._example_db
 
     [[tool.interlock.checks]]
     contract = "backend.contracts:Store"
@@ -40,6 +41,7 @@ from typing import Any, Final
 
 import attrs
 
+from interlock._example_db import rebase
 from interlock._options import RULES, given
 from interlock.contracts._model import KINDS
 from interlock.errors import UsageError
@@ -61,7 +63,7 @@ _OPTION_KEYS: Final = {
     "users": "users",
     "socket-port": "socket_port",
 }
-_KEYS: Final = (*_OPTION_KEYS, "modules", "checks", "select", "ignore", "baseline", "jobs")
+_KEYS: Final = (*_OPTION_KEYS, "modules", "checks", "select", "ignore", "baseline", "jobs", "example-db")
 _CHECK_KEYS: Final = ("contract", "targets", "reference")
 
 
@@ -171,6 +173,8 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         if not isinstance(value, str) or not value.strip():
             raise UsageError(f"{where} baseline must be a file name, relative to {path.name}'s folder (got {value!r})")
         baseline = path.parent / value
+    if "example-db" in table:
+        options["example_db"] = _example_db(where, table["example-db"], path.parent)
     jobs = None
     if "jobs" in table:
         try:
@@ -187,6 +191,14 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         baseline=baseline,
         jobs=jobs,
     )
+
+
+def _example_db(where: str, value: Any, folder: Path) -> str:
+    """``example-db``: checked by the run option's rules, its directories made relative to the file's folder."""
+    try:
+        return rebase(value, folder)
+    except UsageError as exc:
+        raise UsageError(f"{where} example-db: {exc}") from None
 
 
 def _paths(where: str, key: str, value: Any, *, dotted: bool = False) -> tuple[str, ...]:

@@ -61,6 +61,10 @@ def run_groups(
     """Every group's report, in the groups' order; with ``jobs`` above 1 in at most ``jobs`` workers at once."""
     if jobs <= 1 or len(groups) <= 1 or not hasattr(os, "fork"):
         return [run_group(g, options, replay, abandon) for g in groups]
+    if replay and options.example_db is not None:
+        from interlock.properties._database import preflight
+
+        preflight(options.example_db)
     results: dict[int, Report] = {}
     pending = deque(range(len(groups)))
     running: dict[int, tuple[int, str]] = {}

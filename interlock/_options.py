@@ -20,6 +20,9 @@ The rules:
   Starlette sockets served by uvicorn, received by ``websockets`` clients; the ``asgi`` extra);
 - ``users``: an ``int`` of 1 or more, the users at once of the load phase over real sockets (``DEFAULT_USERS``, 20);
 - ``socket_port``: an ``int`` from 0 to 65535, the port the server over real sockets listens on (0: a free one).
+- ``example_db``: ``None`` (Hypothesis's own database), or text naming the example databases
+  (``interlock._example_db``: ``redis://host:port/db`` or a directory, several separated by commas,
+  each optionally followed by ``,readonly``). With a seed, no database is read or written.
 
 The sequence phase runs generated sequences of calls on one instance of each
 target: each step a member with drawn arguments, reusing earlier arguments and
@@ -43,6 +46,7 @@ from typing import Any, Final
 
 import attrs
 
+from interlock import _example_db
 from interlock.errors import UsageError
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_STEPS", "DEFAULT_TIMEOUT", "DEFAULT_USERS", "RULES", "SOCKETS", "Options", "from_text", "given"]
@@ -65,6 +69,7 @@ RULES: Final[dict[str, str]] = {
     "sockets": "'doubles' or 'real'",
     "users": "a whole number of 1 or more",
     "socket_port": "a whole number from 0 to 65535 (0: a free port)",
+    "example_db": _example_db.RULE,
 }
 """What each option must be, as the error message says it."""
 
@@ -124,6 +129,11 @@ def _check_isolate(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None
         raise _refuse(attribute.name, value)
 
 
+def _check_example_db(_: Any, attribute: attrs.Attribute[str | None], value: Any) -> None:
+    if value is not None:
+        _example_db.parse(value)  # its own message says which part is wrong
+
+
 @attrs.frozen
 class Options:
     """The options of one check; an invalid value raises ``UsageError`` naming the option and the value."""
@@ -146,10 +156,12 @@ class Options:
     """Users at once in the load phase over real sockets."""
     socket_port: int = attrs.field(default=0, validator=_check_port)
     """The port of the server over real sockets; 0 takes a free one."""
+    example_db: str | None = attrs.field(default=None, validator=_check_example_db)
+    """Where known failures are kept and replayed from (without a seed); ``None``: Hypothesis's own database."""
 
     def run_options(self) -> dict[str, Any]:
         """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``; over real sockets,
-        the socket source (``UsageError`` when the ``asgi`` extra is missing)."""
+        the socket source (``UsageError`` when the ``asgi`` extra is missing); ``example_db`` only when named."""
         options: dict[str, Any] = {
             "max_examples": self.max_examples,
             "seed": self.seed,
@@ -161,6 +173,8 @@ class Options:
             from interlock.adapters._sockets import RealSockets
 
             options["sockets"] = RealSockets(users=self.users, port=self.socket_port)
+        if self.example_db is not None:
+            options["example_db"] = self.example_db
         return options
 
 
@@ -204,7 +218,7 @@ def from_text(name: str, text: Any) -> Any:
     if name not in _FIELDS or name == "isolate":
         raise TypeError(f"no option {name!r} is given as text")
     value: Any = text
-    if name == "sockets":
+    if name in ("sockets", "example_db"):
         value = text.strip() if isinstance(text, str) else text
     elif isinstance(text, str):
         value = _number(text, fraction=name == "timeout")

@@ -114,6 +114,16 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
         metavar="PORT",
         help="the port the server of --sockets real listens on (default 0: a free one)",
     )
+    p.add_argument(
+        "--example-db",
+        type=_option("example_db"),
+        default=None,
+        metavar="URL",
+        help=(
+            "keep failures in, and replay them first from, redis://host:port/db or a directory; ',readonly' after one only "
+            "reads it; several separated by commas (default: Hypothesis's own; none with --seed)"
+        ),
+    )
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
     p.add_argument(
         "--isolate",
@@ -278,7 +288,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
     configuration's, else the defaults."""
     given = (config.options if config is not None else {}) | {
         name: value
-        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps", "sockets", "users", "socket_port")
+        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps", "sockets", "users", "socket_port", "example_db")
         if (value := getattr(args, name)) is not None
     }
     return Options(
@@ -291,6 +301,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
         sockets=given.get("sockets", "doubles"),
         users=given.get("users", DEFAULT_USERS),
         socket_port=given.get("socket_port", 0),
+        example_db=given.get("example_db"),
     )
 
 

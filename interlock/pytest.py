@@ -53,6 +53,7 @@ def contract_tests(
     sockets: str | None = None,
     users: int | None = None,
     socket_port: int | None = None,
+    example_db: str | None = None,
 ) -> type:
     """A test class pytest collects: ``contract``'s checks on every target, one test per target and check.
 
@@ -68,7 +69,8 @@ def contract_tests(
     ``interlock.ContractDefinitionError``; other misuse ``interlock.UsageError``. ``sockets="real"`` (with
     ``users`` and ``socket_port``) checks the WebSocket contracts over real sockets, as ``interlock.check`` does;
     left out, they come from ``--interlock-sockets``, ``--interlock-users``, ``--interlock-socket-port`` or their
-    ini keys.
+    ini keys. ``example_db`` is ``interlock.check``'s too (where known failures are kept and replayed first; a
+    directory is relative to the working folder), and wins over ``--interlock-example-db`` and the ini key.
     """
     suite = make_suite(
         contract,
@@ -82,6 +84,7 @@ def contract_tests(
         sockets=sockets,
         users=users,
         socket_port=socket_port,
+        example_db=example_db,
     )
     caller = sys._getframe(1)
     place = _Place(caller.f_code.co_filename, caller.f_lineno)

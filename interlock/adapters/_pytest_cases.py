@@ -238,6 +238,7 @@ def make_suite(
     sockets: Any = None,
     users: Any = None,
     socket_port: Any = None,
+    example_db: Any = None,
 ) -> Suite:
     """A suite for ``contract`` and ``targets`` (the recorded implementations if none); misuse raises UsageError."""
     from interlock.properties._api import reference_entry
@@ -253,6 +254,7 @@ def make_suite(
         sockets=sockets,
         users=users,
         socket_port=socket_port,
+        example_db=example_db,
     )
     chosen = tuple(targets) or tuple(implementations(model.protocol))
     if not chosen:

@@ -25,6 +25,7 @@ from typing import Any, Final
 import pytest
 
 from interlock._config import Config, load
+from interlock._example_db import rebase
 from interlock._options import DEFAULT_STEPS, DEFAULT_TIMEOUT, from_text, given
 from interlock.errors import UsageError
 
@@ -32,6 +33,7 @@ __all__ = [
     "HYPOTHESIS_SEED_OPTION",
     "INI_ENABLE",
     "INI_EXAMPLES",
+    "INI_EXAMPLE_DB",
     "INI_MODULES",
     "INI_SEED",
     "INI_SEQUENCES",
@@ -46,6 +48,7 @@ __all__ = [
     "OPTION_CONFIG",
     "OPTION_ENABLE",
     "OPTION_EXAMPLES",
+    "OPTION_EXAMPLE_DB",
     "OPTION_SEED",
     "OPTION_SEQUENCES",
     "OPTION_SOCKETS",
@@ -71,6 +74,7 @@ OPTION_BASELINE: Final = "--interlock-baseline"
 OPTION_SOCKETS: Final = "--interlock-sockets"
 OPTION_USERS: Final = "--interlock-users"
 OPTION_SOCKET_PORT: Final = "--interlock-socket-port"
+OPTION_EXAMPLE_DB: Final = "--interlock-example-db"
 
 INI_ENABLE: Final = "interlock"
 INI_EXAMPLES: Final = "interlock_examples"
@@ -82,6 +86,7 @@ INI_MODULES: Final = "interlock_modules"
 INI_SOCKETS: Final = "interlock_sockets"
 INI_USERS: Final = "interlock_users"
 INI_SOCKET_PORT: Final = "interlock_socket_port"
+INI_EXAMPLE_DB: Final = "interlock_example_db"
 
 MARKER: Final = "interlock"
 # The marker's keywords, in the order messages list them.
@@ -112,6 +117,8 @@ class Settings:
     """``"real"``: the WebSocket contracts over real sockets."""
     users: int | None = None
     socket_port: int | None = None
+    example_db: str | None = None
+    """Where known failures are kept and replayed from (``interlock._example_db``), directories made absolute."""
 
 
 SETTINGS_KEY: Final = pytest.StashKey[Settings]()
@@ -140,6 +147,20 @@ def _read(config: pytest.Config, option: str, ini: str, name: str) -> Any:
     source, value = raw
     try:
         return from_text(name, value)
+    except UsageError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+
+
+def _example_db(config: pytest.Config) -> str | None:
+    """``--interlock-example-db`` (a directory relative to where pytest was started) or the ini key (relative to
+    the rootdir); None if neither is set."""
+    raw = _raw(config, OPTION_EXAMPLE_DB, INI_EXAMPLE_DB)
+    if raw is None:
+        return None
+    source, value = raw
+    folder = config.invocation_params.dir if source == OPTION_EXAMPLE_DB else config.rootpath
+    try:
+        return rebase(str(value).strip(), folder)
     except UsageError as exc:
         raise pytest.UsageError(f"{source}: {exc}") from None
 
@@ -212,6 +233,7 @@ def read_settings(config: pytest.Config) -> Settings:
         sockets=_or(_read(config, OPTION_SOCKETS, INI_SOCKETS, "sockets"), project.options.get("sockets")),
         users=_or(_read(config, OPTION_USERS, INI_USERS, "users"), project.options.get("users")),
         socket_port=_or(_read(config, OPTION_SOCKET_PORT, INI_SOCKET_PORT, "socket_port"), project.options.get("socket_port")),
+        example_db=_or(_example_db(config), project.options.get("example_db")),
     )
 
 
@@ -275,6 +297,11 @@ def resolve(settings: Settings | None, own: Mapping[str, Any], marked: Mapping[s
         value = pick(key, getattr(settings, key))
         if value is not None:
             chosen[key] = value
-    # The project's adoption settings, only where set (a baseline file, the kinds reported).
-    adoption = {"baseline": settings.baseline, "select": settings.select, "ignore": settings.ignore}
+    # The project's adoption settings and the example database, only where set.
+    adoption = {
+        "baseline": settings.baseline,
+        "select": settings.select,
+        "ignore": settings.ignore,
+        "example_db": pick("example_db", settings.example_db),
+    }
     return chosen | {k: v for k, v in adoption.items() if v is not None}

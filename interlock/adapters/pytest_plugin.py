@@ -4,9 +4,9 @@
   ``interlock_modules`` ini key and runs the contract tests of every
   implementation they record (see ``interlock.adapters._pytest_items``);
 - ``--interlock-examples``, ``--interlock-seed``, ``--interlock-timeout``,
-  ``--interlock-sequences``, ``--interlock-steps`` (ini ``interlock_examples``,
+  ``--interlock-sequences``, ``--interlock-steps``, ``--interlock-example-db`` (ini ``interlock_examples``,
   ``interlock_seed``, ``interlock_timeout``, ``interlock_sequences``,
-  ``interlock_steps``) set the checker's options for every generated test;
+  ``interlock_steps``, ``interlock_example_db``) set the checker's options for every generated test;
 - ``@pytest.mark.interlock(max_examples=..., seed=..., timeout=..., sequences=..., steps=...)`` sets them
   for one test class, and ``-m interlock`` selects the generated tests;
 - the project's ``[tool.interlock]`` table (found from the rootdir upwards, or
@@ -27,6 +27,7 @@ import pytest
 from interlock._options import DEFAULT_STEPS
 from interlock.adapters._pytest_options import (
     INI_ENABLE,
+    INI_EXAMPLE_DB,
     INI_EXAMPLES,
     INI_MODULES,
     INI_SEED,
@@ -40,6 +41,7 @@ from interlock.adapters._pytest_options import (
     OPTION_BASELINE,
     OPTION_CONFIG,
     OPTION_ENABLE,
+    OPTION_EXAMPLE_DB,
     OPTION_EXAMPLES,
     OPTION_SEED,
     OPTION_SEQUENCES,
@@ -151,6 +153,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help="A baseline file (interlock check --update-baseline FILE): the violations it lists do not fail (default: [tool.interlock] baseline).",
     )
+    group.addoption(
+        OPTION_EXAMPLE_DB,
+        dest="interlock_example_db",
+        default=None,
+        metavar="URL",
+        help=(
+            "Keep failures in, and replay them first from, redis://host:port/db or a directory; ',readonly' after one "
+            f"only reads it; several separated by commas (default: Hypothesis's own; none with a seed). Ini: {INI_EXAMPLE_DB}."
+        ),
+    )
     parser.addini(INI_ENABLE, type="bool", default=False, help=f"Same as {OPTION_ENABLE}.")
     parser.addini(INI_MODULES, type="args", default=[], help=f"Modules whose recorded implementations {OPTION_ENABLE} checks.")
     parser.addini(INI_EXAMPLES, type="string", default="", help=f"Same as {OPTION_EXAMPLES}.")
@@ -161,6 +173,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(INI_SOCKETS, type="string", default="", help=f"Same as {OPTION_SOCKETS}.")
     parser.addini(INI_USERS, type="string", default="", help=f"Same as {OPTION_USERS}.")
     parser.addini(INI_SOCKET_PORT, type="string", default="", help=f"Same as {OPTION_SOCKET_PORT}.")
+    parser.addini(INI_EXAMPLE_DB, type="string", default="", help=f"Same as {OPTION_EXAMPLE_DB}.")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -44,6 +44,7 @@ def check(
     sockets: str = "doubles",
     users: int = DEFAULT_USERS,
     socket_port: int = 0,
+    example_db: str | None = None,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -78,6 +79,12 @@ def check(
     ``websockets`` client on the other end, and the isolation clauses run a load phase of ``users`` users at once
     (the ``asgi`` extra: ``pip install 'interlock[asgi]'``; without it, or on a port that cannot be bound, a
     ``UsageError``).
+
+    ``example_db`` names where known failures are kept and, without a ``seed``, replayed first (``None``:
+    Hypothesis's own database): ``"redis://host:port/db"`` (needs ``interlock[redis]``), a directory path, either
+    followed by ``",readonly"`` to only read it, several separated by commas. Keys are namespaced per contract,
+    target and check. A database that cannot be reached, at the start or during the run, is said in one line on
+    standard error and left out; the run goes on.
     """
     model = get_contract(contract)
     options = Options(
@@ -90,6 +97,7 @@ def check(
         sockets=sockets,
         users=users,
         socket_port=socket_port,
+        example_db=example_db,
     )
     chosen = list(targets) or implementations(model.protocol)
     if not chosen:

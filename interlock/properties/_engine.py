@@ -22,6 +22,7 @@ from interlock.contracts._model import Comparable, Contract, Draws, Member, Scen
 from interlock.errors import UsageError
 from interlock.properties import _subject
 from interlock.properties._constants import pinned_constants
+from interlock.properties._database import open_example_db
 from interlock.properties._differential import differential_between
 from interlock.properties._doubles import Double, StandIns, simple_value
 from interlock.properties._draw import DrawnReturns, draw_values
@@ -54,11 +55,12 @@ def run_check(
     reference: tuple[str, Any, tuple[str, str] | None] | None = None,
     abandon: Callable[[Report], None] | None = None,
     sockets: StandIns | None = None,
+    example_db: str | None = None,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
-    Without a seed one is drawn and Hypothesis's example database replays known
-    failures first (``replay`` forces either); ``progress`` hears which check starts. ``sequences``
+    Without a seed one is drawn and the example database replays known failures first (``replay`` forces
+    either): the one ``example_db`` names (``interlock._example_db``), else Hypothesis's own. ``progress`` hears which check starts. ``sequences``
     generated sequences of at most ``steps`` calls run on every target (``max_examples`` of them by default;
     0 turns the phase off). A ``reference`` (label, object, import path) is first held to the contract on
     in-domain values (a ``UsageError`` when it breaks it), then runs every input and sequence the targets do and
@@ -78,8 +80,14 @@ def run_check(
         replay = seed is None
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-    database: Any = settings().database if replay else None  # Hypothesis's own database
-    explorer = Explorer(seed=seed, max_examples=max_examples, database=database, progress=progress)
+    database: Any = None
+    close_database: Callable[[], None] = _nothing
+    if replay and example_db is not None:
+        database, close_database = open_example_db(example_db)
+    elif replay:
+        database = settings().database  # Hypothesis's own
+    scope = "|".join([contract.name, ",".join(label for label, _, _ in targets), *([f"reference={reference[0]}"] if reference else [])])
+    explorer = Explorer(seed=seed, max_examples=max_examples, database=database, progress=progress, scope=scope)
     runner = Runner(timeout)
     subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
     guard = _Guard()
@@ -126,6 +134,7 @@ def run_check(
         if sockets is not None:
             sockets.close()
         runner.close()
+        close_database()
     if stop is None and stopped() is not None:  # raised where a target's code swallowed it, and no call came after
         stop = Interrupted(stopped() or signal.SIGINT)
     if stop is None:
@@ -136,6 +145,10 @@ def run_check(
     for s in subjects:
         s.note(None, None, f"the run stopped early: {reason}; the checks after it did not run")
     return report(reason)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _stuck(
@@ -194,6 +207,7 @@ class _Guard:
     @contextlib.contextmanager
     def at(self, checks: _Checks, target: Subject | None, member: str | None = None, clause: str | None = None) -> Iterator[None]:
         checks.driver.current = target
+        checks.driver.explorer.target = target.label if target is not None else None  # its examples are kept under it
         try:
             yield
         except (Exception, ClauseCodeFailed) as exc:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky, FlakyStrategyDefinition, Unsatisfiable
 
+from interlock.properties._database import scoped
 from interlock.properties._report import Violation
 from interlock.properties._subject import Subject
 
@@ -67,23 +68,29 @@ class _Hit(Exception):
 class Explorer:
     """Runs Hypothesis tests under the run's seed, budget and database."""
 
-    def __init__(self, *, seed: int, max_examples: int, database: Any, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, *, seed: int, max_examples: int, database: Any, progress: Callable[[str], None] | None = None, scope: str = ""
+    ) -> None:
         self.seed = seed
         self.max_examples = max_examples
         self.database = database
         self.examples = 0
         self.progress = progress
+        self.scope = scope
+        """The contract and targets of the run: with the check's target and label, the key of its examples."""
+        self.target: str | None = None
+        """The one target the current check runs on; None when it runs on all of them."""
 
     def note(self, label: str) -> None:
         """Say which check starts (an isolated run uses it to tell where a target crashed)."""
         if self.progress is not None:
             self.progress(label)
 
-    def settings(self, max_examples: int) -> settings:
+    def settings(self, max_examples: int, database: Any = None) -> settings:
         return settings(
             max_examples=max_examples,
             deadline=None,
-            database=self.database,
+            database=database,
             suppress_health_check=list(HealthCheck),
             phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
             report_multiple_bugs=False,
@@ -92,8 +99,13 @@ class Explorer:
             derandomize=False,
         )
 
-    def _run(self, test: Callable[[Any], None], max_examples: int, label: str) -> str | None:
-        """Run ``test(data)`` under Hypothesis; returns a reason when no example could be generated."""
+    def _run(self, test: Callable[[Any], None], max_examples: int, label: str, *, keep: bool = False) -> str | None:
+        """Run ``test(data)`` under Hypothesis; returns a reason when no example could be generated.
+
+        Its examples are kept under the run's scope, this check's target and ``label``; with ``keep``, a stored
+        example that does not fail now is not deleted (it shows a violation an earlier run of this check recorded).
+        """
+        database = scoped(self.database, f"{self.scope}|{self.target or '*'}|{label}", keep=keep)
 
         def counted(data: Any) -> None:
             self.examples += 1
@@ -101,7 +113,9 @@ class Explorer:
 
         counted.__name__ = counted.__qualname__ = "interlock_" + re.sub(r"\W", "_", label)
         self.note(label)
-        wrapped = hypothesis.seed(self.seed)(self.settings(max_examples)(hypothesis.given(st.data())(counted)))
+        # The seed drives generation. ``@seed`` also turns the database off; the settings applied over it turn it
+        # back on (None with ``--seed``), so that the known failures are replayed first (report.md, "Reproducibility").
+        wrapped = self.settings(max_examples, database)(hypothesis.seed(self.seed)(hypothesis.given(st.data())(counted)))
         try:
             wrapped()
         except _Hit:
@@ -116,7 +130,7 @@ class Explorer:
         """Find, shrink and record every violation ``collect`` can show, one key at a time."""
         budget = max_examples if max_examples is not None else self.max_examples
         shrink_budget = max(SHRINK_FLOOR, SHRINK_FACTOR * budget)
-        for _ in range(256):
+        for round_ in range(256):
             state: dict[str, Any] = {"key": None, "hit": None, "after": 0}
 
             def test(data: Any, state: dict[str, Any] = state) -> None:
@@ -138,7 +152,7 @@ class Explorer:
                         raise _Hit
 
             try:
-                reason = self._run(test, budget, label)
+                reason = self._run(test, budget, label, keep=round_ > 0)
             except (_Hit, _Enough):
                 reason = None
             if state["hit"] is None:

@@ -20,6 +20,7 @@ from typing import Any
 from interlock.contracts._model import Contract
 from interlock.errors import UsageError
 from interlock.properties import _runner
+from interlock.properties._database import preflight
 from interlock.properties._engine import run_check
 from interlock.properties._internal import internal_error
 from interlock.properties._report import Report, TargetReport, Violation
@@ -43,6 +44,8 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         import random
 
         options = {**options, "seed": random.SystemRandom().randrange(2**32), "replay": True}
+    if options.get("replay") and options.get("example_db") is not None:
+        preflight(options["example_db"])  # out of reach: said once here, not once per child
     report, death = _child(contract, targets, options)
     if report is not None:
         return report

@@ -223,3 +223,31 @@ def test_bad_marker_is_a_collection_error(project: pytest.Pytester, marker: str,
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ERROR collecting test_marked.py*", f"test_marked.py::TestMarked: @pytest.mark.interlock{message}"])
+
+
+def test_example_db_reaches_the_check_nearest_first(project: pytest.Pytester, check_spy: CheckSpy) -> None:
+    """``interlock_example_db`` (a directory relative to the rootdir) and ``--interlock-example-db`` name the example
+    database; ``contract_tests(example_db=...)`` wins over both."""
+    project.makeini(BASE_INI + "interlock_example_db = ini-examples,readonly\n")
+    project.makepyfile(
+        test_db="""
+        import interlock.pytest
+        from shapes import GoodNotifier, Notifier
+
+        TestIni = interlock.pytest.contract_tests(Notifier, GoodNotifier, seed=1)
+        TestOwn = interlock.pytest.contract_tests(Notifier, GoodNotifier, seed=1, example_db="own-examples")
+        """
+    )
+    project.runpytest().assert_outcomes(passed=8)
+    assert [c.get("example_db") for c in check_spy.calls] == [f"{project.path / 'ini-examples'},readonly", "own-examples"]
+    check_spy.calls.clear()
+    project.runpytest("--interlock-example-db", "redis://cache:6379/2").assert_outcomes(passed=8)
+    assert [c.get("example_db") for c in check_spy.calls] == ["redis://cache:6379/2", "own-examples"]
+
+
+def test_a_malformed_example_db_is_a_usage_error(project: pytest.Pytester) -> None:
+    """A value that names no database stops the run as a usage error naming the option and the value."""
+    project.makepyfile(test_one=ONE_CLASS)
+    result = project.runpytest("--interlock-example-db", "redis://cache:port/0")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--interlock-example-db: example_db 'redis://cache:port/0': the port is not a number*"])

@@ -180,6 +180,7 @@ def test_defaults_are_the_documented_ones() -> None:
         "sockets": "doubles",
         "users": 20,
         "socket_port": 0,
+        "example_db": None,  # Hypothesis's own database (see tests/integration/test_example_db.py)
     }
     assert (options.sockets, options.users, options.socket_port) == ("doubles", 20, 0)
 
@@ -198,6 +199,7 @@ def test_options_are_frozen_and_keep_the_timeout_as_float() -> None:
         "sequences": 0,
         "steps": 2,
     }
+    assert Options(example_db="redis://localhost:6379/0,readonly").run_options()["example_db"] == "redis://localhost:6379/0,readonly"
 
 
 def test_run_options_are_keywords_of_the_engine() -> None:
