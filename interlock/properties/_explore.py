@@ -67,17 +67,20 @@ class _Hit(Exception):
 class Explorer:
     """Runs Hypothesis tests under the run's seed, budget and database."""
 
-    def __init__(self, *, seed: int, max_examples: int, database: Any, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(self, *, seed: int, max_examples: int, database: Any, progress: Callable[[str, str | None], None] | None = None) -> None:
         self.seed = seed
         self.max_examples = max_examples
         self.database = database
         self.examples = 0
         self.progress = progress
+        self.target: str | None = None
+        """The target the checks now starting are on (``None``: every target at once), for ``progress``."""
 
     def note(self, label: str) -> None:
-        """Say which check starts (an isolated run uses it to tell where a target crashed)."""
+        """Say which check starts, and on which target (an isolated run uses it to tell where a target crashed; the
+        command shows it on a terminal)."""
         if self.progress is not None:
-            self.progress(label)
+            self.progress(label, self.target)
 
     def settings(self, max_examples: int) -> settings:
         return settings(
