@@ -601,6 +601,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"internal error: {found.error}{kept}", wants_json, status=EXIT_INTERNAL)
 
 
+def _keep_hypothesis_out_of_the_folder() -> None:
+    """Hypothesis's own files go where its settings say, or to the user cache: never a new ``.hypothesis/`` in
+    the folder the user stands in (see ``interlock._storage``)."""
+    from interlock._storage import use_cache_home
+
+    try:
+        use_cache_home()
+    except OSError:  # no working folder (deleted under us): Hypothesis's own default stands
+        pass
+
+
 def _silence_stdout(out: TextIO) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -656,7 +667,11 @@ def entry() -> NoReturn:
 
     It ends at once (``os._exit``), after flushing what interlock wrote: a target's non-daemon thread that never
     ends cannot keep it alive, and a target's ``atexit`` handler or late-flushed buffer cannot write after the
-    report on standard output."""
+    report on standard output.
+
+    The process is the command's own, so it also decides where Hypothesis keeps its files (``main`` called from
+    Python leaves the caller's Hypothesis as it is)."""
+    _keep_hypothesis_out_of_the_folder()
     status = main()
     _flush(sys.stdout)
     _flush(sys.stderr)
