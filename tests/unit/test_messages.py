@@ -105,7 +105,9 @@ def test_long_values_are_cut_in_the_middle() -> None:
 def test_violation_message_shortens_long_values_but_the_example_keeps_them() -> None:
     """In a violation, a value or path of more than 120 characters without a space is cut in the middle in the
     message; the reproducer, which must run, keeps it whole."""
-    v = Violation("m:T", "unexpected-exception", "open", None, f"open: raised OSError on {LONG_PATH!r}", f"target.open({LONG_PATH!r})", None)
+    v = Violation(
+        "m:T", "unexpected-exception", "open", None, f"open: raised OSError on {LONG_PATH!r}", f"target.open({LONG_PATH!r})", None
+    )
     assert LONG_PATH not in v.message
     assert v.message.startswith("open: raised OSError on '/tmp/pytest-of-someone/")
     assert v.message.endswith("store.sqlite3'")
@@ -128,3 +130,29 @@ def test_summary_counts_one_violation_in_the_singular() -> None:
     base = {"targets": 1, "conforming": 0, "examples": 3, "seconds": 0.1}
     assert ", 1 violation, " in summary_line({**base, "violations": 1}, drift=True)
     assert ", 2 violations, " in summary_line({**base, "violations": 2}, drift=True)
+
+
+@interlock.contract
+class Adder(Protocol):
+    def __init__(self) -> None: ...
+
+    @interlock.ensures(lambda quantity, result: result >= quantity, id="total-covers-what-was-added")
+    def add(self, quantity: int) -> int: ...
+
+
+class CappedAdder:
+    def __init__(self) -> None:
+        self.total = 0
+
+    def add(self, quantity: int) -> int:
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise TypeError("quantity must be an int")
+        self.total += quantity
+        return min(self.total, 99)
+
+
+def test_a_clause_without_text_is_named_once() -> None:
+    """A clause given no text (its text defaults to 'member: id') is not repeated in brackets after its id."""
+    report = interlock.check(Adder, CappedAdder, max_examples=50, seed=1)
+    [v] = [v for v in report.violations if v.clause == "total-covers-what-was-added"]
+    assert v.message.startswith("add: broke 'total-covers-what-was-added'; it returned ")
