@@ -96,7 +96,7 @@ class TokenValidation(Protocol):
     """The outcome of validating a token: what ``validate_token`` returns.
 
     A ``Protocol``, so it is not built (``TokenValidation(...)`` raises "Protocols cannot be instantiated"):
-    return any object of your own with these three attributes, for example a frozen dataclass::
+    return any object of your own with these three attributes, for example a frozen dataclass:
 
         @dataclass(frozen=True)
         class Validation:
