@@ -55,6 +55,7 @@ class Progress:
         self._targets: tuple[str, ...] = ()
         self._line = ""
         self._drawn = False
+        self._dot = _separator(stream)
 
     @classmethod
     def for_run(cls, stream: Any, *, quiet: bool = False, as_json: bool = False) -> Progress:
@@ -84,7 +85,7 @@ class Progress:
         if self._stream is None:
             return
         who = target if target is not None else (self._targets[0] if len(self._targets) == 1 else "every target")
-        self._draw(f"{_name(who)} · {phase_text(label)}")
+        self._draw(f"{_name(who)}{self._dot}{phase_text(label)}")
 
     def status(self, text: str) -> None:
         """A line of its own words in place of a check (several contracts in workers at once); drawn when it changes."""
@@ -101,7 +102,7 @@ class Progress:
         found) is drawn once, so the terminal gets a line per check, however fast they go."""
         if self._stream is None:
             return
-        line = f"interlock: {what}" if plain else f"interlock: {self._contract}{self._count} · {what}"
+        line = f"interlock: {what}" if plain else f"interlock: {self._contract}{self._count}{self._dot}{what}"
         if line == self._line and self._drawn:
             return
         self._line = line
@@ -122,6 +123,15 @@ class Progress:
             self._stream.flush()
         except Exception:  # a terminal gone away must not end the run
             self._stream = None
+
+
+def _separator(stream: Any) -> str:
+    """`` · `` between the parts of the line, or `` - `` on a terminal whose encoding has no middle dot."""
+    try:
+        "·".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return " - "
+    return " · "
 
 
 def _name(target: str) -> str:

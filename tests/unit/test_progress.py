@@ -164,3 +164,17 @@ def test_the_same_line_is_drawn_once() -> None:
     line("sweep_f", "m:A")
     assert stream.getvalue().count("every target · f: in-domain examples") == 1
     assert stream.getvalue().count("· A · f: in-domain examples") == 1
+
+
+def test_a_terminal_without_the_middle_dot_gets_a_dash() -> None:
+    """A terminal whose encoding cannot write '·' (an ASCII locale) gets ' - ' between the parts, not an escape."""
+
+    class Ascii(Terminal):
+        encoding = "ascii"
+
+    stream = Ascii()
+    line = Progress.for_run(stream)
+    line.contract("m:C", ("m:A", "m:B"))
+    line("sweep_f", "m:A")
+    assert "interlock: m:C - A - f: in-domain examples" in stream.getvalue()
+    assert "·" not in stream.getvalue()
