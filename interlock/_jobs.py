@@ -19,12 +19,15 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interlock._options import Options
 from interlock._project import Group
 from interlock.errors import ContractDefinitionError, UsageError
 from interlock.properties._report import Report
+
+if TYPE_CHECKING:
+    from interlock._progress import Progress
 
 __all__ = ["fixed_seed", "run_group", "run_groups"]
 
@@ -42,25 +45,46 @@ def fixed_seed(options: Options) -> tuple[Options, bool]:
     return attrs.evolve(options, seed=random.SystemRandom().randrange(2**32)), True
 
 
-def run_group(group: Group, options: Options, replay: bool, abandon: Callable[[Report], None] | None = None) -> Report:
+def run_group(
+    group: Group,
+    options: Options,
+    replay: bool,
+    abandon: Callable[[Report], None] | None = None,
+    progress: Callable[[str, str | None], None] | None = None,
+) -> Report:
     """One group in this process (in a child with ``isolate``), as ``interlock check CONTRACT TARGET...`` runs it;
-    ``abandon`` is ``run_check``'s (the report so far, when a call cannot be stopped)."""
+    ``abandon`` and ``progress`` are ``run_check``'s (the report so far, when a call cannot be stopped; which
+    check starts)."""
     judged: dict[str, Any] = {"reference": group.reference} if group.reference is not None else {}
     if options.isolate:
         from interlock.properties._isolate import run_isolated
 
-        return run_isolated(group.model, group.targets, replay=replay, **judged, **options.run_options())
+        return run_isolated(group.model, group.targets, replay=replay, progress=progress, **judged, **options.run_options())
     from interlock.properties._engine import run_check
 
-    return run_check(group.model, group.targets, replay=replay, abandon=abandon, **judged, **options.run_options())
+    return run_check(group.model, group.targets, replay=replay, abandon=abandon, progress=progress, **judged, **options.run_options())
 
 
 def run_groups(
-    groups: Sequence[Group], options: Options, *, jobs: int, replay: bool, abandon: Callable[[Report], None] | None = None
+    groups: Sequence[Group],
+    options: Options,
+    *,
+    jobs: int,
+    replay: bool,
+    abandon: Callable[[Report], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[Report]:
-    """Every group's report, in the groups' order; with ``jobs`` above 1 in at most ``jobs`` workers at once."""
+    """Every group's report, in the groups' order; with ``jobs`` above 1 in at most ``jobs`` workers at once.
+
+    ``progress`` shows each group as it starts, and in one process each of its checks; the workers draw nothing
+    (several of them would share one line), so with ``jobs`` it counts the groups done and names those running."""
     if jobs <= 1 or len(groups) <= 1 or not hasattr(os, "fork"):
-        return [run_group(g, options, replay, abandon) for g in groups]
+        reports = []
+        for index, g in enumerate(groups):
+            if progress is not None:
+                progress.contract(g.model.name, tuple(label for label, _, _ in g.targets), index, len(groups))
+            reports.append(run_group(g, options, replay, abandon, progress))
+        return reports
     if replay and options.example_db is not None:
         from interlock.properties._database import preflight
 
@@ -75,6 +99,9 @@ def run_groups(
                     index = pending.popleft()
                     path = os.path.join(folder, f"{index}.pickle")
                     running[_start(groups[index], options, replay, path)] = (index, path)
+                if progress is not None:
+                    names = ", ".join(groups[i].model.name.rpartition(":")[2] for i, _ in running.values())
+                    progress.status(f"{len(results)} of {len(groups)} contracts checked; checking {names}")
                 done = _reap(running)
                 if not done:
                     time.sleep(_POLL)

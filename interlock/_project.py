@@ -63,7 +63,9 @@ def target_entry(path: str) -> Entry:
     """The target at ``path``; one that is not a class or a factory is a ``UsageError``."""
     obj, where = resolve(path)
     if not callable(obj):
-        raise UsageError(f"target {path!r} is a {type(obj).__name__}, not a class or a factory")
+        from interlock.properties._values import a_or_an
+
+        raise UsageError(f"target {path!r} is {a_or_an(type(obj).__name__)}, not a class or a factory")
     return (path, obj, where)
 
 

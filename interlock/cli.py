@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from interlock._imports import resolve, survive_import
 from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, DEFAULT_USERS, Options, from_text
+from interlock._progress import Progress
 from interlock._version import __version__
 from interlock.errors import ContractDefinitionError, InterlockError, UsageError
 
@@ -60,6 +61,11 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     """The run options; left out, they come from the project configuration (``check``), then the defaults."""
     p.set_defaults(default_examples=examples)
     p.add_argument("--json", action="store_true", help="print the JSON report (report.md) on standard output")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress line on the terminal (it is shown only when standard error is a terminal, and never with --json)",
+    )
     p.add_argument(
         "--max-examples",
         type=_option("max_examples"),
@@ -319,10 +325,10 @@ def _check(
     if options.isolate:
         from interlock.properties._isolate import run_isolated
 
-        return run_isolated(model, targets, **judged, **options.run_options())
+        return run_isolated(model, targets, **judged, progress=_LINE[0], **options.run_options())
     from interlock.properties._engine import run_check
 
-    return run_check(model, targets, **judged, abandon=abandon, **options.run_options())
+    return run_check(model, targets, **judged, abandon=abandon, progress=_LINE[0], **options.run_options())
 
 
 def _on_path(folder: str) -> None:
@@ -363,6 +369,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
 
         model = contract_model(args.contract)
         targets = [target_entry(f"interlock.examples.greeter:{t.__name__}") for t in greeter.TARGETS]
+    _LINE[0].contract(model.name, tuple(label for label, _, _ in targets))
     report = _check(model, targets, _options(args))
     if args.junit:
         from interlock.properties._render import render_junit
@@ -394,6 +401,7 @@ def _junit_path(path: str | None) -> str | None:
 
 
 def _show(out: TextIO, as_json: bool, dumps: Callable[[], str], text: Callable[..., str]) -> None:
+    _LINE[0].clear()
     try:
         if as_json:
             out.write(dumps() + "\n")
@@ -479,7 +487,7 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
         _flush(sys.stderr)
         os._exit(status)
 
-    ran = run_groups(groups, options, jobs=jobs, replay=replay, abandon=abandon if args.contract is not None else None)
+    ran = run_groups(groups, options, jobs=jobs, replay=replay, abandon=abandon if args.contract is not None else None, progress=_LINE[0])
     reports = [_baseline.apply(r, kinds=kinds, baseline=baseline) for r in ran]
     if update is not None:
         entries = _baseline.updated(old, reports, kinds=kinds, whole_project=args.contract is None)
@@ -524,15 +532,16 @@ def _catalog_demo(args: argparse.Namespace, out: TextIO) -> int:
     options = _options(args)
     args.junit = _junit_path(args.junit)
     reports = []
-    for contract_path, target_paths in CATALOG_DEMO:
+    for index, (contract_path, target_paths) in enumerate(CATALOG_DEMO):
         model = get_contract(resolve(contract_path)[0])
         targets = [(path, *resolve(path)) for path in target_paths]
-        _say(f"interlock demo: checking {contract_path} ...")
+        _LINE[0].contract(contract_path, tuple(target_paths), index, len(CATALOG_DEMO))
         reports.append(_check(model, targets, options))
     if args.junit:
         from interlock.properties._render import render_junit
 
         _write(args.junit, "".join(render_junit(r) for r in reports[:1]) if len(reports) == 1 else _junit_many(reports))
+    _LINE[0].clear()
     try:
         if args.json:
             out.write(json.dumps({"interlock": __version__, "reports": [r.to_json() for r in reports]}, indent=2) + "\n")
@@ -605,12 +614,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _STREAMS[:] = [sys.stdout, sys.stderr]
+    _LINE[0] = Progress(None)
     wants_json = "--json" in argv
     parser = _parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError("no command given; try 'interlock demo' or 'interlock check CONTRACT TARGET'")
+        _LINE[0] = Progress.for_run(_STREAMS[1], quiet=getattr(args, "quiet", True), as_json=args.json)
         with _targets_print_to_stderr() as out:
             return _run(args, out)
     except (UsageError, ContractDefinitionError, InterlockError) as exc:
@@ -625,6 +636,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         found = internal_error(exc, None, None, None)
         kept = f" (traceback in {found.traceback})" if found.traceback else ""
         return _fail(f"internal error: {found.error}{kept}", wants_json, status=EXIT_INTERNAL)
+
+
+def _keep_hypothesis_out_of_the_folder() -> None:
+    """Hypothesis's own files go where its settings say, or to the user cache: never a new ``.hypothesis/`` in
+    the folder the user stands in (see ``interlock._storage``)."""
+    from interlock._storage import use_cache_home
+
+    try:
+        use_cache_home()
+    except OSError:  # no working folder (deleted under us): Hypothesis's own default stands
+        pass
 
 
 def _silence_stdout(out: TextIO) -> None:
@@ -646,10 +668,14 @@ def _fail(message: str, wants_json: bool, status: int = EXIT_USAGE) -> int:
 _STREAMS: list[Any] = [sys.stdout, sys.stderr]
 """The standard streams as the command found them (``main`` keeps them before any target runs)."""
 
+_LINE: list[Progress] = [Progress(None)]
+"""The run's progress line (``main`` sets it): taken away before anything else is written."""
+
 
 def _say(line: str) -> None:
     """A line on standard error, as the command found it: a target that replaced ``sys.stderr`` cannot divert it,
     and one that closed it cannot lose it (it goes to file descriptor 2 itself) or turn it into a traceback."""
+    _LINE[0].clear()
     _put(_STREAMS[1], 2, line + "\n")
 
 
@@ -678,7 +704,11 @@ def entry() -> NoReturn:
 
     It ends at once (``os._exit``), after flushing what interlock wrote: a target's non-daemon thread that never
     ends cannot keep it alive, and a target's ``atexit`` handler or late-flushed buffer cannot write after the
-    report on standard output."""
+    report on standard output.
+
+    The process is the command's own, so it also decides where Hypothesis keeps its files (``main`` called from
+    Python leaves the caller's Hypothesis as it is)."""
+    _keep_hypothesis_out_of_the_folder()
     status = main()
     _flush(sys.stdout)
     _flush(sys.stderr)

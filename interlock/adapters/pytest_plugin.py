@@ -20,6 +20,7 @@ checks is imported inside the hooks, when it is needed.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Generator
 
 import pytest
@@ -176,7 +177,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(INI_EXAMPLE_DB, type="string", default="", help=f"Same as {OPTION_EXAMPLE_DB}.")
 
 
+@pytest.hookimpl(tryfirst=True)  # first: before pytest-asyncio's own pytest_configure warns
 def pytest_configure(config: pytest.Config) -> None:
+    _quiet_asyncio_scope_warning(config)
     config.addinivalue_line("markers", _MARKER_LINE)
     settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
@@ -185,6 +188,26 @@ def pytest_configure(config: pytest.Config) -> None:
         from interlock.adapters._pytest_items import load_registrations
 
         config.stash[_REGISTRATIONS] = load_registrations(settings.modules)
+
+
+_ASYNCIO_SCOPE = "asyncio_default_fixture_loop_scope"
+
+
+def _quiet_asyncio_scope_warning(config: pytest.Config) -> None:
+    """pytest-asyncio, which ``interlock[pytest]`` installs, warns at every start (once more in every pytest-xdist
+    worker) that its ini key ``asyncio_default_fixture_loop_scope`` is unset. interlock does not use pytest-asyncio,
+    so a project that never set the key does not hear about it on interlock's account; its own async fixtures
+    behave as before (the key's default), and setting the key is the way to choose."""
+    if not config.pluginmanager.has_plugin("asyncio"):
+        return
+    try:
+        if config.getini(_ASYNCIO_SCOPE):
+            return
+    except ValueError:  # a pytest-asyncio without the key: nothing to quiet
+        return
+    warnings.filterwarnings(
+        "ignore", message=f'The configuration option "{_ASYNCIO_SCOPE}" is unset', category=pytest.PytestDeprecationWarning
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

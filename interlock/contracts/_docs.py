@@ -13,7 +13,7 @@ import typing
 
 from interlock.contracts._declare import get_contract, is_contract
 from interlock.contracts._domain import format_annotation
-from interlock.contracts._model import Contract
+from interlock.contracts._model import Clause, Contract, Scenario
 
 __all__ = ["CATALOG", "contract_page"]
 
@@ -64,7 +64,7 @@ def _contract_section(model: Contract) -> list[str]:
     lines += ["| id | member | kinds | what it says |", "| --- | --- | --- | --- |"]
     for c in model.clauses:
         text = " ".join(c.text.split()).replace("|", "\\|")
-        lines.append(f"| `{c.id}` | {f'`{c.member}`' if c.member else 'the whole target'} | {', '.join(c.kinds)} | {text} |")
+        lines.append(f"| `{c.id}` | {_member_cell(model, c)} | {', '.join(c.kinds)} | {text} |")
     lines += [
         "",
         "Every parameter is also a boundary: values outside its declared type are rejected "
@@ -73,6 +73,48 @@ def _contract_section(model: Contract) -> list[str]:
         "",
     ]
     return lines
+
+
+def _member_cell(model: Contract, clause: Clause) -> str:
+    """The table's member column: the clause's member; for a scenario, the members its code calls (a violation
+    of it names the one at fault among them), so that the table and the report name the same member."""
+    if clause.member is not None:
+        return f"`{clause.member}`"
+    if not isinstance(clause.rule, Scenario):
+        return "the whole target"
+    called = _names_used(clause.rule.function)
+    members = [m.name for m in model.members if m.role != "constructor" and m.name in called]
+    if not members:
+        return "the whole target (scenario)"
+    return ", ".join(f"`{name}`" for name in members) + " (scenario)"
+
+
+def _names_used(function: object) -> set[str]:
+    """The names and text constants the function's code uses, and those of the functions of its own module it
+    calls, transitively: a scenario reaches a member as ``target.name(...)`` or ``h.call(target, "name", ...)``,
+    often through a helper."""
+    seen: set[int] = set()
+    found: set[str] = set()
+    pending = [function]
+    while pending:
+        fn = pending.pop()
+        code = getattr(fn, "__code__", None)
+        if code is None or id(code) in seen:
+            continue
+        seen.add(id(code))
+        module = getattr(fn, "__module__", None)
+        scope = getattr(fn, "__globals__", {})
+        codes = [code]
+        while codes:
+            c = codes.pop()
+            found.update(c.co_names)
+            found.update(k for k in c.co_consts if isinstance(k, str))
+            codes.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+            for name in c.co_names:
+                helper = scope.get(name)
+                if inspect.isfunction(helper) and helper.__module__ == module:
+                    pending.append(helper)
+    return found
 
 
 def contract_page(module: types.ModuleType, title: str | None = None) -> str:

@@ -1,10 +1,16 @@
 """``interlock.contracts.auth``: token validation, local (a JWT secret) or through an auth service.
 
-Tokens are HS256 JWTs with the claims ``sub`` and ``exp``. The reference verdict on a token is PyJWT's:
-accepted exactly when
+Tokens are HS256 JWTs with the claims ``sub`` and ``exp``. ``validate_token`` returns a ``TokenValidation``
+(``valid``, ``user_id``, ``error``; see below for one way to write it). The reference verdict on a token
+(``reference_verdict(token, secret)``) is PyJWT's, as strict as a service should be: the token is accepted
+exactly when
 ``jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})``
-succeeds and its ``sub`` is non-blank text. A token PyJWT cannot judge (it raises something other than
-its own errors) counts as rejected, as a service built on PyJWT would refuse it.
+succeeds (the signature is right, ``exp`` is present and not past, ``nbf`` and ``iat`` are not in the future)
+and its ``sub`` is non-blank text; every other token is rejected. A token PyJWT cannot judge (it raises
+something other than its own errors) counts as rejected, as a service built on PyJWT would refuse it.
+The clauses that compare with it compare ``valid`` only: a target that accepts must give ``user_id`` equal
+to ``sub`` (``accepts-tokens-it-signed``), and one that rejects must give a non-blank ``error``
+(``validate-never-raises``), whatever its words.
 
 ## The tokens the checker draws
 
@@ -87,7 +93,20 @@ __all__ = [
 
 @runtime_checkable
 class TokenValidation(Protocol):
-    """The outcome of validating a token."""
+    """The outcome of validating a token: what ``validate_token`` returns.
+
+    A ``Protocol``, so it is not built (``TokenValidation(...)`` raises "Protocols cannot be instantiated"):
+    return any object of your own with these three attributes, for example a frozen dataclass:
+
+        @dataclass(frozen=True)
+        class Validation:
+            valid: bool
+            user_id: str | None = None
+            error: str | None = None
+
+    An accepted token gives ``Validation(True, user_id=<its sub>)``; a rejected one
+    ``Validation(False, error="<why>")``, the error non-blank text (the contract's failure test, ``is_failure``).
+    """
 
     valid: bool
     user_id: str | None

@@ -15,6 +15,7 @@ from interlock.errors import UsageError
 from interlock.properties._engine import run_check
 from interlock.properties._isolate import run_isolated
 from interlock.properties._report import Report
+from interlock.properties._values import a_or_an
 
 __all__ = ["check", "reference_entry", "target_label"]
 
@@ -144,7 +145,7 @@ def reference_entry(model: Contract, given: Any) -> Entry | None:
     if isinstance(chosen, str):
         obj, where = resolve(chosen)
         if not callable(obj):
-            raise UsageError(f"reference {chosen!r} is a {type(obj).__name__}, not a class or a factory")
+            raise UsageError(f"reference {chosen!r} is {a_or_an(type(obj).__name__)}, not a class or a factory")
         return (chosen, obj, where)
     if chosen is True or not callable(chosen):
         raise UsageError(f"reference {chosen!r} is not a class or a factory; pass the class itself, or an import path package.module:Name")

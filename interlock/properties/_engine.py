@@ -49,7 +49,7 @@ def run_check(
     seed: int | None = None,
     timeout: float = 5.0,
     replay: bool | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, str | None], None] | None = None,
     sequences: int | None = None,
     steps: int = SEQUENCE_STEPS,
     reference: tuple[str, Any, tuple[str, str] | None] | None = None,
@@ -60,7 +60,8 @@ def run_check(
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
     Without a seed one is drawn and the example database replays known failures first (``replay`` forces
-    either): the one ``example_db`` names (``interlock._example_db``), else Hypothesis's own. ``progress`` hears which check starts. ``sequences``
+    either): the one ``example_db`` names (``interlock._example_db``), else Hypothesis's own. ``progress`` hears
+    which check starts, and on which target (``None``: every target at once). ``sequences``
     generated sequences of at most ``steps`` calls run on every target (``max_examples`` of them by default;
     0 turns the phase off). A ``reference`` (label, object, import path) is first held to the contract on
     in-domain values (a ``UsageError`` when it breaks it), then runs every input and sequence the targets do and

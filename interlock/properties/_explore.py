@@ -69,7 +69,13 @@ class Explorer:
     """Runs Hypothesis tests under the run's seed, budget and database."""
 
     def __init__(
-        self, *, seed: int, max_examples: int, database: Any, progress: Callable[[str], None] | None = None, scope: str = ""
+        self,
+        *,
+        seed: int,
+        max_examples: int,
+        database: Any,
+        progress: Callable[[str, str | None], None] | None = None,
+        scope: str = "",
     ) -> None:
         self.seed = seed
         self.max_examples = max_examples
@@ -79,12 +85,14 @@ class Explorer:
         self.scope = scope
         """The contract and targets of the run: with the check's target and label, the key of its examples."""
         self.target: str | None = None
-        """The one target the current check runs on; None when it runs on all of them."""
+        """The one target the current check runs on (``None``: every target at once): the key of its examples, and
+        what ``progress`` names."""
 
     def note(self, label: str) -> None:
-        """Say which check starts (an isolated run uses it to tell where a target crashed)."""
+        """Say which check starts, and on which target (an isolated run uses it to tell where a target crashed; the
+        command shows it on a terminal)."""
         if self.progress is not None:
-            self.progress(label)
+            self.progress(label, self.target)
 
     def settings(self, max_examples: int, database: Any = None) -> settings:
         return settings(

@@ -194,7 +194,7 @@ class InDomain:
                 clause.kinds[0],
                 m.name,
                 None,
-                f"{m.name}: broke '{clause.id}' ({clause.text}); it returned {clip(py_repr(result))}{note}",
+                f"{m.name}: broke '{clause.id}'{_said(m.name, clause.text, clause.id)}; it returned {clip(py_repr(result))}{note}",
                 check(),
                 clause=clause.id,
             )
@@ -401,3 +401,8 @@ def ensures_line(contract: Contract, clause: Clause, call: Call, result: str = "
     parts += [f"{n}={value}" for n, value in (("result", result), ("target", call.receiver)) if n in rule.wants]
     args = "".join(f", {p}" for p in parts)
     return f"assert_clause({contract_ref(contract)}, {clause.id!r}{args})"
+
+
+def _said(member: str, text: str, clause_id: str) -> str:
+    """The clause's text in brackets, unless it is the default one (``member: id``) the message already says."""
+    return "" if text == f"{member}: {clause_id}" else f" ({text})"

@@ -79,7 +79,10 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
 def _child(
     contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any]
 ) -> tuple[Report | None, tuple[str, str]]:
-    """Run the check in a forked child: its report, or how it died and the last check it started."""
+    """Run the check in a forked child: its report, or how it died and the last check it started; a ``progress``
+    option hears the child's checks start too."""
+    options = dict(options)
+    shown = options.pop("progress", None)
     with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
         result_path = os.path.join(folder, "report.pickle")
         progress_path = os.path.join(folder, "progress")
@@ -92,8 +95,10 @@ def _child(
                 try:
                     with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
 
-                        def note(label: str) -> None:
+                        def note(label: str, target: str | None = None) -> None:
                             progress.write(label + "\n")
+                            if shown is not None:
+                                shown(label, target)
 
                         def abandon(found: Report) -> None:  # a call no signal stops: what was found so far, and out
                             with open(result_path, "wb") as out:

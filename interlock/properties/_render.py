@@ -140,7 +140,7 @@ def summary_line(s: Mapping[str, Any], *, colour: bool = False, drift: bool, ign
         verdict = paint(_GREEN, "no new drift")
     else:
         verdict = paint(_GREEN, "conforms")
-    counts = f"{s['violations']} violations"
+    counts = _count(s["violations"], "violation")
     if s.get("known"):
         counts += f" ({s['new']} new, {s['known']} known)"
     extra = ""

@@ -12,7 +12,7 @@ from interlock.contracts._model import KINDS, Kind
 from interlock.errors import DriftError
 from interlock.properties._internal import InternalError
 from interlock.properties._render import render_text
-from interlock.properties._values import printable
+from interlock.properties._values import printable, shorten_values
 
 __all__ = ["BASELINE_STATES", "Fingerprint", "NotChecked", "Report", "TargetReport", "Violation"]
 
@@ -45,6 +45,10 @@ class Fingerprint:
         }
 
 
+def _message_text(text: str) -> str:
+    return printable(shorten_values(text))
+
+
 @attrs.frozen
 class Violation:
     """One drift of one target: what kind, where, what it means, and Python that reproduces it."""
@@ -53,8 +57,9 @@ class Violation:
     kind: Kind
     member: str | None
     parameter: str | None
-    message: str = attrs.field(converter=printable)
-    """One line for people; lone surrogates and control characters of a target's own text are escaped."""
+    message: str = attrs.field(converter=_message_text)
+    """One line for people; lone surrogates and control characters of a target's own text are escaped, and a long
+    value or path is cut in the middle (the reproducer holds it whole)."""
     example: str
     location: str | None
     clause: str | None = None

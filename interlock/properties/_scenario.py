@@ -29,7 +29,7 @@ from interlock.properties._report import Violation
 from interlock.properties._runner import CallTimedOut, Signal, bounded
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_double_fields, materialize, reproducer
 from interlock.properties._types import type_problem
-from interlock.properties._values import describe_error, py_repr, raise_site
+from interlock.properties._values import describe_error, member_once, py_repr, raise_site
 
 __all__ = ["LOAD_EXAMPLES", "ScenarioFailure", "ScenarioHarness", "run_load", "run_scenario", "run_scenario_compared"]
 
@@ -342,13 +342,12 @@ class ScenarioHarness:
         if err.member is None and err.__context__ is not None and id(err.__context__) in self._raised:
             err.member = self._raised[id(err.__context__)][0]  # the member whose exception the clause was handling
         kind = err.kind or clause.kinds[0]
-        where = f"{err.member}: " if err.member else ""
         return Violation(
             s.label,
             kind,
             err.member,
             err.parameter,
-            f"{where}{err} ({clause.id})",
+            f"{member_once(err.member, str(err))} ({clause.id})",
             self.example(mark=err.member),
             s.location(err.member),
             clause.id,

@@ -18,7 +18,7 @@ from typeguard import CollectionCheckStrategy, TypeCheckError, TypeCheckMemo, ch
 
 from interlock.contracts._declare import is_contract
 from interlock.properties._doubles import Double
-from interlock.properties._values import clip, describe_error, py_repr
+from interlock.properties._values import a_or_an, clip, describe_error, py_repr
 
 __all__ = ["type_problem"]
 
@@ -77,7 +77,7 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     if member in _BINARY_DUNDERS and value is NotImplemented:
         return None
     if annotation is None or annotation is type(None):
-        return None if value is None else f"{clip(py_repr(value))} (a {type(value).__name__}), not None"
+        return None if value is None else f"{clip(py_repr(value))} ({a_or_an(type(value).__name__)}), not None"
     plain = _plain(annotation)
     if plain is not None and issubclass(type(value), plain):  # type(): a value's own __class__ may raise
         return None  # the common case, without typeguard's machinery (a scenario checks every call it makes)
@@ -89,7 +89,7 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     except TypeCheckError as exc:
         return f"{clip(py_repr(value))} ({exc})"
     except Exception as exc:  # the value's own dunders raised while it was looked at
-        return f"a {type(value).__name__} that cannot be checked against its type: looking at it raised {describe_error(exc)}"
+        return f"{a_or_an(type(value).__name__)} that cannot be checked against its type: looking at it raised {describe_error(exc)}"
     finally:
         _STRICT.reset(token)
     return None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import unicodedata
 from typing import Any
 
 from interlock.properties._runner import TEXT_LIMIT, limited
 
-__all__ = ["clip", "describe_error", "printable", "py_repr", "raise_site"]
+__all__ = ["a_or_an", "clip", "describe_error", "member_once", "printable", "py_repr", "raise_site", "shorten_values"]
 
 _RUN = 16
 """The shortest run of one character inside a long value that its source writes as ``'x' * n``."""
@@ -61,9 +62,7 @@ def describe_error(exc: BaseException, limit: int = 160) -> str:
         text = str(shown) if done else f"<its __str__ did not return within {TEXT_LIMIT:g}s>"
     except Exception as inner:
         text = f"<its __str__ raised {_type_name(inner)}>"
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    text = printable(text)
+    text = printable(clip(text, limit))
     return f"{_type_name(exc)}: {text}" if text else _type_name(exc)
 
 
@@ -156,8 +155,47 @@ def _short_repr(value: str | bytes) -> str:
 
 
 def clip(text: str, n: int = 120) -> str:
-    """``text``, cut to ``n`` characters with an ellipsis."""
-    return text if len(text) <= n else text[: n - 3] + "..."
+    """``text``, cut to ``n`` characters with an ellipsis in the middle (as pytest's ``saferepr`` does): the
+    start and the end of a long path or value both stay readable."""
+    if len(text) <= n:
+        return text
+    head = max(0, (n - 3) // 2)
+    tail = max(0, n - 3 - head)
+    return text[:head] + "..." + (text[-tail:] if tail else "")
+
+
+VALUE_WIDTH = 120
+"""The longest run of text without a space that a violation's message shows whole (a value, a path); a longer
+one is cut in the middle. The reproducer keeps every value whole."""
+
+
+def shorten_values(message: str, width: int = VALUE_WIDTH) -> str:
+    """``message`` with every run of more than ``width`` characters without white space cut in the middle."""
+    if len(message) <= width:
+        return message
+    return re.sub(rf"\S{{{width + 1},}}", lambda m: clip(m.group(0), width), message)
+
+
+def member_once(member: str | None, text: str) -> str:
+    """A message about ``member``, which names it once, first: ``"get: raised KeyError"``, whether ``text``
+    named it (``"get raised KeyError"``) or not (``"raised KeyError"``)."""
+    if not member:
+        return text
+    if text.startswith(f"{member}: "):
+        return text
+    if text.startswith(f"{member} "):
+        return f"{member}: {text[len(member) + 1 :]}"
+    if re.match(rf"{re.escape(member)}\b", text):  # "get's result ...": it reads right as it is
+        return text
+    return f"{member}: {text}"
+
+
+def a_or_an(word: str) -> str:
+    """The indefinite article of ``word`` as it is read: "an int", "an alg-none token", "a UUID", "a str"."""
+    lowered = word.lower()
+    if lowered[:1] in ("a", "e", "i", "o") or (lowered[:1] == "u" and not lowered.startswith(("uni", "use", "usu", "uu", "ut"))):
+        return f"an {word}"
+    return f"a {word}"
 
 
 def raise_site(exc: BaseException | None) -> str | None:

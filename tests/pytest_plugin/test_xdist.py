@@ -109,3 +109,37 @@ def test_loadscope_checks_each_class_once_in_one_worker(project: pytest.Pytester
     assert all(len(found) == 1 for found in workers.values()), workers
     checks = (project.path / "checks.log").read_text().split()
     assert sorted(checks[1::2]) == ["Notifier", "Notifier", "Pricer"]  # one check per class or contract, no more
+
+
+QUIET = """
+import interlock.pytest
+from shapes import GoodNotifier, Notifier
+
+TestNotifiers = interlock.pytest.contract_tests(Notifier, GoodNotifier, max_examples=5, seed=1)
+"""
+
+
+@pytest.mark.usefixtures("shared_hypothesis_storage")
+@pytest.mark.parametrize("workers", [["-n", "2"], []], ids=["xdist", "one-process"])
+def test_a_project_that_never_configured_pytest_asyncio_hears_nothing_of_it(project: pytest.Pytester, workers: list[str]) -> None:
+    """pytest-asyncio (installed with interlock[pytest]) warns at start, in every worker, when its
+    asyncio_default_fixture_loop_scope is unset; a user's project that never set it, under warnings as
+    errors, runs quiet: no warning printed, no INTERNALERROR."""
+    project.makeini("[pytest]\nfilterwarnings = error\npythonpath = .\n")
+    project.makepyfile(test_quiet=QUIET)
+    result = project.runpytest_subprocess(*workers, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    everything = result.stdout.str() + result.stderr.str()
+    assert '"asyncio_default_fixture_loop_scope" is unset' not in everything
+    assert "warning" not in everything.lower()
+    assert "INTERNALERROR" not in everything
+
+
+@pytest.mark.usefixtures("shared_hypothesis_storage")
+def test_pytest_asyncio_still_warns_about_its_own_misconfiguration(project: pytest.Pytester) -> None:
+    """Only the unset key's warning is quieted: a wrong value is still pytest-asyncio's usage error."""
+    project.makeini("[pytest]\nasyncio_default_fixture_loop_scope = sometimes\npythonpath = .\n")
+    project.makepyfile(test_quiet=QUIET)
+    result = project.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "not a valid asyncio_default_fixture_loop_scope" in result.stderr.str()

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 
@@ -44,3 +45,26 @@ def test_catalog_demo_text() -> None:
         assert f"{targets[0].split(':')[1]}" in done.stdout
     assert done.stdout.count("conforms") >= len(CATALOG_DEMO)
     assert "interlock check " in done.stdout
+
+
+def test_catalog_demo_progress_on_a_terminal(tmp_path: Path) -> None:
+    """On a terminal the demo shows each contract as it is checked ([i/n]) on the same progress line as
+    ``interlock check``; piped, its standard error is empty."""
+    from tests.unit.test_progress import CLEAR, run_on_terminal
+
+    status, out, seen = run_on_terminal(["demo", "--seed", "3", "--max-examples", "2"], tmp_path)
+    assert status == 0
+    for index, (contract, _) in enumerate(CATALOG_DEMO):
+        assert f"interlock: {contract} [{index + 1}/{len(CATALOG_DEMO)}] · " in seen
+    assert seen.endswith(CLEAR)
+    assert "conforms" in out
+    piped = subprocess.run(
+        [sys.executable, "-m", "interlock", "demo", "--seed", "3", "--max-examples", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert piped.returncode == 0
+    assert piped.stderr == ""

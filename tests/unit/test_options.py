@@ -398,6 +398,7 @@ def test_isolate_reaches_every_check_of_the_demo(
 ) -> None:
     """--isolate is an option of both demos: every contract they check is checked in a child process."""
     import interlock.properties._isolate as isolate
+    from interlock._progress import Progress
     from interlock.examples import CATALOG_DEMO
 
     isolated = RunSpy()
@@ -405,7 +406,10 @@ def test_isolate_reaches_every_check_of_the_demo(
     assert main(["demo", example, "--isolate", "--seed=0", "--timeout=0.001"]) == 0, capsys.readouterr().err
     assert run_spy.calls == []
     expected = len(CATALOG_DEMO) if example == "catalog" else 1
-    assert isolated.calls == [{"max_examples": 20, "seed": 0, "timeout": 0.001, "sequences": None, "steps": 8}] * expected
+    options = [{k: v for k, v in call.items() if k != "progress"} for call in isolated.calls]
+    assert options == [{"max_examples": 20, "seed": 0, "timeout": 0.001, "sequences": None, "steps": 8}] * expected
+    # the child's checks are shown on the progress line (a silent one here: standard error is captured)
+    assert all(isinstance(call["progress"], Progress) and not call["progress"].active for call in isolated.calls)
 
 
 # ---- sequences and steps: None is as many as max_examples, and the values reach the engine -------
