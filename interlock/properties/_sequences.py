@@ -154,6 +154,7 @@ def _step(
     on = data.draw(st.integers(0, instances - 1)) if instances > 1 else 0
     values = draw_values(data, contract, m)
     drawn = dict(values)
+    reused = 0  # a step that reuses one value (a key) seldom reuses the next (its value): "set k, set k again" overwrites
     for p in m.parameters:
         if p.name not in values:
             continue
@@ -164,7 +165,8 @@ def _step(
             pool += _seen_values(earlier, p.annotation)
             if isinstance(earlier, Step) and earlier.member.returns == p.annotation:
                 pool.append(Result(i, values[p.name]))
-        if pool and data.draw(st.integers(1, 4)) <= reuse:
+        if pool and data.draw(st.integers(1, 4 * 2**reused)) <= reuse:
+            reused += 1
             pick = data.draw(st.sampled_from(pool))
             values[p.name] = attrs.evolve(pick, fallback=values[p.name]) if isinstance(pick, Result) else pick
             other = _other_form(contract, m, p.name, pick)

@@ -41,6 +41,9 @@ FRAGMENTS = {
         "report = interlock.check(Greeter, PoliteGreeter, LegacyGreeter, seed=1)",
     ): "the call from a test, with the README's own classes",
     ("pytest.md", "import pytest"): "a test module of the consumer project, run by pytest, not by itself",
+    ("cli.md", 'target = PerBackendSession(backend=(d0 := double(Backend)), user="0")'): (
+        "the shape of a reproducer, on a session module of your own (tests/unit/test_sharing.py runs real ones)"
+    ),
 }
 """Untitled Python blocks that are pieces of something larger: (page, first line) -> why they are only compiled."""
 
@@ -54,6 +57,18 @@ PLACEHOLDERS = {
     ),
     "interlock check interlock.contracts.router:MessageRouter myapp.routing:Router --reference interlock.examples.router:ReferenceRouter": (
         "the shape of a call on modules of your own"
+    ),
+    "interlock check interlock.contracts.websocket:WebSocketManager myapp.ws:ConnectionManager --sockets real": (
+        "a manager of your own (tests/integration/test_real_sockets.py runs real ones over real sockets)"
+    ),
+    "interlock check mypkg.contracts:Store mypkg.redis_store:RedisStore --example-db redis://ci-cache:6379/0": (
+        "a store of your own and a Redis server named ci-cache (tests/integration/test_example_db.py runs a real one)"
+    ),
+    "interlock check mypkg.contracts:Store mypkg.redis_store:RedisStore --max-examples 1000 --example-db redis://ci-cache:6379/0": (
+        "a store of your own and a Redis server named ci-cache (tests/integration/test_example_db.py runs a real one)"
+    ),
+    "interlock check mypkg.contracts:Store mypkg.redis_store:RedisStore --max-examples 20 --example-db redis://ci-cache:6379/0": (
+        "a store of your own and a Redis server named ci-cache (tests/integration/test_example_db.py runs a real one)"
     ),
 }
 """Commands on modules the page does not define (written as ``mypkg``, ``myapp``): command -> why not run."""
@@ -232,4 +247,12 @@ def test_the_fragment_and_edit_lists_name_blocks_that_exist() -> None:
     assert set(FRAGMENTS) <= firsts
     assert set(EDITS) <= titles
     commands = {first for page in PAGES for lang, _, _, first in _blocks(page) if lang == "bash"}
+    commands |= {
+        line[2:].strip()
+        for page in PAGES
+        for lang, _, body, _ in _blocks(page)
+        if lang == "text" and body.startswith("$ ")
+        for line in body.splitlines()
+        if line.startswith("$ ")
+    }
     assert set(PLACEHOLDERS) <= commands

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
-COMMAND = "interlock check stores:KeyValue stores:SqliteStore stores:FirstWriteStore --reference stores:DictModel --seed 2"
+COMMAND = "interlock check stores:KeyValue stores:SqliteStore stores:FirstWriteStore --reference stores:DictModel --seed 5"
 
 
 def _block(after: str, fence: str) -> str:

@@ -26,7 +26,7 @@ def test_a_session_keyed_by_its_backend_disagrees_with_one_that_keeps_its_own_ke
     """Two sessions on one backend: the one that shares keys through a class-level dict differs on get."""
     hits = 0
     for seed in SEEDS:
-        report = interlock.check(sh.Session, sh.PerBackendSession, sh.DictSession, seed=seed)
+        report = interlock.check(sh.Session, sh.PerBackendSession, sh.DictSession, seed=seed, max_examples=50)
         found = _found(report, "differential", "get")
         assert {v.kind for v in report.violations} <= {"differential"}
         if found:
@@ -42,7 +42,7 @@ def test_a_session_keyed_by_its_backend_disagrees_with_one_that_keeps_its_own_ke
 def test_judged_by_a_reference_only_the_drifting_session_is_blamed() -> None:
     hits = 0
     for seed in SEEDS:
-        report = interlock.check(sh.Session, sh.PerBackendSession, seed=seed, reference=sh.DictSession)
+        report = interlock.check(sh.Session, sh.PerBackendSession, seed=seed, reference=sh.DictSession, max_examples=50)
         assert all(v.target.endswith("PerBackendSession") for v in report.violations)
         hits += bool(_found(report, "differential", "get"))
         if hits == 2:
@@ -55,7 +55,7 @@ def test_a_constructor_that_refuses_a_second_target_on_its_backend_is_reported_w
 ) -> None:
     hits = 0
     for seed in SEEDS:
-        report = interlock.check(sh.Session, sh.ClaimingSession, seed=seed)
+        report = interlock.check(sh.Session, sh.ClaimingSession, seed=seed, max_examples=50)
         found = _found(report, "unexpected-exception", "__init__")
         if not found:
             continue
@@ -75,7 +75,7 @@ def test_a_constructor_that_refuses_a_second_target_on_its_backend_is_reported_w
 
 def test_correct_sessions_in_two_styles_are_clean() -> None:
     for seed in SEEDS[:2]:  # ten seeds: tests/slow/test_sharing_clean.py
-        report = interlock.check(sh.Session, sh.DictSession, sh.SlottedSession, seed=seed)
+        report = interlock.check(sh.Session, sh.DictSession, sh.SlottedSession, seed=seed, max_examples=50)
         assert report.violations == [], [v.message for v in report.violations]
 
 
@@ -83,7 +83,7 @@ def test_a_bridge_that_keeps_its_user_per_manager_sends_to_the_last_bridge_built
     """The isolation scenario builds, one time in three, a second bridge on the same manager for another user."""
     hits = 0
     for seed in SEEDS:
-        report = interlock.check(WebSocketBridge, sh.ManagerKeyedBridge, ReferenceBridge, seed=seed)
+        report = interlock.check(WebSocketBridge, sh.ManagerKeyedBridge, ReferenceBridge, seed=seed, max_examples=20)
         mine = [v for v in report.violations if v.target.endswith("ManagerKeyedBridge")]
         assert {(v.kind, v.clause) for v in mine} <= {("isolation", "notify-sends-one-message-to-its-user")}
         assert not [v for v in report.violations if v.target.endswith("ReferenceBridge")]
