@@ -30,6 +30,8 @@ def test_a_store_that_keeps_only_its_last_keys_disagrees_with_another_over_a_seq
         assert "target = LastTwoStore()" in last_two.example
         loop = re.search(r"for i in range\((\d+)\):\n +r\d+ = target\.put\(", last_two.example)  # a long sequence's loop
         assert last_two.example.count("target.put(") >= 3 or (loop is not None and int(loop.group(1)) >= 3)
+        if found == 2:
+            break
     assert found >= 2
 
 

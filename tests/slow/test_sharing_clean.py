@@ -25,5 +25,5 @@ def test_correct_sessions_and_the_references_are_clean(seed: int) -> None:
         (ExecutionEngineFactory, (ReferenceFactory,)),
     ]
     for contract, targets in checks:
-        report = interlock.check(contract, *targets, seed=seed, max_examples=25)
+        report = interlock.check(contract, *targets, seed=seed, max_examples=15)
         assert report.violations == [], [v.message for v in report.violations]
