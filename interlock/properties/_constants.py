@@ -51,7 +51,24 @@ def constants_of(objects: Iterable[Any]) -> Any:
             found |= _constants_from_source(source, limit=True)
         except Exception:  # no source, unreadable, does not parse: no constants from it, as Hypothesis does
             continue
-    return found
+    # In a fixed order: Hypothesis picks a constant by its index in the pool, and a set of text iterates in an
+    # order that changes with the process's hash seed (PYTHONHASHSEED), so the same seed drew different values
+    # from one process to the next. Hypothesis keeps its own pools sorted for the same reason.
+    from hypothesis.internal.floats import float_to_int
+
+    return Constants(
+        integers=_Ordered(sorted(found.integers)),
+        floats=_Ordered(sorted(found.floats, key=float_to_int)),
+        bytes=_Ordered(sorted(found.bytes)),
+        strings=_Ordered(sorted(found.strings)),
+    )
+
+
+class _Ordered(dict[Any, None]):
+    """A set that iterates in the order it was given (Hypothesis only iterates the pools and tests membership)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        super().__init__(dict.fromkeys(items))
 
 
 @contextlib.contextmanager
