@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableSet
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +64,26 @@ def constants_of(objects: Iterable[Any]) -> Any:
     )
 
 
-class _Ordered(dict[Any, None]):
-    """A set that iterates in the order it was given (Hypothesis only iterates the pools and tests membership)."""
+class _Ordered(MutableSet[Any]):
+    """A set that iterates in the order it was given (Hypothesis picks a constant by its place in the pool)."""
 
     def __init__(self, items: Iterable[Any]) -> None:
-        super().__init__(dict.fromkeys(items))
+        self._items = dict.fromkeys(items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, value: Any) -> None:
+        self._items[value] = None
+
+    def discard(self, value: Any) -> None:
+        self._items.pop(value, None)
 
 
 @contextlib.contextmanager
