@@ -133,9 +133,12 @@ def _add_run_options(p: argparse.ArgumentParser, examples: int = DEFAULT_MAX_EXA
     p.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
     p.add_argument(
         "--isolate",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="check in a child process: a target that kills the process is reported as 'crash', not a lost run",
+        help=(
+            "check in a child process (the default where os.fork exists): a target that kills the process is reported "
+            "as 'crash', and a call no signal stops is ended; --no-isolate checks in this process"
+        ),
     )
 
 
@@ -289,6 +292,12 @@ def _flush(stream: Any) -> None:
         pass
 
 
+ISOLATE_BY_DEFAULT = hasattr(os, "fork")
+"""The command checks in a child process unless told otherwise: only a parent that outlives the check can end a
+call in C that holds the interpreter lock (no thread or signal handler of the checking process runs until it
+returns) and report a target that ends the process. Where ``os.fork`` is missing, it checks in its own process."""
+
+
 def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
     """The run options: the command line's (each already read and checked by its argparse type), else the
     configuration's, else the defaults."""
@@ -301,7 +310,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
         max_examples=given.get("max_examples", args.default_examples),
         seed=given.get("seed"),
         timeout=given.get("timeout", DEFAULT_TIMEOUT),
-        isolate=given.get("isolate", False),
+        isolate=given.get("isolate", ISOLATE_BY_DEFAULT),
         sequences=given.get("sequences"),
         steps=given.get("steps", DEFAULT_STEPS),
         sockets=given.get("sockets", "doubles"),

@@ -108,7 +108,7 @@ def _command(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str
     return subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
 
 
-@pytest.mark.parametrize("isolate", [[], ["--isolate"]])
+@pytest.mark.parametrize("isolate", [["--no-isolate"], ["--isolate"]])
 def test_the_command_writes_what_it_found_when_a_call_cannot_be_stopped(isolate: list[str]) -> None:
     """The process ends (the subprocess returns well within its own limit) with the report of what was found."""
     ran = _command(
@@ -145,7 +145,7 @@ def _no_process_left(pgid: int) -> None:
     raise AssertionError("a process of the run was left behind")
 
 
-@pytest.mark.parametrize("isolate", [[], ["--isolate"]])
+@pytest.mark.parametrize("isolate", [["--no-isolate"], ["--isolate"]])
 @pytest.mark.parametrize(("signum", "status", "group"), [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)])
 def test_the_user_stops_the_run_and_gets_what_was_found(isolate: list[str], signum: int, status: int, group: bool, tmp_path: Path) -> None:
     """Ctrl-C (to the whole process group, as a terminal sends it) or SIGTERM (to the command alone): the run stops,
@@ -215,7 +215,7 @@ def test_from_python_ctrl_c_is_a_keyboard_interrupt_not_the_targets(monkeypatch:
 
 def _check(target: str, *extra: str, isolate: bool = False) -> subprocess.CompletedProcess[str]:
     args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:{target}", "--seed", "1", "--max-examples", "5", *extra]
-    return _command(*args, *(["--isolate"] if isolate else []))
+    return _command(*args, "--isolate" if isolate else "--no-isolate")
 
 
 def _interlock_script(*args: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
@@ -235,7 +235,7 @@ def _interlock_script(*args: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
 @pytest.mark.parametrize("isolate", [False, True])
 def test_a_thread_that_never_ends_does_not_keep_the_command_alive(isolate: bool) -> None:
     args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:ThreadEcho", "--seed", "1", "--max-examples", "3", "--json"]
-    proc = _interlock_script(*args, *(["--isolate"] if isolate else []))
+    proc = _interlock_script(*args, "--isolate" if isolate else "--no-isolate")
     out, err = proc.communicate(timeout=60)
     _no_process_left(proc.pid)
     assert proc.returncode == 0, err
@@ -246,7 +246,7 @@ def test_a_thread_that_never_ends_does_not_keep_the_command_alive(isolate: bool)
 def test_standard_output_holds_the_report_alone(isolate: bool) -> None:
     """An atexit print and a late-flushed writer on fd 1 write nothing after the report."""
     args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:LateWriterEcho", "--seed", "1", "--max-examples", "3", "--json"]
-    proc = _interlock_script(*args, *(["--isolate"] if isolate else []))
+    proc = _interlock_script(*args, "--isolate" if isolate else "--no-isolate")
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert json.loads(out)["targets"][0]["conforms"] is True  # the whole of stdout is one JSON document
@@ -256,7 +256,7 @@ def test_standard_output_holds_the_report_alone(isolate: bool) -> None:
 @pytest.mark.parametrize("isolate", [False, True])
 def test_a_target_that_forks_gives_one_report(isolate: bool) -> None:
     args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:ForkingEcho", "--seed", "1", "--max-examples", "3", "--json"]
-    proc = _interlock_script(*args, *(["--isolate"] if isolate else []))
+    proc = _interlock_script(*args, "--isolate" if isolate else "--no-isolate")
     out, err = proc.communicate(timeout=60)
     _no_process_left(proc.pid)
     assert proc.returncode == 0, err
@@ -275,7 +275,7 @@ def test_a_target_that_closes_the_standard_streams_changes_nothing(isolate: bool
 @pytest.mark.parametrize("isolate", [False, True])
 def test_a_module_that_exits_at_import_is_a_usage_error(isolate: bool) -> None:
     args = ["check", f"{FIXTURES}:Echo", "tests.fixtures.hostile_exit_at_import:Anything", "--json"]
-    ran = _command(*args, *(["--isolate"] if isolate else []))
+    ran = _command(*args, "--isolate" if isolate else "--no-isolate")
     assert ran.returncode == 2
     (line,) = ran.stderr.strip().splitlines()
     assert line == (
@@ -299,7 +299,7 @@ def test_a_target_that_changes_folder_moves_neither_the_junit_file_nor_locations
         "--junit",
         "chdir-report.xml",
     ]
-    proc = _interlock_script(*args, *(["--isolate"] if isolate else []), cwd=ROOT)
+    proc = _interlock_script(*args, "--isolate" if isolate else "--no-isolate", cwd=ROOT)
     out, err = proc.communicate(timeout=60)
     junit = ROOT / "chdir-report.xml"
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -152,7 +153,8 @@ def _cli_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_defaults_are_the_documented_ones() -> None:
-    """100 examples, a drawn seed, 5 seconds, no isolation, as many sequences as examples, 8 steps:
+    """100 examples, a drawn seed, 5 seconds, no isolation (the command isolates: see below), as many sequences as
+    examples, 8 steps:
     Options, check(), contract_tests and the command agree."""
     import inspect
 
@@ -364,7 +366,7 @@ def test_edge_values_accepted_by_check(name: str, value: Any, text: str, receive
 def test_edge_values_accepted_by_the_command(
     name: str, value: Any, text: str, received: Any, run_spy: RunSpy, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", CONTRACT, TARGET, f"{CLI_FLAG[name]}={text}"]) == 0, capsys.readouterr().err
+    assert main(["check", CONTRACT, TARGET, f"{CLI_FLAG[name]}={text}", "--no-isolate"]) == 0, capsys.readouterr().err
     assert [c[name] for c in run_spy.calls] == [received]
 
 
@@ -418,7 +420,7 @@ def test_isolate_reaches_every_check_of_the_demo(
 def test_sequences_none_is_accepted_everywhere_and_left_to_the_engine(run_spy: RunSpy, capsys: pytest.CaptureFixture[str]) -> None:
     """sequences=None (the default) reaches run_check as None: the engine runs as many sequences as max_examples."""
     interlock.check(Greeter, PoliteGreeter, sequences=None)
-    assert main(["check", CONTRACT, TARGET]) == 0, capsys.readouterr().err
+    assert main(["check", CONTRACT, TARGET, "--no-isolate"]) == 0, capsys.readouterr().err
     assert [(c["sequences"], c["steps"]) for c in run_spy.calls] == [(None, 8), (None, 8)]
     cls = interlock.pytest.contract_tests(Greeter, PoliteGreeter, sequences=None, steps=None)
     assert cls._interlock_suite.own == {}  # type: ignore[attr-defined]
@@ -432,8 +434,31 @@ def test_sequences_none_in_the_marker_leaves_it_to_the_next_place(inner: pytest.
 
 def test_sequences_and_steps_reach_the_engine(run_spy: RunSpy, capsys: pytest.CaptureFixture[str]) -> None:
     interlock.check(Greeter, PoliteGreeter, sequences=3, steps=2)
-    assert main(["check", CONTRACT, TARGET, "--sequences", "0", "--steps", "5"]) == 0, capsys.readouterr().err
+    assert main(["check", CONTRACT, TARGET, "--sequences", "0", "--steps", "5", "--no-isolate"]) == 0, capsys.readouterr().err
     assert [(c["sequences"], c["steps"]) for c in run_spy.calls] == [(3, 2), (0, 5)]
+
+
+def test_the_command_checks_in_a_child_unless_told_not_to(
+    run_spy: RunSpy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The command isolates by default (where os.fork exists); --no-isolate, or isolate = false in the
+    configuration, checks in its own process; the Python API stays in its process unless asked."""
+    import interlock.properties._isolate as isolate
+
+    isolated = RunSpy()
+    monkeypatch.setattr(isolate, "run_isolated", isolated)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", CONTRACT, TARGET]) == 0, capsys.readouterr().err
+    assert (len(isolated.calls), len(run_spy.calls)) == (1, 0)
+    assert main(["check", CONTRACT, TARGET, "--no-isolate"]) == 0, capsys.readouterr().err
+    assert (len(isolated.calls), len(run_spy.calls)) == (1, 1)
+    (tmp_path / "pyproject.toml").write_text("[tool.interlock]\nisolate = false\n")
+    assert main(["check", CONTRACT, TARGET]) == 0, capsys.readouterr().err
+    assert (len(isolated.calls), len(run_spy.calls)) == (1, 2)
+    assert main(["check", CONTRACT, TARGET, "--isolate"]) == 0, capsys.readouterr().err  # the command line wins
+    assert (len(isolated.calls), len(run_spy.calls)) == (2, 2)
+    interlock.check(Greeter, PoliteGreeter)
+    assert (len(isolated.calls), len(run_spy.calls)) == (2, 3)
 
 
 def test_sequences_and_steps_reach_the_isolated_engine(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
