@@ -76,7 +76,7 @@ def test_the_hash_seed_of_the_process_changes_nothing_a_seeded_check_draws(tmp_p
     so the same --seed once drew other values (and found other violations) from one process to the next."""
     (tmp_path / "echo_target.py").write_text(TARGET + LITERALS)
     (tmp_path / "run.py").write_text(RUN)
-    runs = [_seen(tmp_path, "quiet", hash_seed) for hash_seed in ("1", "2", "3")]
-    assert runs[0] == runs[1] == runs[2]
+    runs = [_seen(tmp_path, "quiet", hash_seed) for hash_seed in ("1", "2")]
+    assert runs[0] == runs[1]
     drawn = {v[1] for v in runs[0] if isinstance(v, list) and str(v[1]).startswith("word")}
     assert drawn  # the literals are in the pool, so the order of the pool matters
