@@ -161,13 +161,31 @@ class InDomain:
         def check() -> str:  # the reproducer, written only for a clause that broke
             return call.example([ensures_line(self.contract, clause, call)], result=True)
 
+        if clause.id in s.stalled:
+            return None
         try:
             outcome = self.driver.runner.call(rule.predicate, [], kwargs, is_async=None)
         except Unjudged as unjudged:
             s.note(m.name, clause.id, f"not judged where {unjudged.reason} (reported as return-type)")
             return unjudged.violation
         if outcome.timed_out:
-            s.note(m.name, clause.id, f"not judged: checking it did not finish within {self.driver.runner.timeout:g}s")
+            # The clause's own code is the contract's, but what it runs on is the target's: a result whose __eq__ or
+            # __hash__ never returns, a query that hangs. A timeout, recorded once (not shrunk, as for a call), and the
+            # clause not judged again on this target, so one stuck result costs one time limit, not one per example.
+            limit = self.driver.runner.timeout
+            s.stalled.add(clause.id)
+            s.record(
+                s.violation(
+                    "timeout",
+                    m.name,
+                    None,
+                    f"{m.name}: checking '{clause.id}' on its result did not finish within {limit:g}s (a result whose "
+                    f"__eq__ or __hash__ never returns, or a query of the target that hangs); {self.driver.runner.stops}",
+                    check(),
+                    clause=clause.id,
+                )
+            )
+            s.note(m.name, clause.id, f"not judged again after checking it did not finish within {limit:g}s")
             return None
         err = outcome.error
         if isinstance(err, AssertionError):

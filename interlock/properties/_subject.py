@@ -51,6 +51,8 @@ class Subject:
     plans: dict[str, CallPlan | None] = attrs.field(factory=dict)
     sigs: dict[str, inspect.Signature | None] = attrs.field(factory=dict)
     skip: set[str] = attrs.field(factory=set)
+    stalled: set[str] = attrs.field(factory=set)
+    """Clauses whose checking did not finish on this target's result: judged no more (their timeout is recorded)."""
     found: dict[Key, Violation] = attrs.field(factory=dict)
     not_checked: list[NotChecked] = attrs.field(factory=list)
     bases: dict[str, tuple[dict[str, Any], dict[str, Any]]] = attrs.field(factory=dict)
@@ -197,8 +199,8 @@ def check_member_signature(subject: Subject, member: Member, owner: Any) -> tupl
         if params and params[0].kind in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD):
             sig = sig.replace(parameters=params[1:])
     subject.sigs[member.name] = sig
-    raw = inspect.unwrap(getattr(static, "__func__", static)) if callable(getattr(static, "__func__", static)) else fn
-    if not member.is_async and (inspect.iscoroutinefunction(raw) or inspect.iscoroutinefunction(fn)):
+    raw = _unwrapped(getattr(static, "__func__", static), fn)
+    if not member.is_async and (_is(inspect.iscoroutinefunction, raw) or _is(inspect.iscoroutinefunction, fn)):
         drifts.append(
             Drift(
                 "async-mismatch",
@@ -206,7 +208,7 @@ def check_member_signature(subject: Subject, member: Member, owner: Any) -> tupl
                 f"{member.name}: is async def in the target, a plain def in the contract; callers get a coroutine instead of a result",
             )
         )
-    if member.is_async and inspect.isasyncgenfunction(raw):
+    if member.is_async and _is(inspect.isasyncgenfunction, raw):
         drifts.append(Drift("async-mismatch", None, f"{member.name}: is an async generator in the target; callers cannot await it"))
     if sig is None:
         # no signature to read (a method written in C, as most of dict's are): called by name and by position, as
@@ -218,6 +220,23 @@ def check_member_signature(subject: Subject, member: Member, owner: Any) -> tupl
     more, plan = compare_signature(member, sig)
     subject.plans[member.name] = plan
     return drifts + more, True
+
+
+def _unwrapped(stored: Any, fallback: Any) -> Any:
+    """What ``stored`` wraps (``functools.wraps``), or ``fallback`` where it cannot be told: a proxy whose
+    ``__wrapped__`` never ends, or raises, is the target's object, not interlock's failure."""
+    try:
+        return inspect.unwrap(stored) if callable(stored) else fallback
+    except Exception:
+        return fallback
+
+
+def _is(test: Callable[[Any], bool], obj: Any) -> bool:
+    """``inspect``'s kind tests on a target's object, whose attributes may raise: ``False`` where they do."""
+    try:
+        return bool(test(obj))
+    except Exception:
+        return False
 
 
 _MISSING = object()

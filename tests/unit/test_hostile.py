@@ -49,6 +49,28 @@ def test_a_result_whose_equality_cannot_be_told_is_the_targets_violation(isolate
 
 
 @pytest.mark.parametrize("isolate", [False, True])
+def test_a_result_whose_equality_never_returns_is_a_timeout_found_once(isolate: bool) -> None:
+    """The postcondition's check on that result is stopped at the limit: a timeout of the member under the clause,
+    never a pass, and the clause is not judged again on that target (one limit spent, not one per example)."""
+    started = time.monotonic()
+    report = interlock.check(ho.Echo, ho.EndlessEqualityEcho, ho.GoodEcho, seed=1, max_examples=20, timeout=0.3, isolate=isolate)
+    assert time.monotonic() - started < 20
+    stuck, good = report.targets
+    assert [(v.kind, v.member, v.clause) for v in stuck.violations] == [("timeout", "echo", "echoes-its-text")]
+    assert "checking 'echoes-its-text' on its result did not finish within 0.3s" in stuck.violations[0].message
+    assert any(n.clause == "echoes-its-text" and "not judged again" in n.reason for n in stuck.not_checked)
+    assert good.violations == []
+
+
+def test_a_member_that_is_a_proxy_object_is_judged_by_calling_it() -> None:
+    """A member whose ``__wrapped__`` never ends (inspect.unwrap raises) is the target's object, not interlock's
+    failure: no internal error, and a correct proxy conforms."""
+    report = interlock.check(ho.Echo, ho.ProxyMemberEcho, seed=1, max_examples=10)
+    assert report.internal_errors == []
+    assert report.violations == [], [v.message for v in report.violations]
+
+
+@pytest.mark.parametrize("isolate", [False, True])
 def test_an_exception_that_cannot_be_printed_is_reported_not_fatal(isolate: bool) -> None:
     report = interlock.check(ho.Echo, ho.UnprintableErrorEcho, seed=1, max_examples=10, isolate=isolate)
     assert report.internal_errors == []
