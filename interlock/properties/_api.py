@@ -112,6 +112,8 @@ def check(
     adopted = _adoption(baseline, select, ignore)
     if options.isolate:
         report = run_isolated(model, entries, **judged, **options.run_options())
+        if report.stop_signal is not None:  # as in this process: the user's stop ends the caller's run too
+            raise KeyboardInterrupt(report.stop_signal)
     else:
         report = run_check(model, entries, **judged, **options.run_options())
     return adopted(report) if adopted is not None else report

@@ -23,7 +23,7 @@ from interlock.properties import _runner
 from interlock.properties._database import preflight
 from interlock.properties._engine import run_check
 from interlock.properties._internal import internal_error
-from interlock.properties._report import Report, TargetReport, Violation
+from interlock.properties._report import NotChecked, Report, TargetReport, Violation
 from interlock.properties._runner import HARD_GRACE, Interrupted, held, interruptible, shared_state
 from interlock.properties._subject import Subject
 
@@ -46,46 +46,57 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         options = {**options, "seed": random.SystemRandom().randrange(2**32), "replay": True}
     if options.get("replay") and options.get("example_db") is not None:
         preflight(options["example_db"])  # out of reach: said once here, not once per child
-    report, death = _child(contract, targets, options)
+    started = time.monotonic()
+    report, death, stop = _child(contract, targets, options)
     if report is not None:
         return report
-    if death[0] == "interrupted":  # the user stopped it, and the child left no report: stop here too
-        raise KeyboardInterrupt(death[1])
+    timeout = float(options.get("timeout", 5.0))
     parts: list[TargetReport] = []
     examples = 0
-    seconds = 0.0
     first = death
     stuck_in = first[1].partition("\t")[0] if first[0] == "stuck" else None
     for target in targets:
         if target[0] == stuck_in:  # it would only get stuck again: its timeout, without another wait
-            parts.append(_crashed(contract, target, first, float(options.get("timeout", 5.0))))
-            continue
-        alone, death = _child(contract, [target], options)
-        if alone is None and death[0] == "interrupted":
-            raise KeyboardInterrupt(death[1])
-        if alone is not None:
-            parts.extend(alone.targets)
-            examples += alone.examples
-            seconds += alone.seconds
+            parts.append(_crashed(contract, target, first, timeout))
+        elif stop is not None:  # the user stopped the run: no target is checked again
+            parts.append(TargetReport(target=target[0], violations=[], not_checked=[_stopped_note(stop)]))
         else:
-            parts.append(_crashed(contract, target, death, float(options.get("timeout", 5.0))))
+            alone, death, stop = _child(contract, [target], options)
+            if alone is not None:
+                parts.extend(alone.targets)
+                examples += alone.examples
+            elif stop is not None and death[0] == "interrupted":
+                parts.append(TargetReport(target=target[0], violations=[], not_checked=[_stopped_note(stop)]))
+            else:
+                parts.append(_crashed(contract, target, death, timeout))
     return Report(
         contract=contract.name,
         seed=int(options["seed"]),
         targets=parts,
         examples=examples,
-        seconds=seconds,
+        seconds=time.monotonic() - started,
         members=tuple(m.name for m in contract.members),
         clauses=tuple(c.id for c in contract.clauses),
         reference=options["reference"][0] if options.get("reference") else None,
+        interrupted=f"{stop} (stopped by the user)" if stop is not None else None,
+    )
+
+
+def _stopped_note(stop: str) -> NotChecked:
+    return NotChecked(
+        None,
+        None,
+        f"the run stopped early: {stop} (stopped by the user); the checking process ended without writing what it "
+        "found, and the checks after it did not run",
     )
 
 
 def _child(
     contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any]
-) -> tuple[Report | None, tuple[str, str]]:
-    """Run the check in a forked child: its report, or how it died and the last check it started; a ``progress``
-    option hears the child's checks start too."""
+) -> tuple[Report | None, tuple[str, str], str | None]:
+    """Run the check in a forked child: its report, or how it died and the last check it started, and the stop
+    signal the user sent, if any (a child that wrote its report after one has ``interrupted`` saying so); a
+    ``progress`` option hears the child's checks start too."""
     options = dict(options)
     shown = options.pop("progress", None)
     with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
@@ -127,21 +138,22 @@ def _child(
                     os._exit(code)
             status, stuck, stop = _wait(pid, shared)
         last = _last_line(progress_path)
+        signame = signal.Signals(stop).name if stop is not None else None
         if stuck is not None:
-            return None, ("stuck", f"{stuck[0]}\t{stuck[1]}")
+            return None, ("stuck", f"{stuck[0]}\t{stuck[1]}"), signame
         if stop is not None and not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path)):
-            return None, ("interrupted", signal.Signals(stop).name)
+            return None, ("interrupted", last), signame
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and os.path.exists(result_path):
             with open(result_path, "rb") as pickled:
                 result = pickle.load(pickled)
             if isinstance(result, UsageError | ChildFailed):
                 raise result
-            return result, ("", last)
+            return result, ("", last), None
         if os.WIFSIGNALED(status):
             how = f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
         else:
             how = f"exited with status {os.WEXITSTATUS(status)}"
-        return None, (how, last)
+        return None, (how, last), None
 
 
 STOP_GRACE = 10.0
@@ -210,7 +222,12 @@ def _crashed(contract: Contract, target: tuple[str, Any, tuple[str, str] | None]
             location=Subject(label=label, obj=obj, contract=contract, import_path=path).location(member),
             clause=None,
         )
-        return TargetReport(target=label, violations=[timeout_violation])
+        ended = NotChecked(
+            member,
+            None,
+            "not called again after it timed out; the checking process was ended in it, so the checks after it on this target did not run",
+        )
+        return TargetReport(target=label, violations=[timeout_violation], not_checked=[ended])
     phase, _, member = last.partition("_")
     member_name = member if phase in ("sweep", "outside", "base") and member else None
     where = f" while checking {member_name}" if member_name else (f" during {last}" if last else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import interlock
 from tests.fixtures import hostile as ho
@@ -38,3 +39,53 @@ def test_the_command_ends_a_call_stuck_in_c_by_default_and_reports_the_other_tar
     report = json.loads(ran.stdout)
     found = {t["target"].rpartition(":")[2]: [(v["kind"], v["member"]) for v in t["violations"]] for t in report["targets"]}
     assert found == {"GoodEcho": [], "CLoopEcho": [("timeout", "echo")]}
+
+
+def _stopped_while(target: str, tmp_path: Any, *extra: str) -> tuple[int, dict[str, Any], str]:
+    """Start the command on ``target`` beside GoodEcho, send SIGTERM to it once the target runs, and return its
+    exit status, its JSON report and its standard error; no process of the run may be left."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.unit.test_hostile import _no_process_left
+
+    root = Path(__file__).resolve().parents[2]
+    started = tmp_path / "started"
+    command = [sys.executable, "-m", "interlock", "check", "tests.fixtures.hostile:Echo", f"tests.fixtures.hostile:{target}",
+               "tests.fixtures.hostile:GoodEcho", "--seed", "1", "--max-examples", "2000", "--timeout", "0.5", "--json", *extra]  # fmt: skip
+    env = {**os.environ, "HOSTILE_STARTED": str(started)}
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    deadline = time.monotonic() + 60
+    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    _no_process_left(proc.pid)
+    return proc.returncode, json.loads(out), err
+
+
+def test_a_stop_while_the_child_holds_the_interpreter_lock_ends_the_run_as_stopped(tmp_path: Any) -> None:
+    """SIGTERM while the isolated child computes in C: the child is ended, the member is its timeout, the other
+    target is not checked again (the user asked to stop), and the run ends as stopped (143), with its report."""
+    status, report, err = _stopped_while("StartedCLoopEcho", tmp_path)
+    assert status == 143, err
+    assert report["interrupted"] == "SIGTERM (stopped by the user)"
+    stuck, good = report["targets"]
+    assert [(v["kind"], v["member"]) for v in stuck["violations"]] == [("timeout", "echo")]
+    assert good["violations"] == []
+    assert any("stopped by the user" in n["reason"] for n in good["not_checked"])
+
+
+def test_a_stop_the_child_ignores_still_ends_the_run_as_stopped_with_a_report(tmp_path: Any) -> None:
+    """SIGTERM to a run whose target ignores it in the child: the child is ended 10 s later, and the run ends with
+    143 and a report saying what did not run, not 130 and an error object."""
+    status, report, err = _stopped_while("StopIgnoringEcho", tmp_path)
+    assert status == 143, err
+    assert report["interrupted"] == "SIGTERM (stopped by the user)"
+    assert all(t["violations"] == [] for t in report["targets"])
+    assert all(any("stopped by the user" in n["reason"] for n in t["not_checked"]) for t in report["targets"])
