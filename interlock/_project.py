@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # the command resolves the targets before it imports the chec
     from interlock.contracts._model import Contract
     from interlock.properties._report import Fingerprint, Report
 
+_perf_counter = time.perf_counter
+"""Bound when interlock loads: a target that replaces ``time.perf_counter`` cannot move interlock's clock."""
+
 __all__ = ["Entry", "Group", "ProjectReport", "contract_model", "project_groups", "target_entry"]
 
 Entry = tuple[str, Any, tuple[str, str] | None]
@@ -229,7 +232,7 @@ def project_report(reports: Sequence[Report], *, seed: int, started: float, kind
     return ProjectReport(
         seed=seed,
         reports=list(reports),
-        seconds=time.perf_counter() - started,
+        seconds=_perf_counter() - started,
         fixed=fixed,
         baseline=baseline.path if baseline is not None else None,
     )

@@ -38,6 +38,9 @@ from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
 from interlock.properties._verdicts import Returned
 
+_perf_counter = time.perf_counter
+"""Bound when interlock loads: a target that replaces ``time.perf_counter`` cannot move interlock's clock."""
+
 __all__ = ["run_check"]
 
 
@@ -75,7 +78,7 @@ def run_check(
     ``sockets`` (``--sockets real``) is opened before the checks and closed after them however the run ends; the
     scenarios take their sockets from it, and the clauses it has a load phase for run that phase too.
     """
-    started = time.perf_counter()
+    started = _perf_counter()
     _subject.START_DIR = os.getcwd()
     if replay is None:
         replay = seed is None
@@ -99,7 +102,7 @@ def run_check(
             seed=seed,
             targets=[_target_report(contract, s) for s in subjects],
             examples=explorer.examples + vetted,
-            seconds=time.perf_counter() - started,
+            seconds=_perf_counter() - started,
             members=tuple(m.name for m in contract.members),
             clauses=tuple(c.id for c in contract.clauses),
             internal_errors=guard.errors,

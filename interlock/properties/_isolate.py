@@ -27,6 +27,9 @@ from interlock.properties._report import NotChecked, Report, TargetReport, Viola
 from interlock.properties._runner import HARD_GRACE, Interrupted, held, interruptible, shared_state
 from interlock.properties._subject import Subject
 
+_monotonic = time.monotonic
+"""Bound when interlock loads: a target that replaces ``time.monotonic`` cannot move interlock's clock."""
+
 __all__ = ["run_isolated"]
 
 _FAILED_IN_CHILD = 70
@@ -46,7 +49,7 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         options = {**options, "seed": random.SystemRandom().randrange(2**32), "replay": True}
     if options.get("replay") and options.get("example_db") is not None:
         preflight(options["example_db"])  # out of reach: said once here, not once per child
-    started = time.monotonic()
+    started = _monotonic()
     report, death, stop = _child(contract, targets, options)
     if report is not None:
         return report
@@ -74,7 +77,7 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         seed=int(options["seed"]),
         targets=parts,
         examples=examples,
-        seconds=time.monotonic() - started,
+        seconds=_monotonic() - started,
         members=tuple(m.name for m in contract.members),
         clauses=tuple(c.id for c in contract.clauses),
         reference=options["reference"][0] if options.get("reference") else None,
@@ -176,17 +179,17 @@ def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None, int
                 if done:
                     return status, None, stop
                 deadline, limit, label, member = shared_state(shared)
-                if deadline and time.monotonic() > deadline + limit + 2 * HARD_GRACE:
+                if deadline and _monotonic() > deadline + limit + 2 * HARD_GRACE:
                     os.kill(pid, signal.SIGKILL)
                     _, status = os.waitpid(pid, 0)
                     return status, (label, member), stop
-                if stop is not None and time.monotonic() > given_up:
+                if stop is not None and _monotonic() > given_up:
                     os.kill(pid, signal.SIGKILL)
                 time.sleep(0.05)
         except Interrupted as caught:
             if stop is None:
                 stop = caught.signum
-                given_up = time.monotonic() + STOP_GRACE
+                given_up = _monotonic() + STOP_GRACE
                 try:
                     os.kill(pid, caught.signum)
                 except ProcessLookupError:

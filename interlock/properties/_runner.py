@@ -39,6 +39,9 @@ import attrs
 if TYPE_CHECKING:
     from interlock.properties._doubles import StandIns
 
+_monotonic = time.monotonic
+"""Bound when interlock loads: a target that replaces ``time.monotonic`` cannot move interlock's clock."""
+
 __all__ = ["CallTimedOut", "Interrupted", "Outcome", "Runner", "Signal", "Where", "bounded", "interruptible", "limited", "stopped"]
 
 
@@ -211,7 +214,7 @@ class _Watchdog:
         self._outer: list[tuple[float | None, float]] = []
         self._call = 0
         self._injected = False
-        self._beat = time.monotonic()
+        self._beat = _monotonic()
         self._stopped = threading.Event()
         thread = threading.Thread(target=self._watch, name="interlock-watchdog", daemon=True)
         thread.start()
@@ -222,16 +225,16 @@ class _Watchdog:
             self._outer.append((self._deadline, self._limit))
             self._call += 1
             self._limit = limit
-            deadline = time.monotonic() + limit
+            deadline = _monotonic() + limit
             self._deadline = deadline if self._deadline is None else min(deadline, self._deadline)
             self._injected = False
-            self._beat = time.monotonic()
+            self._beat = _monotonic()
             _share(self._deadline, self._limit, self._runner.where)
 
     def disarm(self) -> None:
         with self._lock:
             self._deadline, self._limit = self._outer.pop() if self._outer else (None, 0.0)
-            self._beat = time.monotonic()
+            self._beat = _monotonic()
             _share(self._deadline or 0.0, self._limit)
             if self._injected and self._main is not None:  # a CallTimedOut not yet raised must not land elsewhere
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
@@ -245,7 +248,7 @@ class _Watchdog:
         while not self._stopped.wait(SOFT_GRACE):
             stuck_at: Where | None = None
             with self._lock:
-                deadline, call, now = self._deadline, self._call, time.monotonic()
+                deadline, call, now = self._deadline, self._call, _monotonic()
                 if deadline is None:
                     # no call under way for long: stuck in target code run outside a call (a __del__ that never returns)
                     if now - self._beat > IDLE_LIMIT + 2 * self._runner.timeout and given_up != call:
@@ -425,7 +428,7 @@ def bounded(seconds: float) -> Iterator[None]:
         yield
         return
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    started = time.monotonic()
+    started = _monotonic()
     watch = _WATCH
     if watch is not None:
         watch.arm(seconds)
@@ -434,7 +437,7 @@ def bounded(seconds: float) -> Iterator[None]:
     finally:
         if watch is not None:
             watch.disarm()
-        left = remaining - (time.monotonic() - started) if remaining else 0.0
+        left = remaining - (_monotonic() - started) if remaining else 0.0
         signal.setitimer(signal.ITIMER_REAL, max(left, 0.001) if remaining else 0.0)
 
 
@@ -450,7 +453,7 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
         return True, fn()
     previous = signal.signal(signal.SIGALRM, _alarm)
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
-    started = time.monotonic()
+    started = _monotonic()
     watch = _WATCH
     limit = min(seconds, remaining) if remaining else seconds
     try:
@@ -468,4 +471,4 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
     finally:
         signal.signal(signal.SIGALRM, previous)
         if remaining:
-            signal.setitimer(signal.ITIMER_REAL, max(remaining - (time.monotonic() - started), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(remaining - (_monotonic() - started), 0.001))

@@ -391,3 +391,14 @@ def test_a_run_stuck_outside_any_call_is_ended_with_what_was_found(monkeypatch: 
     assert report.interrupted is not None
     assert "stuck in code of tests.fixtures.hostile:EndlessFinalizerEcho run outside a call" in report.interrupted
     assert [v.kind for v in report.violations] == ["timeout"]
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_target_that_replaces_the_clocks_moves_none_of_interlocks(isolate: bool) -> None:
+    """interlock's time limits and its report's seconds keep their own clocks: a frozen time.monotonic does not
+    disable the limits, and the report's seconds are not negative (the report validates)."""
+    ran = _check("ClockPatchingEcho", "--json", isolate=isolate)
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert report["summary"]["seconds"] >= 0
