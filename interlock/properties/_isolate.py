@@ -111,6 +111,7 @@ def _child(
             if pid == 0:  # the child: never returns
                 code = _FAILED_IN_CHILD
                 _runner.SHARED = shared
+                _own_group()
                 try:
                     with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
 
@@ -139,7 +140,11 @@ def _child(
                     code = 0
                 finally:
                     os._exit(code)
-            status, stuck, stop = _wait(pid, shared)
+            _own_group(pid)
+            try:
+                status, stuck, stop = _wait(pid, shared)
+            finally:
+                _end_group(pid)
         last = _last_line(progress_path)
         signame = signal.Signals(stop).name if stop is not None else None
         if stuck is not None:
@@ -157,6 +162,24 @@ def _child(
         else:
             how = f"exited with status {os.WEXITSTATUS(status)}"
         return None, (how, last), None
+
+
+def _own_group(pid: int = 0) -> None:
+    """The child leads a process group of its own (set on both sides of the fork, so neither waits for the other):
+    what a target forks stays in it, and is ended with it."""
+    try:
+        os.setpgid(pid, pid)
+    except OSError:  # the child has already set it, or has already ended
+        pass
+
+
+def _end_group(pid: int) -> None:
+    """End what the child left in its group: processes a target forked, which would run on, and would keep the
+    report's standard output open (a pipe reading it would never end)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:  # nothing left
+        pass
 
 
 STOP_GRACE = 10.0

@@ -286,6 +286,17 @@ def test_a_target_that_forks_gives_one_report(isolate: bool) -> None:
     assert out.count('"interlock"') == 1
 
 
+def test_processes_a_target_forked_end_with_the_isolated_run() -> None:
+    """What a target forks in the checking child (and leaves sleeping) is ended with it: none is left, and the
+    report's standard output reaches its end (a pipe reading it would otherwise wait ten minutes)."""
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:ForkSleeperEcho", "--seed", "1", "--max-examples", "3", "--json"]
+    proc = _interlock_script(*args)
+    out, err = proc.communicate(timeout=60)  # communicate reads stdout to its end: every holder of it has ended
+    assert proc.returncode == 0, err
+    assert json.loads(out)["targets"][0]["conforms"] is True
+    _no_process_left(proc.pid)
+
+
 @pytest.mark.parametrize("isolate", [False, True])
 def test_a_target_that_closes_the_standard_streams_changes_nothing(isolate: bool) -> None:
     ran = _check("StreamClosingEcho", "--json", isolate=isolate)
