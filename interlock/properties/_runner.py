@@ -266,12 +266,26 @@ class _Watchdog:
                     stuck(stuck_at)
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """An event loop that keeps interlock's own signals to itself: a task a time limit or a stop ended, whose
+    result nobody reads, is not logged as "Task exception was never retrieved" with interlock's frames."""
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet)
+    return loop
+
+
+def _quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    if isinstance(context.get("exception"), Signal):
+        return
+    loop.default_exception_handler(context)
+
+
 class Runner:
     """Drives calls on one event loop of its own, each within ``timeout`` seconds."""
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self.loop = asyncio.new_event_loop()
+        self.loop = _new_loop()
         self._pid = os.getpid()
         self._main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         self.where = Where(None, None)
@@ -382,7 +396,7 @@ class Runner:
     def _recover(self) -> None:
         """After an interrupt the loop may be mid-step: replace it with a fresh one."""
         old = self.loop
-        self.loop = asyncio.new_event_loop()
+        self.loop = _new_loop()
         try:
             for task in asyncio.all_tasks(old):
                 task.cancel()
@@ -394,7 +408,7 @@ class Runner:
         box: list[Outcome] = []
 
         def work() -> None:
-            loop = asyncio.new_event_loop()
+            loop = _new_loop()
             inner = Runner.__new__(Runner)
             inner.timeout, inner.loop, inner._main = self.timeout, loop, False
             try:

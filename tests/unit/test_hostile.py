@@ -413,3 +413,15 @@ def test_a_target_that_replaces_the_clocks_moves_none_of_interlocks(isolate: boo
     report = json.loads(ran.stdout)
     jsonschema.validate(report, SCHEMA)
     assert report["summary"]["seconds"] >= 0
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_task_interlock_stopped_leaves_no_traceback_of_interlock_on_stderr(isolate: bool) -> None:
+    """The member is a timeout; the task the time limit ended is not logged as "Task exception was never
+    retrieved" with interlock's own frames (the target's own output may go to stderr; interlock's internals not)."""
+    args = ["check", f"{FIXTURES}:AsyncEcho", f"{FIXTURES}:CleanupLoopingAsyncEcho", "--seed", "1", "--max-examples", "3"]
+    ran = _command(*args, "--timeout", "0.3", "--json", "--isolate" if isolate else "--no-isolate")
+    assert ran.returncode == 1, ran.stderr
+    assert [(v["kind"], v["member"]) for v in json.loads(ran.stdout)["targets"][0]["violations"]] == [("timeout", "echo")]
+    assert "never retrieved" not in ran.stderr
+    assert "Traceback" not in ran.stderr
