@@ -32,7 +32,7 @@ from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
-from interlock.properties._runner import IDLE_LIMIT, Interrupted, Runner, Where, interruptible, stopped
+from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, interruptible, stopped
 from interlock.properties._scenario import ClauseCodeFailed, run_load, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
@@ -176,6 +176,11 @@ def _stuck(
             f"{member}: did not return within {timeout:g}s and could not be stopped (code that no signal reaches, such as "
             "a long computation in C, or a target that took the time limit's signal for itself); the run stopped here"
         )
+        if where.showing:
+            message = (
+                f"{member}: a value it returned or raised could not be shown: its __repr__ or __str__ did not return "
+                f"within {TEXT_LIMIT:g}s and could not be stopped; the run stopped here"
+            )
         s.record(s.violation("timeout", member, None, message, example))
         reason = f"{member} of {s.label} did not return within {timeout:g}s and could not be stopped"
     for t in subjects:

@@ -196,6 +196,8 @@ class Where:
     target: Any
     member: str | None
     example: Callable[[], str] | None = None
+    showing: bool = False
+    """The checker is showing a value the call returned or raised (its ``__repr__`` or ``__str__``), not calling."""
 
 
 class _Watchdog:
@@ -470,7 +472,11 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
     started = _monotonic()
     watch = _WATCH
     limit = min(seconds, remaining) if remaining else seconds
+    where = watch._runner.where if watch is not None else None
+    was_showing = where.showing if where is not None else False
     try:
+        if where is not None:
+            where.showing = True
         try:
             if watch is not None:
                 watch.arm(limit)
@@ -483,6 +489,8 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
     except CallTimedOut:
         return False, None
     finally:
+        if where is not None:
+            where.showing = was_showing
         signal.signal(signal.SIGALRM, previous)
         if remaining:
             signal.setitimer(signal.ITIMER_REAL, max(remaining - (_monotonic() - started), 0.001))

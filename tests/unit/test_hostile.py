@@ -425,3 +425,16 @@ def test_a_task_interlock_stopped_leaves_no_traceback_of_interlock_on_stderr(iso
     assert [(v["kind"], v["member"]) for v in json.loads(ran.stdout)["targets"][0]["violations"]] == [("timeout", "echo")]
     assert "never retrieved" not in ran.stderr
     assert "Traceback" not in ran.stderr
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_value_that_cannot_be_shown_is_not_taken_for_a_call_that_did_not_return(isolate: bool) -> None:
+    """The member returned; its value's __repr__ is what would not stop: the run ends with the report, and the
+    timeout says so instead of saying the member did not return."""
+    ran = _check("SleepingReprEcho", "--json", "--timeout", "0.3", isolate=isolate)
+    assert ran.returncode == 1, ran.stderr
+    report = json.loads(ran.stdout)
+    (v,) = [v for t in report["targets"] for v in t["violations"] if v["kind"] == "timeout"]
+    assert v["member"] == "echo"
+    assert "could not be shown: its __repr__ or __str__ did not return within 1s" in v["message"]
+    assert report["interrupted"]
