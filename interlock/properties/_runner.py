@@ -430,7 +430,9 @@ def _is_awaitable(value: Any) -> bool:
     """``inspect.isawaitable``, where a result whose ``__await__`` lookup raises is simply not awaitable."""
     try:
         return inspect.isawaitable(value)
-    except Exception:
+    except _PASS:
+        raise
+    except BaseException:  # a KeyboardInterrupt its __getattribute__ raised is the target's, not the user's
         return False
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from interlock.properties._runner import TEXT_LIMIT, limited
+from interlock.properties._runner import TEXT_LIMIT, Signal, limited
 
 __all__ = ["a_or_an", "clip", "describe_error", "member_once", "printable", "py_repr", "raise_site", "shorten_values"]
 
@@ -32,7 +32,9 @@ def py_repr(value: Any) -> str:
         return endless
     try:
         done, text = limited(lambda: _py_repr(value))
-    except Exception as exc:
+    except Signal:  # interlock's own (a stop, a time limit): never the value's
+        raise
+    except BaseException as exc:  # a KeyboardInterrupt or SystemExit the target's __repr__ raised is the target's
         return f"<{_type_name(value)} whose __repr__ raised {_type_name(exc)}>"
     if not done:
         _HANGS.add(id(type(value)))
@@ -60,7 +62,9 @@ def describe_error(exc: BaseException, limit: int = 160) -> str:
         if not done:
             _HANGS.add(id(type(exc)))
         text = str(shown) if done else f"<its __str__ did not return within {TEXT_LIMIT:g}s>"
-    except Exception as inner:
+    except Signal:
+        raise
+    except BaseException as inner:
         text = f"<its __str__ raised {_type_name(inner)}>"
     text = printable(clip(text, limit))
     return f"{_type_name(exc)}: {text}" if text else _type_name(exc)

@@ -438,3 +438,18 @@ def test_a_value_that_cannot_be_shown_is_not_taken_for_a_call_that_did_not_retur
     assert v["member"] == "echo"
     assert "could not be shown: its __repr__ or __str__ did not return within 1s" in v["message"]
     assert report["interrupted"]
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("InterruptingMessageEcho", ("unexpected-exception", "echo")), ("InterruptingAttributesEcho", ("missing-member", "echo"))],
+)
+def test_a_keyboard_interrupt_the_targets_own_code_raises_is_its_violation(isolate: bool, target: str, expected: tuple[str, str]) -> None:
+    """Not the user's stop (exit 130 with no report), nor a crash of the isolated child: the user's stop reaches a
+    run as interlock's own signal, so a bare KeyboardInterrupt from a target's dunder is the target's."""
+    ran = _check(target, "--json", isolate=isolate)
+    assert ran.returncode == 1, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["interrupted"] is None
+    assert [(v["kind"], v["member"]) for v in report["targets"][0]["violations"]] == [expected]
