@@ -26,6 +26,23 @@ from interlock.properties._values import clip, describe_error, py_repr
 
 __all__ = ["OutOfDomain"]
 
+_OUTSIDE: dict[int, tuple[Clause, Any, Any]] = {}
+
+
+def _outside_of(clause: Clause, strat: Any) -> Any:
+    """The values of ``strat`` a ``draws`` clause narrows away, built once per clause and strategy: Hypothesis reads a
+    filter's predicate (its source, for bounds it could use) every time one is made, which costs more than a draw."""
+    found = _OUTSIDE.get(id(clause))
+    if found is not None and found[0] is clause and found[1] is strat:
+        return found[2]
+    rule = clause.rule
+    assert isinstance(rule, Draws)
+    assert rule.contains is not None
+    contains = rule.contains
+    built = strat.filter(lambda v: not contains(v))
+    _OUTSIDE[id(clause)] = (clause, strat, built)  # the entry keeps the clause alive, so its id is not reused
+    return built
+
 
 class OutOfDomain:
     """Offers each parameter the values outside its domain, one per fresh target, and judges the refusal."""
@@ -180,8 +197,8 @@ class OutOfDomain:
         strat = strategy_for(p.domain, self.contract)
         if strat is DOUBLE:
             return []
+        value = data.draw(_outside_of(clause, strat))
         contains = rule.contains
-        value = data.draw(strat.filter(lambda v: not contains(v)))
         if p.domain.base is str and data.draw(st.booleans()):
             # a near miss of an in-domain value ("FREE", " mid"): what normalising code lets through
             inside = data.draw(rule.strategy)

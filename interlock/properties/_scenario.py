@@ -14,7 +14,7 @@ import gc
 import inspect
 import re
 import weakref
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import attrs
@@ -585,8 +585,11 @@ def _runs(driver: Driver, s: Subject, clause: Clause) -> bool:
     return True
 
 
-def _play(driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns) -> tuple[list[Violation], Any, bool, str]:
-    """Run the scenario once on one target: its violations, its observation, whether it ran clean, its example.
+def _play(
+    driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: DoubleReturns
+) -> tuple[list[Violation], Any, bool, Callable[[], str]]:
+    """Run the scenario once on one target: its violations, its observation, whether it ran clean, and what writes
+    its example (only a differential needs it, so the text is written only then).
 
     A failure of the clause is the clause's violation; what goes wrong on the way (a set-up call that raises, a
     result of the wrong type, sync versus async) is the member's own violation, once; the clause's own code
@@ -642,7 +645,7 @@ def _play(driver: Driver, s: Subject, clause: Clause, draws: _Draws, returns: Do
     for member, reason in h.unchecked:
         s.note(member, clause.id, reason)
     clean = not h.found and not h.unchecked
-    return list(h.found), observation, clean, h.example()
+    return list(h.found), observation, clean, h.example
 
 
 def run_scenario(driver: Driver, s: Subject, clause: Clause) -> None:
@@ -715,8 +718,5 @@ def run_scenario_compared(driver: Driver, subjects: list[Subject], clause: Claus
 class _Example:
     """A finished run's example, in the shape differential reports expect."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def example(self) -> str:
-        return self.text
+    def __init__(self, write: Callable[[], str]) -> None:
+        self.example = write
