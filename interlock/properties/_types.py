@@ -15,7 +15,6 @@ from typing import Any
 
 import typeguard
 from typeguard import CollectionCheckStrategy, TypeCheckError, TypeCheckMemo, check_type
-from typeguard._checkers import check_protocol
 
 from interlock.contracts._declare import is_contract
 from interlock.properties._doubles import Double
@@ -55,18 +54,9 @@ def _strict_bytes(value: Any, origin_type: Any, args: tuple[Any, ...], memo: Typ
         raise TypeCheckError("is not bytes (bytearray and memoryview are not bytes to a caller that hashes or stores it)")
 
 
-def _protocol(value: Any, origin_type: Any, args: tuple[Any, ...], memo: TypeCheckMemo) -> None:
-    if issubclass(type(value), Double) and getattr(type(value), "_interlock_protocol", None) is origin_type:
-        return  # the checker's own double of that very Protocol, inside a collection or a union
-    check_protocol(value, origin_type, args, memo)
-
-
 def _lookup(origin_type: Any, args: tuple[Any, ...], extras: tuple[Any, ...]) -> Any:
     if origin_type is bytes and _STRICT.get():
         return _strict_bytes
-    if isinstance(origin_type, type) and getattr(origin_type, "_is_protocol", False) and _STRICT.get():
-        # typeguard reads a Protocol's type hints on every check; a double of it needs none of that
-        return _protocol
     return None
 
 
