@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from interlock._imports import resolve, survive_import
+from interlock._imports import STOPPED_BY_USER, record_stop, resolve, survive_import
 from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, DEFAULT_USERS, Options, from_text
 from interlock._progress import Progress
 from interlock._version import __version__
@@ -622,10 +622,19 @@ def _matrix(reports: list[Any], *, colour: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    wants_json = _wants_json(argv)
+    with _stops_recorded():
+        try:
+            parser = _parser()
+            wants_json = _wants_json(argv, parser)
+            return _main(parser, argv, wants_json)
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc, wants_json)
+
+
+def _main(parser: argparse.ArgumentParser, argv: list[str], wants_json: bool) -> int:
     _STREAMS[:] = [sys.stdout, sys.stderr]
     _LINE[0] = Progress(None)
-    wants_json = "--json" in argv
-    parser = _parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -635,8 +644,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, out)
     except (UsageError, ContractDefinitionError, InterlockError) as exc:
         return _fail(str(exc), wants_json)
-    except KeyboardInterrupt:
-        return _fail("interrupted", wants_json, status=EXIT_SIGNAL_BASE + signal.SIGINT.value)
     except Exception as exc:  # an interlock bug: still one line, the traceback in a file
         if os.environ.get("INTERLOCK_DEBUG"):
             raise
@@ -645,6 +652,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         found = internal_error(exc, None, None, None)
         kept = f" (traceback in {found.traceback})" if found.traceback else ""
         return _fail(f"internal error: {found.error}{kept}", wants_json, status=EXIT_INTERNAL)
+
+
+def _wants_json(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> bool:
+    return "--json" in argv
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stops_recorded() -> Iterator[None]:
+    """Outside the run, ``SIGINT`` and ``SIGTERM`` raise ``KeyboardInterrupt`` and are noted (``record_stop``): a stop
+    before the run has started is the exit status 130 or 143 with one line, never a traceback or a silent death.
+    The run takes them over while it goes on (``interruptible``). The handlers before are put back at the end."""
+    try:
+        previous = {s: signal.signal(s, record_stop) for s in _STOP_SIGNALS}
+    except ValueError:  # not the main thread: signals are not this thread's to handle
+        yield
+        return
+    STOPPED_BY_USER.clear()
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _interrupted(exc: KeyboardInterrupt, wants_json: bool) -> int:
+    """The user stopped the command outside the run: one line, the JSON error with ``--json``, 128 + the signal."""
+    with contextlib.suppress(ValueError):
+        for s in _STOP_SIGNALS:  # a second Ctrl-C while this is said is noted, not a traceback
+            signal.signal(s, _note_stop)
+    signum = _signal_of(exc)
+    return _fail(f"interrupted by {signal.Signals(signum).name}", wants_json, status=EXIT_SIGNAL_BASE + signum)
+
+
+def _note_stop(signum: int, frame: Any) -> None:
+    STOPPED_BY_USER.append(signum)
+
+
+def _signal_of(exc: KeyboardInterrupt) -> int:
+    """The stop signal behind a ``KeyboardInterrupt``: the first one noted, else the one it names (a run that was
+    stopped says which), else ``SIGINT``."""
+    if STOPPED_BY_USER:
+        return STOPPED_BY_USER[0]
+    named = str(exc).split(" ", 1)[0]
+    return signal.Signals[named].value if named in {s.name for s in _STOP_SIGNALS} else signal.SIGINT.value
 
 
 def _keep_hypothesis_out_of_the_folder() -> None:
@@ -715,10 +769,25 @@ def entry() -> NoReturn:
     ends cannot keep it alive, and a target's ``atexit`` handler or late-flushed buffer cannot write after the
     report on standard output.
 
+    A stop signal is handled from its first line (``_stops_recorded``): before the run it is the exit status 130 or
+    143 with one line; once the status is known, it ends the process at once with 128 + the signal's number.
+
     The process is the command's own, so it also decides where Hypothesis keeps its files (``main`` called from
     Python leaves the caller's Hypothesis as it is)."""
-    _keep_hypothesis_out_of_the_folder()
-    status = main()
+    argv = sys.argv[1:]
+    try:
+        for s in _STOP_SIGNALS:
+            signal.signal(s, record_stop)
+        _keep_hypothesis_out_of_the_folder()
+        status = main(argv)
+    except KeyboardInterrupt as exc:  # a stop before main listens for it
+        status = _interrupted(exc, _wants_json(argv))
+    for s in _STOP_SIGNALS:
+        signal.signal(s, _end_now)
     _flush(sys.stdout)
     _flush(sys.stderr)
     os._exit(status)
+
+
+def _end_now(signum: int, frame: Any) -> None:
+    os._exit(EXIT_SIGNAL_BASE + signum)
