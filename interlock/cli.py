@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -404,9 +405,43 @@ def _junit_path(path: str | None) -> str | None:
     folder = os.path.dirname(full)
     if not os.path.isdir(folder):
         raise UsageError(f"cannot write the JUnit report to {path!r}: no folder {folder!r}")
-    if not os.access(folder, os.W_OK) or (os.path.exists(full) and not os.access(full, os.W_OK)):
-        raise UsageError(f"cannot write the JUnit report to {path!r}: permission denied")
+    _try_writing(full, path)
     return full
+
+
+def _try_writing(full: str, path: str) -> None:
+    """Open ``full`` for writing as the report will be, and write nothing to it: a file that is there is neither
+    truncated nor changed (append mode, an empty write), and one that was not is removed again. Permissions alone do
+    not tell (root passes them for ``/proc/version``, whose writes fail): the open and the write do."""
+    existed = os.path.lexists(full)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | (0 if existed else os.O_CREAT | os.O_EXCL)
+    try:
+        fd = os.open(full, flags, 0o666)
+    except FileExistsError:  # made in the meantime: tried again as a file that is there
+        existed, fd = True, -1
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a named pipe no one reads yet: it will be read when the report is written
+            return
+        raise UsageError(f"cannot write the JUnit report to {path!r}: {_reason(exc)}") from None
+    try:
+        if fd == -1:
+            fd = os.open(full, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK)
+        os.write(fd, b"")
+    except OSError as exc:
+        if exc.errno != errno.ENXIO:
+            raise UsageError(f"cannot write the JUnit report to {path!r}: {_reason(exc)}") from None
+    finally:
+        if fd != -1:
+            os.close(fd)
+        if not existed:
+            with contextlib.suppress(OSError):
+                os.unlink(full)
+
+
+def _reason(exc: OSError) -> str:
+    """An OS error as the end of a message: ``permission denied``, ``input/output error``."""
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
 
 
 def _show(out: TextIO, as_json: bool, dumps: Callable[[], str], text: Callable[..., str]) -> None:

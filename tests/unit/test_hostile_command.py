@@ -179,3 +179,35 @@ def test_a_stop_while_the_targets_are_imported_is_its_exit_status_and_one_line(
     assert json.loads(out) == {"interlock": json.loads(out)["interlock"], "error": f"interrupted by {signal.Signals(signum).name}"}
     importer = int(importing.read_text().split()[0])
     assert _wait_gone(importer), "the import probe's child was left running"
+
+
+# F17: a --junit file that cannot be written ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/version") or os.geteuid() != 0, reason="needs root and /proc/version")
+def test_a_junit_file_root_may_open_but_not_write_is_refused_before_the_run(tmp_path: Path) -> None:
+    """Root passes every permission check for /proc/version, and may even open it; writing it fails. The check
+    before the run writes (nothing) to it, so the run never starts and its report is not thrown away."""
+    started = tmp_path / "started"
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:SlowEcho", "--seed", "1", "--max-examples", "3"]
+    proc = _start(*args, "--junit", "/proc/version", "--json", HOSTILE_STARTED=str(started))
+    try:
+        out, err = proc.communicate(timeout=BOUND)
+    finally:
+        _no_process_left(proc.pid)
+    assert proc.returncode == 2, err
+    assert _one_error_line(err).startswith("interlock: error: cannot write the JUnit report to '/proc/version': ")
+    assert json.loads(out)["error"].startswith("cannot write the JUnit report")
+    assert not started.exists(), "the run started before the JUnit file was found unwritable"
+
+
+def test_the_junit_check_leaves_a_file_as_it_was_and_no_new_file_behind(tmp_path: Path) -> None:
+    """The check opens the file for writing: one that is there keeps its text, one that was not is not left."""
+    kept, new = tmp_path / "kept.xml", tmp_path / "new.xml"
+    kept.write_text("the old report")
+    for junit in (kept, new):  # refused after the check: a target that cannot be imported
+        status, _, err = _run("check", f"{FIXTURES}:Echo", "no_such_module_here:X", "--junit", str(junit))
+        assert status == 2, err
+        assert "no_such_module_here" in _one_error_line(err)
+    assert kept.read_text() == "the old report"
+    assert not new.exists()
