@@ -690,7 +690,29 @@ def _main(parser: argparse.ArgumentParser, argv: list[str], wants_json: bool) ->
 
 
 def _wants_json(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> bool:
-    return "--json" in argv
+    """Whether argparse would read ``--json`` in ``argv`` (``--json`` or ``--json=...``, before a ``--``): then a
+    usage error is also a JSON object on standard output, even one about ``--json`` itself. ``check`` and ``demo``
+    take no abbreviations; ``scan`` does, so there ``--js`` is ``--json`` too (given the ``parser`` to ask)."""
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    sub = _subparser(parser, command) if parser is not None and command is not None else None
+    for arg in argv:
+        if arg == "--":
+            return False
+        name = arg.partition("=")[0]
+        if name == "--json":
+            return True
+        options = sub._option_string_actions if sub is not None and sub.allow_abbrev and name.startswith("--") else {}
+        if len(name) > 2 and [option for option in options if option.startswith(name)] == ["--json"]:
+            return True
+    return False
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(command)
+            return found if isinstance(found, argparse.ArgumentParser) else None
+    return None
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)

@@ -211,3 +211,31 @@ def test_the_junit_check_leaves_a_file_as_it_was_and_no_new_file_behind(tmp_path
         assert "no_such_module_here" in _one_error_line(err)
     assert kept.read_text() == "the old report"
     assert not new.exists()
+
+
+# F19: --json=1 and abbreviations ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", f"{FIXTURES}:Echo", f"{FIXTURES}:GoodEcho", "--json=1"], "argument --json: ignored explicit argument '1'"),
+        (["check", "--json=", f"{FIXTURES}:Echo"], "argument --json: ignored explicit argument ''"),
+        (["scan", "tests.fixtures.hostile", "--js", "--bogus"], "unrecognized arguments: --bogus"),  # scan takes abbreviations
+    ],
+)
+def test_every_spelling_argparse_reads_as_json_gets_the_json_error(args: list[str], message: str) -> None:
+    status, out, err = _run(*args)
+    assert status == 2, err
+    assert message in _one_error_line(err)
+    error = json.loads(out)
+    assert set(error) == {"interlock", "error"}
+    assert message in error["error"]
+
+
+@pytest.mark.parametrize("args", [["check", f"{FIXTURES}:Echo", f"{FIXTURES}:GoodEcho", "--js"], ["check", "--", "--json"]])
+def test_what_argparse_does_not_read_as_json_gets_no_json(args: list[str]) -> None:
+    status, out, err = _run(*args)
+    assert status == 2, err
+    _one_error_line(err)
+    assert out == ""
