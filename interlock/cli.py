@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from interlock._imports import resolve, survive_import
+from interlock._imports import STOPPED_BY_USER, record_stop, resolve, survive_import
 from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIMEOUT, DEFAULT_USERS, Options, from_text
 from interlock._progress import Progress
 from interlock._version import __version__
@@ -404,9 +405,43 @@ def _junit_path(path: str | None) -> str | None:
     folder = os.path.dirname(full)
     if not os.path.isdir(folder):
         raise UsageError(f"cannot write the JUnit report to {path!r}: no folder {folder!r}")
-    if not os.access(folder, os.W_OK) or (os.path.exists(full) and not os.access(full, os.W_OK)):
-        raise UsageError(f"cannot write the JUnit report to {path!r}: permission denied")
+    _try_writing(full, path)
     return full
+
+
+def _try_writing(full: str, path: str) -> None:
+    """Open ``full`` for writing as the report will be, and write nothing to it: a file that is there is neither
+    truncated nor changed (append mode, an empty write), and one that was not is removed again. Permissions alone do
+    not tell (root passes them for ``/proc/version``, whose writes fail): the open and the write do."""
+    existed = os.path.lexists(full)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | (0 if existed else os.O_CREAT | os.O_EXCL)
+    try:
+        fd = os.open(full, flags, 0o666)
+    except FileExistsError:  # made in the meantime: tried again as a file that is there
+        existed, fd = True, -1
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a named pipe no one reads yet: it will be read when the report is written
+            return
+        raise UsageError(f"cannot write the JUnit report to {path!r}: {_reason(exc)}") from None
+    try:
+        if fd == -1:
+            fd = os.open(full, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK)
+        os.write(fd, b"")
+    except OSError as exc:
+        if exc.errno != errno.ENXIO:
+            raise UsageError(f"cannot write the JUnit report to {path!r}: {_reason(exc)}") from None
+    finally:
+        if fd != -1:
+            os.close(fd)
+        if not existed:
+            with contextlib.suppress(OSError):
+                os.unlink(full)
+
+
+def _reason(exc: OSError) -> str:
+    """An OS error as the end of a message: ``permission denied``, ``input/output error``."""
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
 
 
 def _show(out: TextIO, as_json: bool, dumps: Callable[[], str], text: Callable[..., str]) -> None:
@@ -622,10 +657,19 @@ def _matrix(reports: list[Any], *, colour: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    wants_json = _wants_json(argv)
+    with _stops_recorded():
+        try:
+            parser = _parser()
+            wants_json = _wants_json(argv, parser)
+            return _main(parser, argv, wants_json)
+        except KeyboardInterrupt as exc:
+            return _interrupted(exc, wants_json)
+
+
+def _main(parser: argparse.ArgumentParser, argv: list[str], wants_json: bool) -> int:
     _STREAMS[:] = [sys.stdout, sys.stderr]
     _LINE[0] = Progress(None)
-    wants_json = "--json" in argv
-    parser = _parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -635,8 +679,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, out)
     except (UsageError, ContractDefinitionError, InterlockError) as exc:
         return _fail(str(exc), wants_json)
-    except KeyboardInterrupt:
-        return _fail("interrupted", wants_json, status=EXIT_SIGNAL_BASE + signal.SIGINT.value)
     except Exception as exc:  # an interlock bug: still one line, the traceback in a file
         if os.environ.get("INTERLOCK_DEBUG"):
             raise
@@ -645,6 +687,75 @@ def main(argv: Sequence[str] | None = None) -> int:
         found = internal_error(exc, None, None, None)
         kept = f" (traceback in {found.traceback})" if found.traceback else ""
         return _fail(f"internal error: {found.error}{kept}", wants_json, status=EXIT_INTERNAL)
+
+
+def _wants_json(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> bool:
+    """Whether argparse would read ``--json`` in ``argv`` (``--json`` or ``--json=...``, before a ``--``): then a
+    usage error is also a JSON object on standard output, even one about ``--json`` itself. ``check`` and ``demo``
+    take no abbreviations; ``scan`` does, so there ``--js`` is ``--json`` too (given the ``parser`` to ask)."""
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    sub = _subparser(parser, command) if parser is not None and command is not None else None
+    for arg in argv:
+        if arg == "--":
+            return False
+        name = arg.partition("=")[0]
+        if name == "--json":
+            return True
+        options = sub._option_string_actions if sub is not None and sub.allow_abbrev and name.startswith("--") else {}
+        if len(name) > 2 and [option for option in options if option.startswith(name)] == ["--json"]:
+            return True
+    return False
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser | None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found = action.choices.get(command)
+            return found if isinstance(found, argparse.ArgumentParser) else None
+    return None
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stops_recorded() -> Iterator[None]:
+    """Outside the run, ``SIGINT`` and ``SIGTERM`` raise ``KeyboardInterrupt`` and are noted (``record_stop``): a stop
+    before the run has started is the exit status 130 or 143 with one line, never a traceback or a silent death.
+    The run takes them over while it goes on (``interruptible``). The handlers before are put back at the end."""
+    try:
+        previous = {s: signal.signal(s, record_stop) for s in _STOP_SIGNALS}
+    except ValueError:  # not the main thread: signals are not this thread's to handle
+        yield
+        return
+    STOPPED_BY_USER.clear()
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _interrupted(exc: KeyboardInterrupt, wants_json: bool) -> int:
+    """The user stopped the command outside the run: one line, the JSON error with ``--json``, 128 + the signal."""
+    with contextlib.suppress(ValueError):
+        for s in _STOP_SIGNALS:  # a second Ctrl-C while this is said is noted, not a traceback
+            signal.signal(s, _note_stop)
+    signum = _signal_of(exc)
+    return _fail(f"interrupted by {signal.Signals(signum).name}", wants_json, status=EXIT_SIGNAL_BASE + signum)
+
+
+def _note_stop(signum: int, frame: Any) -> None:
+    STOPPED_BY_USER.append(signum)
+
+
+def _signal_of(exc: KeyboardInterrupt) -> int:
+    """The stop signal behind a ``KeyboardInterrupt``: the first one noted, else the one it names (a run that was
+    stopped says which), else ``SIGINT``."""
+    if STOPPED_BY_USER:
+        return STOPPED_BY_USER[0]
+    named = str(exc).split(" ", 1)[0]
+    return signal.Signals[named].value if named in {s.name for s in _STOP_SIGNALS} else signal.SIGINT.value
 
 
 def _keep_hypothesis_out_of_the_folder() -> None:
@@ -715,10 +826,25 @@ def entry() -> NoReturn:
     ends cannot keep it alive, and a target's ``atexit`` handler or late-flushed buffer cannot write after the
     report on standard output.
 
+    A stop signal is handled from its first line (``_stops_recorded``): before the run it is the exit status 130 or
+    143 with one line; once the status is known, it ends the process at once with 128 + the signal's number.
+
     The process is the command's own, so it also decides where Hypothesis keeps its files (``main`` called from
     Python leaves the caller's Hypothesis as it is)."""
-    _keep_hypothesis_out_of_the_folder()
-    status = main()
+    argv = sys.argv[1:]
+    try:
+        for s in _STOP_SIGNALS:
+            signal.signal(s, record_stop)
+        _keep_hypothesis_out_of_the_folder()
+        status = main(argv)
+    except KeyboardInterrupt as exc:  # a stop before main listens for it
+        status = _interrupted(exc, _wants_json(argv))
+    for s in _STOP_SIGNALS:
+        signal.signal(s, _end_now)
     _flush(sys.stdout)
     _flush(sys.stderr)
     os._exit(status)
+
+
+def _end_now(signum: int, frame: Any) -> None:
+    os._exit(EXIT_SIGNAL_BASE + signum)
