@@ -24,7 +24,7 @@ from interlock.properties._database import preflight
 from interlock.properties._engine import run_check
 from interlock.properties._internal import internal_error
 from interlock.properties._report import NotChecked, Report, TargetReport, Violation
-from interlock.properties._runner import HARD_GRACE, Interrupted, held, interruptible, shared_state
+from interlock.properties._runner import HARD_GRACE, Interrupted, held, interruptible, share_stop, shared_state
 from interlock.properties._subject import Subject
 
 _monotonic = time.monotonic
@@ -212,6 +212,7 @@ def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None, int
         except Interrupted as caught:
             if stop is None:
                 stop = caught.signum
+                share_stop(shared, caught.signum)
                 given_up = _monotonic() + STOP_GRACE
                 try:
                     os.kill(pid, caught.signum)

@@ -148,9 +148,22 @@ def _share(deadline: float, limit: float, where: Where | None = None) -> None:
     _SLOT.pack_into(shared, 0, deadline, limit)
     if where is not None:
         label = getattr(where.target, "label", "")
-        text = f"{label}\t{where.member or ''}".encode("utf-8", "replace")[: len(shared) - _SLOT.size - 2]
+        text = f"{label}\t{where.member or ''}".encode("utf-8", "replace")[: len(shared) - _SLOT.size - 3]
         shared[_SLOT.size : _SLOT.size + 2] = len(text).to_bytes(2, "little")
         shared[_SLOT.size + 2 : _SLOT.size + 2 + len(text)] = text
+
+
+def share_stop(shared: Any, signum: int) -> None:
+    """The parent's word to the child that the user sent ``signum`` (its last byte): a ``KeyboardInterrupt`` that
+    a target's own handler raised from it is then the user's stop, not the target's exception."""
+    shared[len(shared) - 1] = signum
+
+
+def _user_stop() -> int | None:
+    shared = SHARED
+    if shared is None:
+        return None
+    return shared[len(shared) - 1] or None
 
 
 def shared_state(shared: Any) -> tuple[float, float, str, str]:
@@ -321,6 +334,7 @@ class Runner:
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
         limit = timeout or self.timeout
+        stops_ours = signal.getsignal(signal.SIGINT) is _stop
         previous = signal.signal(signal.SIGALRM, _alarm)
         try:
             try:  # armed inside the try: an alarm that fires before the call starts is this call's timeout too
@@ -339,6 +353,10 @@ class Runner:
             return Outcome(timed_out=True)
         finally:
             signal.signal(signal.SIGALRM, previous)  # the handler before the call: whatever the target set is undone
+            if stops_ours:  # so is a handler of its own for the stop signals: the next stop reaches the run
+                for s in STOPS:
+                    if signal.getsignal(s) is not _stop:
+                        signal.signal(s, _stop)
 
     def _call(
         self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None, timeout: float | None = None
@@ -348,6 +366,8 @@ class Runner:
         except _PASS:
             raise
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from a target are its outcome too
+            if isinstance(exc, KeyboardInterrupt) and (signum := _user_stop()) is not None:
+                raise Interrupted(signum) from None  # the user's stop, raised by a handler the target put in place
             return Outcome(error=exc)
         awaitable = _is_awaitable(result)
         if is_async is False and awaitable:

@@ -41,7 +41,7 @@ def test_the_command_ends_a_call_stuck_in_c_by_default_and_reports_the_other_tar
     assert found == {"GoodEcho": [], "CLoopEcho": [("timeout", "echo")]}
 
 
-def _stopped_while(target: str, tmp_path: Any, *extra: str) -> tuple[int, dict[str, Any], str]:
+def _stopped_while(target: str, tmp_path: Any, *extra: str, signum: int = 15) -> tuple[int, dict[str, Any], str]:
     """Start the command on ``target`` beside GoodEcho, send SIGTERM to it once the target runs, and return its
     exit status, its JSON report and its standard error; no process of the run may be left."""
     import json
@@ -63,7 +63,10 @@ def _stopped_while(target: str, tmp_path: Any, *extra: str) -> tuple[int, dict[s
     while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)  # as a terminal sends it: to the whole process group
+    else:
+        proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     _no_process_left(proc.pid)
     return proc.returncode, json.loads(out), err
@@ -89,3 +92,17 @@ def test_a_stop_the_child_ignores_still_ends_the_run_as_stopped_with_a_report(tm
     assert report["interrupted"] == "SIGTERM (stopped by the user)"
     assert all(t["violations"] == [] for t in report["targets"])
     assert all(any("stopped by the user" in n["reason"] for n in t["not_checked"]) for t in report["targets"])
+
+
+def test_a_ctrl_c_that_a_targets_own_handler_raises_is_the_users_stop(tmp_path: Any) -> None:
+    """The target puts the default SIGINT handler back at every call, so Ctrl-C is a KeyboardInterrupt raised in its
+    call: the isolated child is told by its parent that the user stopped, so the run ends as stopped (130) and
+    the target is not blamed for it."""
+    import signal
+
+    status, report, err = _stopped_while("OwnInterruptHandlerEcho", tmp_path, signum=signal.SIGINT)
+    assert status == 130, err
+    assert report["interrupted"] == "SIGINT (stopped by the user)"
+    assert all(t["violations"] == [] for t in report["targets"]), report["targets"]
+    reasons = [n["reason"] for t in report["targets"] for n in t["not_checked"]]
+    assert not [r for r in reasons if "without writing what it found" in r]  # the child wrote its own report
