@@ -270,13 +270,17 @@ def _targets_print_to_stderr() -> Iterator[TextIO]:
 
     What a target left in ``sys.stdout``'s buffer goes to standard error with the rest of its output; a target
     that closed or replaced ``sys.stdout`` changes nothing of the report."""
+    from interlock.properties import _runner
+
     _flush(sys.stdout)
     saved = os.dup(1)
     report = os.fdopen(os.dup(saved), "w", encoding="utf-8", closefd=True)
     os.dup2(2, 1)
+    _runner.REPORT_FDS[:] = [saved, report.fileno()]  # an isolated child closes them: its targets cannot reach them
     try:
         yield report
     finally:
+        _runner.REPORT_FDS.clear()
         _flush(sys.stdout)
         os.dup2(saved, 1)
         os.close(saved)

@@ -8,6 +8,7 @@ that dies gets a ``crash`` violation naming the check it was in.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import pickle
@@ -112,6 +113,9 @@ def _child(
                 code = _FAILED_IN_CHILD
                 _runner.SHARED = shared
                 _own_group()
+                for fd in _runner.REPORT_FDS:  # the report is the parent's to write: no target here may reach it
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
                 try:
                     with open(progress_path, "a", buffering=1, encoding="utf-8") as progress:
 

@@ -133,6 +133,10 @@ def _alarm(signum: int, frame: Any) -> None:
     raise CallTimedOut()
 
 
+REPORT_FDS: list[int] = []
+"""The command's file descriptors to the real standard output, kept for the report while fd 1 points at standard
+error: an isolated child, which never writes the report, closes them, so that no target of its can write there."""
+
 SHARED: Any = None
 """In an isolated child, memory its parent reads (an ``mmap`` shared across ``fork``): the deadline and limit of
 the call under way and its place, so that the parent can end a child stuck in a call no thread of its own can stop

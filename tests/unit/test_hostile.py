@@ -453,3 +453,12 @@ def test_a_keyboard_interrupt_the_targets_own_code_raises_is_its_violation(isola
     report = json.loads(ran.stdout)
     assert report["interrupted"] is None
     assert [(v["kind"], v["member"]) for v in report["targets"][0]["violations"]] == [expected]
+
+
+def test_a_target_that_writes_to_every_descriptor_cannot_reach_the_report() -> None:
+    """The command's descriptors to the real standard output are closed in the isolated child: the report is the
+    parent's to write, and standard output holds it alone."""
+    ran = _check("EveryDescriptorEcho", "--json", isolate=True)
+    assert ran.returncode == 0, ran.stderr
+    assert "SNEAK" not in ran.stdout
+    assert json.loads(ran.stdout)["targets"][0]["conforms"] is True
