@@ -86,6 +86,14 @@ class Harness(Protocol):
         versus async is judged, as in the sweep; an exception the target raises reaches the scenario unchanged.
         """
 
+    async def rejects(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> BaseException | None:
+        """Call a member with a value the contract says it rejects, as ``call`` does: the ``ValueError`` or
+        ``TypeError`` it raised, or None where it accepted the value; any other exception reaches the scenario.
+
+        In the reproducer the call stands in ``try``/``except (ValueError, TypeError)``, so the script goes on past
+        it on a target that rejects the value, to the check that judges the clause.
+        """
+
     def reachable(self, member: str) -> bool:
         """Whether the target has ``member`` in a shape a caller of the contract can call.
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from interlock.contracts._declare import get_contract
-from interlock.contracts._model import Comparable, Ensures, ReportsFailure
+from interlock.contracts._model import Comparable, Ensures, ReportsFailure, Scenario
+from interlock.properties._engine import replay_scenario
 from interlock.properties._types import type_problem
 from interlock.properties._values import py_repr
 from interlock.properties._verdicts import Returned, verdict_key
@@ -27,9 +28,16 @@ def assert_clause(contract: Any, clause: str, /, **values: Any) -> None:
     """Raise ``AssertionError`` naming the clause and what was observed unless the clause holds for ``values``.
 
     ``values`` are what the clause's predicate asks for: the member's arguments by name, ``result`` and ``target``.
+    For a scenario clause they are ``target`` (the class or factory the clause builds from), ``draws`` and
+    ``answers`` (the drawn values of a reported example, as its reproducer gives them): the clause runs once more on
+    them.
     """
-    found = get_contract(contract).clause(clause)
+    model = get_contract(contract)
+    found = model.clause(clause)
     rule = found.rule
+    if isinstance(rule, Scenario):
+        _assert_scenario(model, found, values)
+        return
     if isinstance(rule, ReportsFailure):
         if not rule.predicate(values.get("result")):
             raise AssertionError(f"{clause}: {found.text}; it returned {py_repr(values.get('result'))}")
@@ -43,6 +51,18 @@ def assert_clause(contract: Any, clause: str, /, **values: Any) -> None:
         raise AssertionError(f"{clause}: {exc}; it returned {py_repr(values.get('result'))}") from None
     if not ok:
         raise AssertionError(f"{clause}: {found.text}; it returned {py_repr(values.get('result'))}")
+
+
+def _assert_scenario(model: Any, clause: Any, values: dict[str, Any]) -> None:
+    """Replay a scenario clause on ``target`` with the ``draws`` (and the doubles' ``answers``) of a reported example."""
+    if "target" not in values or set(values) - {"target", "draws", "answers", "timeout"}:
+        raise TypeError(f"clause {clause.id!r} is a scenario: give target=, draws= and, where the example has them, answers=")
+    found = replay_scenario(
+        model, clause, values["target"], list(values.get("draws", ())), dict(values.get("answers", {})), values.get("timeout", 5.0)
+    )
+    if found:
+        message = found[0].message.removesuffix(f" ({clause.id})")
+        raise AssertionError(f"{found[0].clause or found[0].kind}: {message}")
 
 
 def assert_agrees(contract: Any, member: str, observed: Any, expected: Any) -> None:

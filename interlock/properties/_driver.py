@@ -36,7 +36,14 @@ class Call:
     receiver: str = "target"
     """How the script names the instance called: ``target``, or ``target_1`` built on the same dependencies."""
 
-    def example(self, extra: list[str] | None = None, *, result: bool = False, reject: str | None = None) -> str:
+    def example(
+        self,
+        extra: list[str] | None = None,
+        *,
+        result: bool = False,
+        reject: str | None = None,
+        catches: tuple[type[BaseException], ...] = (ValueError, TypeError),
+    ) -> str:
         """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
         imports: tuple[str, ...] = ()
         helpers = [h for h in ("assert_clause", "assert_returns") if any(h in line for line in [*self.before, *(extra or [])])]
@@ -52,6 +59,7 @@ class Call:
             result=result,
             imports=imports,
             reject=reject,
+            catches=catches,
             before=self.before,
             uses=self.uses,
             receiver=self.receiver,

@@ -18,7 +18,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from interlock.contracts._declare import get_contract, is_contract
-from interlock.contracts._model import Comparable, Contract, Draws, Member, Scenario
+from interlock.contracts._model import Clause, Comparable, Contract, Draws, Member, Scenario
 from interlock.errors import UsageError
 from interlock.properties import _subject
 from interlock.properties._constants import pinned_constants
@@ -33,7 +33,7 @@ from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import Report, TargetReport, Violation, kind_order
 from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, interruptible, stopped
-from interlock.properties._scenario import ClauseCodeFailed, run_load, run_scenario, run_scenario_compared
+from interlock.properties._scenario import ClauseCodeFailed, play_once, run_load, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
 from interlock.properties._verdicts import Returned
@@ -41,7 +41,7 @@ from interlock.properties._verdicts import Returned
 _perf_counter = time.perf_counter
 """Bound when interlock loads: a target that replaces ``time.perf_counter`` cannot move interlock's clock."""
 
-__all__ = ["run_check"]
+__all__ = ["replay_scenario", "run_check"]
 
 
 def run_check(
@@ -555,3 +555,33 @@ def _one_per_defect(found: list[Violation]) -> list[Violation]:
 def _fallback(v: Violation) -> bool:
     """Rule 6's violation: an in-domain exception that no clause and no input rule named."""
     return v.clause is None and v.kind == "unexpected-exception"
+
+
+def replay_scenario(
+    contract: Contract, clause: Clause, obj: Any, draws: list[Any], answers: dict[Any, Any], timeout: float = 5.0
+) -> list[Violation]:
+    """Run a scenario clause once on ``obj`` with the drawn values of a reported example (``draws`` in the order the
+    clause drew them, ``answers`` the doubles' drawn return values): what the clause finds, as in the check.
+
+    Values the clause draws past the recorded ones (a conforming target lets it go further) come from one fixed
+    Hypothesis example, so a replay gives the same answer every time.
+    """
+    explorer = Explorer(seed=0, max_examples=1, database=None)
+    runner = Runner(timeout)
+    s = Subject(label=f"{getattr(obj, '__module__', '?')}:{getattr(obj, '__qualname__', type(obj).__name__)}", obj=obj, contract=contract)
+    checks = _Checks.of(contract, runner, explorer)
+    found: list[Violation] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            _signatures(contract, s, checks)
+            if s.build_error is not None:
+                raise AssertionError(f"{clause.id}: the target cannot be built: {s.build_error}")
+
+            def test(data: Any) -> None:
+                found.extend(play_once(checks.driver, s, clause, data, list(draws), dict(answers)))
+
+            explorer.once(f"replay_{clause.id}", test)
+    finally:
+        runner.close()
+    return found

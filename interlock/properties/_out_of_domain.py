@@ -226,7 +226,10 @@ class OutOfDomain:
                     m.name,
                     rule.parameter,
                     f"{m.name}: {what} for {py_repr(value)}, outside the values {rule.parameter!r} may take; the contract says it raises {names} ({clause.id})",
-                    call.example(),
+                    call.example(
+                        reject=f"{clause.id}: {m.name} {what} for {py_repr(value)}; the contract says it raises {names}",
+                        catches=rule.outside,
+                    ),
                     clause=clause.id,
                 ),
             )

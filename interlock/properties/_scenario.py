@@ -27,11 +27,20 @@ from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._driver import Driver
 from interlock.properties._report import Violation
 from interlock.properties._runner import CallTimedOut, Signal, bounded
-from interlock.properties._subject import DoubleSpec, Subject, _call_text, draw_double_fields, materialize, reproducer
+from interlock.properties._subject import (
+    DoubleSpec,
+    Subject,
+    _call_text,
+    draw_double_fields,
+    materialize,
+    plain_draw,
+    reproducer,
+    unplain_draw,
+)
 from interlock.properties._types import type_problem
-from interlock.properties._values import describe_error, member_once, py_repr, raise_site
+from interlock.properties._values import describe_error, member_once, py_repr, raise_site, replayable
 
-__all__ = ["LOAD_EXAMPLES", "ScenarioFailure", "ScenarioHarness", "run_load", "run_scenario", "run_scenario_compared"]
+__all__ = ["LOAD_EXAMPLES", "ScenarioFailure", "ScenarioHarness", "play_once", "run_load", "run_scenario", "run_scenario_compared"]
 
 _QUALIFIED = re.compile(r"\b(interlock\.contracts\.[a-z_]+)\.[A-Za-z_]+\(")
 _FULL_COLLECTIONS = 3
@@ -98,7 +107,7 @@ class _Draws:
 
     def draw(self, strategy: Any) -> Any:
         if self.replay is not None and len(self.values) < len(self.replay):
-            value = self.replay[len(self.values)]
+            value = unplain_draw(strategy, self.replay[len(self.values)])
         else:
             value = self.data.draw(strategy)
         self.values.append(value)
@@ -348,7 +357,7 @@ class ScenarioHarness:
             err.member,
             err.parameter,
             f"{member_once(err.member, str(err))} ({clause.id})",
-            self.example(mark=err.member),
+            self._example(mark=err.member, judged=True),
             s.location(err.member),
             clause.id,
             cause=raise_site(err.__context__),  # the target's exception the clause was handling when it failed
@@ -415,6 +424,30 @@ class ScenarioHarness:
         _COLLECTIONS[key] = done + 1
         gc.collect() if done < _FULL_COLLECTIONS else gc.collect(0)
 
+    async def rejects(self, instance: Any, member: str, *args: Any, **kwargs: Any) -> BaseException | None:
+        """``call``, for a value the contract says the member rejects: the ValueError or TypeError, or None."""
+        start = len(self.steps)
+        try:
+            await self.call(instance, member, *args, **kwargs)
+        except (ValueError, TypeError) as exc:
+            return exc
+        finally:
+            self._tolerate(start, member)
+        return None
+
+    def _tolerate(self, start: int, member: str) -> None:
+        """Put the call of ``member`` written since step ``start`` in a ``try`` that lets a rejection through."""
+        for i in range(len(self.steps) - 1, start - 1, -1):
+            line = self.steps[i]
+            if f".{member}(" in line and "\n" not in line:
+                self.steps[i : i + 1] = [
+                    "try:",
+                    f"    {line}",
+                    "except (ValueError, TypeError):",
+                    "    pass  # rejected, as the contract says",
+                ]
+                return
+
     def step(self, line: str) -> None:
         """Add a line to the reproducer (what the scenario set up that a call does not show)."""
         self.steps.append(line)
@@ -459,8 +492,21 @@ class ScenarioHarness:
 
     def example(self, mark: str | None = None) -> str:
         """Python that replays what the scenario did on this target; the last call of ``mark`` is marked as failing."""
+        return self._example(mark)
+
+    def _example(self, mark: str | None = None, *, judged: bool = False) -> str:
+        """``example``. Where the clause itself ``judged`` the target broken and the script has no ``assert`` of its own, it ends in
+        ``interlock.assert_clause``, which runs the clause once more on the same drawn values and raises
+        ``AssertionError`` with the clause and what it saw: the script fails against the target and passes against a
+        conforming one (report.md, "Reproducers").
+        """
         s = self._subject
         lines = []
+        replay = self._replay_line() if judged else None
+        if replay is not None:
+            lines.append("import interlock")
+            proto = self.contract.protocol
+            lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")
         if any("await " in step for step in self.steps):
             lines.append("import asyncio")
         if self._imports:
@@ -483,7 +529,26 @@ class ScenarioHarness:
             lines.append("asyncio.run(main())")
         else:
             lines.extend(body)
+        if replay is not None:
+            lines.append(replay)
         return "\n".join(lines)
+
+    def _replay_line(self) -> str | None:
+        """``interlock.assert_clause(...)`` with this example's drawn values, or None where the script already ends
+        in an ``assert``, the values cannot be written as Python, or the run used real sockets."""
+        if self.steps and self.steps[-1].lstrip().startswith("assert "):
+            return None
+        if self._driver.runner.sockets is not None or not isinstance(self._returns, DrawnReturns):
+            return None
+        draws = [plain_draw(v) for v in self._draws.values]
+        answers = {k: v for k, v in self._returns.memo.items() if not hasattr(v, "_interlock_protocol")}
+        if not all(replayable(v) for v in draws) or not all(replayable(v) for v in answers.values()):
+            return None
+        if not all(replayable(k) for k in answers):
+            return None
+        contract = self.contract.protocol.__qualname__.split(".")[0]
+        shown = f", answers={py_repr(answers)}" if answers else ""
+        return f"interlock.assert_clause({contract}, {self._clause.id!r}, target={_name(self._subject)}, draws={py_repr(draws)}{shown})"
 
 
 class _Names:
@@ -646,6 +711,14 @@ def _play(
         s.note(member, clause.id, reason)
     clean = not h.found and not h.unchecked
     return list(h.found), observation, clean, h.example
+
+
+def play_once(driver: Driver, s: Subject, clause: Clause, data: Any, draws: list[Any], answers: dict[Any, Any]) -> list[Violation]:
+    """The scenario once on ``s``, its draws taken from ``draws`` first and its doubles' answers from ``answers``."""
+    returns = DrawnReturns(data, driver.contract)
+    returns.memo.update(answers)
+    found, _, _, _ = _play(driver, s, clause, _Draws(data, draws), returns)
+    return found
 
 
 def run_scenario(driver: Driver, s: Subject, clause: Clause) -> None:

@@ -19,7 +19,17 @@ from interlock.properties._signature import CallPlan, Drift, compare_signature, 
 from interlock.properties._strategies import DOUBLE, strategy_for
 from interlock.properties._values import py_repr
 
-__all__ = ["DoubleSpec", "Subject", "assert_imports", "contract_ref", "materialize", "reproducer", "signature_example"]
+__all__ = [
+    "DoubleSpec",
+    "Subject",
+    "assert_imports",
+    "contract_ref",
+    "materialize",
+    "plain_draw",
+    "reproducer",
+    "signature_example",
+    "unplain_draw",
+]
 
 START_DIR = os.getcwd()
 """The folder locations are relative to: where the run started (``run_check`` sets it), whatever folder a target
@@ -291,6 +301,11 @@ def contract_ref(contract: Contract) -> str:
     return contract.protocol.__qualname__
 
 
+def _caught(catches: tuple[type[BaseException], ...]) -> str:
+    names = [e.__name__ if e.__module__ == "builtins" or "." not in e.__qualname__ else "Exception" for e in catches]
+    return names[0] if len(names) == 1 else "(" + ", ".join(dict.fromkeys(names)) + ")"
+
+
 def reproducer(
     subject: Subject,
     ctor_values: dict[str, Any],
@@ -302,6 +317,7 @@ def reproducer(
     result: bool = False,
     imports: tuple[str, ...] = (),
     reject: str | None = None,
+    catches: tuple[type[BaseException], ...] = (ValueError, TypeError),
     before: tuple[str, ...] = (),
     uses: tuple[Any, ...] = (),
     receiver: str = "target",
@@ -309,7 +325,8 @@ def reproducer(
     """Self-contained Python that builds the target as the checker did and makes the failing call.
 
     ``result`` keeps the call's value as ``result`` for the ``extra`` lines (an ``assert`` on it); ``reject``
-    wraps the call so the script fails with that message unless the call raises ``ValueError`` or ``TypeError``.
+    wraps the call so the script fails with that message unless the call raises one of ``catches`` (by default
+    ``ValueError`` or ``TypeError``).
     """
     lines: list[str] = []
     protocols: list[type] = []
@@ -336,6 +353,10 @@ def reproducer(
     head = name.split(".")[0]
     lines.append(f"from {module} import {head}")
     lines.extend(imports)
+    if reject is not None:
+        lines.extend(
+            f"from {e.__module__} import {e.__qualname__}" for e in catches if e.__module__ != "builtins" and "." not in e.__qualname__
+        )
     lines.extend(foreign_definitions([*ctor_values.values(), *(values or {}).values()]))
 
     def called(call: str) -> list[str]:
@@ -344,7 +365,7 @@ def reproducer(
             return [
                 "try:",
                 f"    {text}",
-                "except (ValueError, TypeError):",
+                f"except {_caught(catches)}:",
                 "    pass  # rejected, as the contract says",
                 "else:",
                 f"    raise AssertionError({reject!r})",
@@ -459,7 +480,37 @@ def _fields_strategy(protocol: type, given: frozenset[str], depth: int) -> Any:
         parts.append(strat)
     built = st.tuples(*parts).map(lambda values: _Unlabelled(protocol, tuple(zip(names, values, strict=True))))
     _FIELD_STRATEGIES[key] = built
+    _FIELDS_OF[id(built)] = (built, protocol)
     return built
+
+
+_FIELDS_OF: dict[int, tuple[Any, type]] = {}
+"""The protocol each double-fields strategy draws for (by the strategy's id; the entry keeps it alive)."""
+
+
+def plain_draw(value: Any) -> Any:
+    """A drawn value as plain data for a reproducer: a double's drawn fields as a dict of them."""
+    if isinstance(value, _Unlabelled):
+        return {k: plain_draw(v) for k, v in value.fields}
+    return value
+
+
+def unplain_draw(strategy: Any, value: Any) -> Any:
+    """``plain_draw`` undone for a value replayed into ``strategy``: a dict of fields back into a double's fields."""
+    found = _FIELDS_OF.get(id(strategy))
+    if found is None or found[0] is not strategy or not isinstance(value, dict):
+        return value
+    return _unplain_fields(found[1], value)
+
+
+def _unplain_fields(protocol: type, value: dict[str, Any]) -> _Unlabelled:
+    domains = dict(_field_domains(protocol))
+    fields = []
+    for k, v in value.items():
+        domain = domains.get(k)
+        nested = domain is not None and strategy_for(domain) is DOUBLE and isinstance(v, dict)
+        fields.append((k, _unplain_fields(domain.base, v) if nested and domain is not None else v))
+    return _Unlabelled(protocol, tuple(fields))
 
 
 def double_strategy(protocol: type, label: str) -> Any:

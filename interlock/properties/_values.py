@@ -10,7 +10,7 @@ from typing import Any
 
 from interlock.properties._runner import TEXT_LIMIT, Signal, limited
 
-__all__ = ["a_or_an", "clip", "describe_error", "member_once", "printable", "py_repr", "raise_site", "shorten_values"]
+__all__ = ["a_or_an", "clip", "describe_error", "member_once", "printable", "py_repr", "raise_site", "replayable", "shorten_values"]
 
 _RUN = 16
 """The shortest run of one character inside a long value that its source writes as ``'x' * n``."""
@@ -86,6 +86,21 @@ def _type_name(value: Any) -> str:
         return str(type(value).__name__)
     except Exception:
         return "object"
+
+
+def replayable(value: Any) -> bool:
+    """Whether ``py_repr(value)`` evaluates to an equal value: plain data in lists, tuples, sets and dicts, and
+    exceptions of the built-in types made from plain data."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind in (list, tuple, set, frozenset):
+        return all(replayable(v) for v in value)
+    if kind is dict:
+        return all(replayable(k) and replayable(v) for k, v in value.items())
+    if isinstance(value, BaseException):
+        return kind.__module__ == "builtins" and all(replayable(a) for a in value.args)
+    return False
 
 
 def _py_repr(value: Any) -> str:

@@ -17,11 +17,13 @@ import pytest
 import interlock
 from interlock.contracts import auth, context, factory, router, timeouts, websocket
 from interlock.examples import auth as ea
+from interlock.examples import factory as ef
 from interlock.examples import router as er
 from interlock.examples import timeouts as et
 from interlock.examples import websocket as ew
 from tests.fixtures import catalog_factory as cf
 from tests.fixtures import catalog_timeouts as ct
+from tests.fixtures import catalog_websocket as cw
 from tests.fixtures.catalog import BROKEN, BROKEN_EXAMPLES, CONFORMING, SEED, Broken, Conforming, Expect
 
 pytestmark = pytest.mark.slow
@@ -203,7 +205,7 @@ REPRODUCERS = [
         KeyError,
         id="policy-unexpected-exception-sync",
     ),
-    pytest.param(websocket.WebSocketManager, ew.LingeringManager, "leak", "remove_connection", None, id="manager-leak-runs"),
+    pytest.param(websocket.WebSocketManager, ew.LingeringManager, "leak", "remove_connection", AssertionError, id="manager-leak-fails"),
     pytest.param(
         timeouts.TimeoutPolicy,
         et.ShortSocketPolicy,
@@ -213,7 +215,7 @@ REPRODUCERS = [
         id="policy-postcondition-fails",
     ),
     pytest.param(websocket.WebSocketManager, ew.StopOnErrorManager, "cascade", "send_to_user", _FAILURES, id="manager-cascade-escapes"),
-    pytest.param(auth.ServiceAuthClient, ea.StickyClient, "isolation", "validate_token", None, id="client-isolation-runs"),
+    pytest.param(auth.ServiceAuthClient, ea.StickyClient, "isolation", "validate_token", AssertionError, id="client-isolation-fails"),
 ]
 
 
@@ -252,11 +254,54 @@ def test_reproducer_runs(contract: type, target: Any, kind: str, member: str, ra
 
 
 def test_reproducer_of_a_concurrent_scenario_runs_the_calls_at_once() -> None:
-    """The reproducer of an isolation violation found with two users at once runs their calls at once too."""
+    """The reproducer of an isolation violation found with two users at once runs their calls at once too, and
+    fails with the clause."""
     report = interlock.check(factory.ExecutionEngineFactory, cf.CurrentRequestFactory, seed=SEED)
     (violation,) = [v for v in report.violations if v.kind == "isolation"]
     assert "await asyncio.gather(" in violation.example, violation.example
-    exec(compile(violation.example, "<reproducer>", "exec"), {"__name__": "__reproducer__"})
+    with pytest.raises(AssertionError, match=f"^{violation.clause}: "):
+        exec(compile(violation.example, "<reproducer>", "exec"), {"__name__": "__reproducer__"})
+
+
+_REFERENCE_OF = {
+    websocket.WebSocketManager: "interlock.examples.websocket:ReferenceManager",
+    websocket.WebSocketBridge: "interlock.examples.websocket:ReferenceBridge",
+    factory.ExecutionEngineFactory: "interlock.examples.factory:ReferenceFactory",
+    router.MessageRouter: "interlock.examples.router:ReferenceRouter",
+    auth.ServiceAuthClient: "interlock.examples.auth:ReferenceServiceClient",
+    timeouts.TimeoutPolicy: "interlock.examples.timeouts:ReferencePolicy",
+}
+
+JUDGED = [
+    # (contract, target, the clause its script must fail with): scenarios of every catalog contract but auth (whose
+    # scripts end in asserts of their own), a rejection the script must step past, and a raises clause
+    pytest.param(router.MessageRouter, er.LastWinsRouter, "routes-to-first-capable-handler", id="router-order"),
+    pytest.param(websocket.WebSocketManager, ew.LingeringManager, "no-reference-after-removal", id="manager-leak"),
+    pytest.param(websocket.WebSocketManager, cw.UncheckedConnectionManager, "add-rejects-empty-ids", id="manager-rejects"),
+    pytest.param(websocket.WebSocketBridge, cw.ThreadRoutedBridge, "notify-sends-one-message-to-its-user", id="bridge-user"),
+    pytest.param(factory.ExecutionEngineFactory, cf.RetiringFactory, "cleanup-drops-engines", id="factory-cleanup"),
+    pytest.param(factory.ExecutionEngineFactory, ef.TrustingFactory, "create-rejects-bad-context", id="factory-rejects"),
+    pytest.param(factory.ExecutionEngineFactory, cf.CountFirstFactory, "create-rejects-bad-context", id="factory-counts-first"),
+    pytest.param(timeouts.TimeoutPolicy, et.DefaultingPolicy, "unknown-tier-rejected", id="policy-raises-clause"),
+]
+
+
+@pytest.mark.parametrize(("contract", "target", "clause"), JUDGED)
+def test_a_clause_reproducer_fails_against_the_target_and_passes_against_the_reference(contract: type, target: type, clause: str) -> None:
+    """report.md, "Reproducers": the script of a broken clause fails with an ``AssertionError`` naming the clause, and
+    the same script with the contract's reference in the target's place runs clean (a scenario's script ends in
+    ``interlock.assert_clause``, which plays the clause again on the drawn values; a rejection the clause asks for is
+    stepped past; a raises clause's call stands in a ``try``)."""
+    report = interlock.check(contract, target, seed=SEED, max_examples=30)
+    found = [v for v in report.violations if v.clause == clause]
+    assert found, _show(report)
+    script = found[0].example
+    with pytest.raises(AssertionError, match=f"^{clause}: "):
+        exec(compile(script, "<reproducer>", "exec"), {"__name__": "__reproducer__"})
+    module, name = _REFERENCE_OF[contract].split(":")
+    fixed = re.sub(rf"^from \S+ import {target.__name__}$", f"from {module} import {name} as {target.__name__}", script, flags=re.M)
+    assert fixed != script
+    exec(compile(fixed, "<reproducer against the reference>", "exec"), {"__name__": "__reproducer__"})
 
 
 # ---- clause ids ------------------------------------------------------------------------------------

@@ -97,14 +97,21 @@ def test_reproducer_of_a_signature_drift_prints_both_signatures() -> None:
 
 
 def test_reproducer_builds_doubles_for_dependencies() -> None:
-    """A target taking a Protocol dependency is rebuilt in the example with interlock.double."""
+    """A target taking a Protocol dependency is rebuilt in the example with interlock.double; the scenario's script
+    ends in ``interlock.assert_clause``, which fails against the target and passes against a conforming one."""
     report = interlock.check(c.Notifier, b.MisroutingNotifier, seed=5, max_examples=20)
     (v,) = report.violations
     assert v.kind == "isolation"
     assert "from interlock import double" in v.example
     assert "sink = double(Sink)" in v.example
     assert "target = MisroutingNotifier(sink=sink)" in v.example
-    exec(compile(v.example, "<example>", "exec"), {})
+    assert v.example.splitlines()[-1].startswith(f"interlock.assert_clause(Notifier, {v.clause!r}, target=MisroutingNotifier, draws=[")
+    with pytest.raises(AssertionError, match=f"^{v.clause}: notify"):
+        exec(compile(v.example, "<example>", "exec"), {})
+    fixed = v.example.replace("import MisroutingNotifier", "import GoodNotifier as MisroutingNotifier").replace(
+        "tests.fixtures.broken import", "tests.fixtures.good import"
+    )
+    exec(compile(fixed, "<example against a conforming notifier>", "exec"), {})
 
 
 def test_assert_conforms_raises_drift_error_with_the_whole_report(report: interlock.Report) -> None:
@@ -135,3 +142,9 @@ def test_text_report_without_colour_has_no_escape_codes(report: interlock.Report
     """The text report has colour only when asked (on a terminal)."""
     assert "\x1b[" not in report.text()
     assert "\x1b[" in report.text(colour=True)
+
+
+def test_assert_clause_on_a_scenario_asks_for_its_target_and_draws() -> None:
+    """A scenario clause is replayed on a target with drawn values; asked like a postcondition, it says what it needs."""
+    with pytest.raises(TypeError, match="is a scenario: give target="):
+        interlock.assert_clause(c.Notifier, "notify-reaches-only-its-user", result=True)
