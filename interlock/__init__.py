@@ -37,7 +37,7 @@ from interlock.errors import ContractDefinitionError, DriftError, InterlockError
 
 if TYPE_CHECKING:
     from interlock.properties._api import check
-    from interlock.properties._assertions import assert_agrees, assert_clause, assert_returns
+    from interlock.properties._assertions import assert_agrees, assert_clause, assert_returns, assert_signature
     from interlock.properties._doubles import double
     from interlock.properties._internal import InternalError
     from interlock.properties._report import NotChecked, Report, TargetReport, Violation
@@ -61,6 +61,7 @@ __all__ = [
     "assert_agrees",
     "assert_clause",
     "assert_returns",
+    "assert_signature",
     "check",
     "comparable",
     "contract",
@@ -84,6 +85,7 @@ _LAZY = {
     "assert_agrees": "interlock.properties._assertions",
     "assert_clause": "interlock.properties._assertions",
     "assert_returns": "interlock.properties._assertions",
+    "assert_signature": "interlock.properties._assertions",
     "InternalError": "interlock.properties._internal",
     "double": "interlock.properties._doubles",
     "NotChecked": "interlock.properties._report",

@@ -8,11 +8,12 @@ from typing import Any
 from interlock.contracts._declare import get_contract
 from interlock.contracts._model import Comparable, Ensures, ReportsFailure, Scenario
 from interlock.properties._engine import replay_scenario
+from interlock.properties._subject import Subject, check_constructor, check_member_signature
 from interlock.properties._types import type_problem
 from interlock.properties._values import py_repr
 from interlock.properties._verdicts import Returned, verdict_key
 
-__all__ = ["assert_agrees", "assert_clause", "assert_returns"]
+__all__ = ["assert_agrees", "assert_clause", "assert_returns", "assert_signature"]
 
 
 def assert_returns(contract: Any, member: str, value: Any) -> None:
@@ -80,3 +81,23 @@ def assert_agrees(contract: Any, member: str, observed: Any, expected: Any) -> N
     if verdict_key(Returned(got, shown=True)) != verdict_key(Returned(want, shown=True)):
         name = clauses[0].id if clauses else member
         raise AssertionError(f"{name}: {member} returned {py_repr(got)}, where the reference returned {py_repr(want)}")
+
+
+def assert_signature(contract: Any, member: str, target: Any, /) -> None:
+    """Raise ``AssertionError`` naming the kind unless ``target`` declares ``member`` as the contract does, compared
+    as the checker compares it: parameter names, kinds and count, ``async`` or not; ``"__init__"`` for the constructor
+    (of a class or a factory). A signature-kind reproducer ends with it."""
+    model = get_contract(contract)
+    s = Subject(label=f"{getattr(target, '__module__', '?')}:{getattr(target, '__qualname__', '?')}", obj=target, contract=model)
+    drifts = check_constructor(s)
+    if member != "__init__":
+        if s.mode != "class":
+            raise TypeError(f"assert_signature judges the members of a class; {s.label} is a factory")
+        declared = model.member(member)
+        drifts, present = check_member_signature(s, declared, target)
+        if not present:
+            raise AssertionError(
+                f"missing-member: {member}: the target has no member {member!r}; the contract declares {declared.signature_text()}"
+            )
+    if drifts:
+        raise AssertionError("; ".join(f"{d.kind}: {d.message}" for d in drifts))

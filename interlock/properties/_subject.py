@@ -276,7 +276,8 @@ def _call_text(callee: str, args: list[Any], kwargs: dict[str, Any]) -> str:
 
 
 def signature_example(s: Subject, m: Member | None) -> str:
-    """Python that prints the target's signature beside the contract's."""
+    """Python that prints the target's signature beside the contract's and, for a class or a constructor, ends in
+    ``interlock.assert_signature``, which fails with the drift."""
     if m is None:
         return reproducer(s, {})
     if s.head is not None:
@@ -284,10 +285,14 @@ def signature_example(s: Subject, m: Member | None) -> str:
         return f"import inspect\n{base}\nprint(inspect.signature(product.{m.name}))  # contract: {m.signature_text()}"
     module, name = s.import_path or (getattr(s.obj, "__module__", "__main__"), getattr(s.obj, "__qualname__", "target"))
     head = name.split(".")[0]
+    judged = "\n".join(
+        [*assert_imports(s.contract, "assert_signature"), f"assert_signature({contract_ref(s.contract)}, {m.name!r}, {name})"]
+    )
     if m.role == "constructor":
-        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}"
-    owner = name if s.mode == "class" else f"{name}()"
-    return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({owner}.{m.name}))  # contract: {m.signature_text()}"
+        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}\n{judged}"
+    if s.mode != "class":
+        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}().{m.name}))  # contract: {m.signature_text()}"
+    return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}.{m.name}))  # contract: {m.signature_text()}\n{judged}"
 
 
 def assert_imports(contract: Contract, *helpers: str) -> tuple[str, ...]:

@@ -85,15 +85,69 @@ def test_reproducer_of_an_accepted_none_fails_when_run() -> None:
         exec(compile(v.example, "<example>", "exec"), {})
 
 
-def test_reproducer_of_a_signature_drift_prints_both_signatures() -> None:
-    """The example of a parameter-name drift prints the target's signature beside the contract's."""
+def test_reproducer_of_a_signature_drift_prints_both_signatures_and_fails() -> None:
+    """The example of a parameter-name drift prints the target's signature beside the contract's, then fails in
+    ``interlock.assert_signature`` with the drift; with a conforming class in its place it runs clean."""
     report = interlock.check(c.Greeter, b.RenamedGreeter, seed=5, max_examples=10)
     (v,) = report.violations
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), pytest.raises(AssertionError, match=r"^param-name-drift: greet: parameter 'name' is named 'who'"):
         exec(compile(v.example, "<example>", "exec"), {})
     assert out.getvalue().startswith("(self, who: ")
     assert "contract: def greet(self, name: NonEmpty[str], times: int = 1) -> str" in v.example
+    assert v.example.endswith("assert_signature(Greeter, 'greet', RenamedGreeter)")
+    fixed = v.example.replace(
+        "from tests.fixtures.broken import RenamedGreeter", "from tests.fixtures.good import PlainGreeter as RenamedGreeter"
+    )
+    assert fixed != v.example
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(fixed, "<example against a conforming greeter>", "exec"), {})
+
+
+@pytest.mark.parametrize(
+    ("contract", "target", "reference", "member", "message"),
+    [
+        (
+            "interlock.contracts.websocket:WebSocketBridge",
+            "interlock.examples.websocket:LegacyBridge",
+            "interlock.examples.websocket:ReferenceBridge",
+            "__init__",
+            "^param-name-drift: __init__: parameter 'websocket_manager'",
+        ),
+        (
+            "interlock.contracts.router:MessageRouter",
+            "tests.fixtures.catalog_router:KeywordOnlyRouter",
+            "interlock.examples.router:ReferenceRouter",
+            "route_message",
+            "^signature-mismatch: route_message: parameter 'raw_message' is keyword-only",
+        ),
+        (
+            "interlock.contracts.websocket:WebSocketManager",
+            "tests.fixtures.catalog_websocket:SyncQueryManager",
+            "interlock.examples.websocket:ReferenceManager",
+            "is_connection_active",
+            "^async-mismatch: is_connection_active: ",
+        ),
+        (
+            "tests.fixtures.contracts:Greeter",
+            "tests.fixtures.broken:NoGreetLater",
+            "tests.fixtures.good:PlainGreeter",
+            "greet_later",
+            "^missing-member: greet_later: the target has no member",
+        ),
+    ],
+    ids=["constructor-name", "keyword-only", "async", "missing"],
+)
+def test_assert_signature_fails_with_the_drift_and_passes_on_a_conforming_class(
+    contract: str, target: str, reference: str, member: str, message: str
+) -> None:
+    """``interlock.assert_signature`` compares a class's member (or its constructor) as the checker does."""
+    from interlock.cli import resolve
+
+    proto = resolve(contract)[0]
+    with pytest.raises(AssertionError, match=message):
+        interlock.assert_signature(proto, member, resolve(target)[0])
+    interlock.assert_signature(proto, member, resolve(reference)[0])
 
 
 def test_reproducer_builds_doubles_for_dependencies() -> None:
