@@ -8,7 +8,7 @@ import re
 import typing
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 import attrs
 
@@ -235,7 +235,13 @@ def requires(predicate: Callable[..., object], *, id: str | None = None, text: s
 
 
 def comparable(projection: Callable[[Any], object] | None = None, *, id: str | None = None, text: str = "") -> Callable[[_F], _F]:
-    """Declare that two targets' results of this member must agree (through ``projection``, if given)."""
+    """Declare that two targets' results of this member must agree (through ``projection``, if given).
+
+    ``@comparable`` without parentheses is ``@comparable()``: a projection takes a result, never ``self``.
+    """
+    if projection is not None and _is_member(projection):
+        member_fn: Any = projection
+        return cast("Callable[[_F], _F]", comparable(id=id, text=text)(member_fn))
 
     def deco(fn: _F) -> _F:
         def make(member: str) -> Clause:
@@ -247,6 +253,17 @@ def comparable(projection: Callable[[Any], object] | None = None, *, id: str | N
         return _add(fn, "comparable", make)
 
     return deco
+
+
+def _is_member(fn: Any) -> bool:
+    """Whether ``fn`` is a contract's method (an ``async def``, or a first parameter ``self``), not a clause's callable."""
+    if inspect.iscoroutinefunction(fn):
+        return True
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return False
+    return bool(params) and params[0] == "self"
 
 
 def relax(*parameters: str) -> Callable[[_F], _F]:
@@ -501,6 +518,12 @@ def _read_member(cls: type, name: str, value: Any, strategies: dict[Any, Any]) -
     fn = value.__func__ if isinstance(value, staticmethod | classmethod) else value
     if not inspect.isfunction(fn) or fn.__name__ in ("_no_init_or_replace_init", "_no_init"):
         return None, []
+    if fn.__module__ == __name__ and fn.__qualname__.endswith(".<locals>.deco"):
+        maker = fn.__qualname__.split(".")[0]
+        raise ContractDefinitionError(
+            f"{where}: is what @interlock.{maker} returns, not a method: {maker}() takes its arguments first "
+            f"(@interlock.{maker}(...) above the def)"
+        )
     role: Role = "constructor" if name == "__init__" else "method"
     sig = inspect.signature(fn)
     hints = _hints(cls, fn, cls, name)

@@ -66,12 +66,13 @@ def _assert_scenario(model: Any, clause: Any, values: dict[str, Any]) -> None:
         raise AssertionError(f"{found[0].clause or found[0].kind}: {message}")
 
 
-def assert_agrees(contract: Any, member: str, observed: Any, expected: Any) -> None:
+def assert_agrees(contract: Any, member: str, observed: Any, expected: Any, *, other: str = "the reference") -> None:
     """Raise ``AssertionError`` unless two results of ``member`` agree as the checker compares them: through the
     member's ``comparable`` projection, if it has one, by type and ``==``.
 
     A reproducer of a ``differential`` against a reference ends with it: ``observed`` is the target's result,
-    ``expected`` the reference's on the same calls.
+    ``expected`` the reference's on the same calls. Between two targets, ``other`` names the one ``expected`` came
+    from.
     """
     model = get_contract(contract)
     clauses = model.rules(member, Comparable)
@@ -80,7 +81,7 @@ def assert_agrees(contract: Any, member: str, observed: Any, expected: Any) -> N
     got, want = (projection(observed), projection(expected)) if projection else (observed, expected)
     if verdict_key(Returned(got, shown=True)) != verdict_key(Returned(want, shown=True)):
         name = clauses[0].id if clauses else member
-        raise AssertionError(f"{name}: {member} returned {py_repr(got)}, where the reference returned {py_repr(want)}")
+        raise AssertionError(f"{name}: {member} returned {py_repr(got)}, where {other} returned {py_repr(want)}")
 
 
 def assert_signature(contract: Any, member: str, target: Any, /) -> None:

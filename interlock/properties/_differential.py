@@ -33,6 +33,7 @@ def differential_between(member: str | None, results: list[tuple[Subject, Any, A
     tie = sizes[0] == sizes[1]
     largest = max(groups.values(), key=len)
     described = {id(s): describe(v) for s, v, _ in results}
+    verdicts = {id(s): (v, call) for s, v, call in results}
     out: list[Candidate] = []
     for group in groups.values():
         if group is largest and not tie and len(results) > 2:
@@ -42,7 +43,12 @@ def differential_between(member: str | None, results: list[tuple[Subject, Any, A
             names = ", ".join(f"{o.label} ({described[id(o)]})" for o in others)
             prefix = f"{member}: " if member else ""
             msg = f"{prefix}{described[id(s)]}, where {names} on the same input"
-            out.append((s, s.violation("differential", member, None, msg, call.example(), clause=clause_id)))
+            # the script runs the calls on this target, then on one it disagrees with (of the largest group, if
+            # this one is not in it), and compares the two outcomes as the checker did
+            other = next((o for o, _ in largest if keys[id(o)] != keys[id(s)]), others[0])
+            theirs, their_call = verdicts[id(other)]
+            example = _judged_example(call, verdicts[id(s)][0], their_call, theirs, msg)
+            out.append((s, s.violation("differential", member, None, msg, example, clause=clause_id)))
     return out
 
 
@@ -63,7 +69,8 @@ def _against_reference(
 
 
 def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, message: str) -> str:
-    """A reproducer that fails against the target and passes against one that agrees with the reference.
+    """A reproducer that fails against the target and passes against one that agrees with the reference (or with
+    the other target it was compared with).
 
     Both returned: the same calls run on the target, then on the reference, and ``assert_agrees`` compares the
     results as the checker did. The reference rejected what the target returned: the call must raise
@@ -73,7 +80,7 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
     if not isinstance(call, Call) or not isinstance(ref_call, Call):  # a scenario's observation: its own script
         return str(call.example())
     member = call.member
-    single = not call.subject.head and not member.is_async and not any("await " in line for line in call.before)
+    single = not call.subject.head and not any("await " in line for line in call.before)
     if isinstance(verdict, Returned) and isinstance(expected, Rejected):
         return str(call.example(reject=f"differential: {message}"))
     if not (isinstance(verdict, Returned) and isinstance(expected, Returned) and single):
@@ -87,6 +94,8 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
     rest = [line for line in mine if not line.startswith(("from ", "import "))]
     helper = assert_imports(contract, "assert_agrees")
     lines = [*head, *imports, *(h for h in helper if h not in head and h not in imports)]
-    lines += [*rest, f"# the same calls on the reference, {ref_call.subject.label}", *body]
-    lines.append(f"assert_agrees({contract_ref(contract)}, {member.name!r}, observed, result)")
+    whose = f"the reference, {ref_call.subject.label}" if ref_call.subject.reference else ref_call.subject.label
+    lines += [*rest, f"# the same calls on {whose}", *body]
+    named = "" if ref_call.subject.reference else f", other={ref_call.subject.label!r}"
+    lines.append(f"assert_agrees({contract_ref(contract)}, {member.name!r}, observed, result{named})")
     return "\n".join(lines)

@@ -273,3 +273,32 @@ def test_bounds_from_annotated_types() -> None:
     assert domain.contains_bounds(4.9)
     assert not domain.contains_bounds(5)
     assert not domain.contains_bounds(-0.1)
+
+
+def test_comparable_without_parentheses_is_comparable_with_none() -> None:
+    """``@interlock.comparable`` over a method (sync or async) declares the same clause as ``@interlock.comparable()``
+    and keeps the member's signature; before, the member silently became the decorator's inner function."""
+
+    @interlock.contract
+    class Pricer(Protocol):
+        @interlock.comparable
+        async def price(self, quantity: int) -> int: ...
+
+        @interlock.comparable
+        def tax(self, quantity: int) -> int: ...
+
+    model = interlock.get_contract(Pricer)
+    assert [[p.name for p in m.parameters] for m in model.members] == [["quantity"], ["quantity"]]
+    assert model.member("price").is_async
+    assert {c.id for c in model.clauses} == {"price-agrees", "tax-agrees"}
+
+
+@pytest.mark.parametrize("maker", ["ensures", "requires", "relax", "reports_failure"])
+def test_a_clause_decorator_left_without_its_arguments_is_a_definition_error(maker: str) -> None:
+    """A decorator factory used bare turns the member into its inner function: the contract says so, naming it."""
+    with pytest.raises(ContractDefinitionError, match=rf"Pricer.price: is what @interlock.{maker} returns, not a method"):
+
+        @interlock.contract
+        class Pricer(Protocol):
+            @getattr(interlock, maker)
+            def price(self, quantity: int) -> int: ...

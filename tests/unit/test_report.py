@@ -5,7 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -15,6 +19,8 @@ from interlock.contracts._model import KINDS
 from tests.fixtures import broken as b
 from tests.fixtures import contracts as c
 from tests.fixtures import good as g
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SCHEMA = json.loads(resources.files("interlock").joinpath("report.schema.json").read_text())
 
@@ -202,3 +208,65 @@ def test_assert_clause_on_a_scenario_asks_for_its_target_and_draws() -> None:
     """A scenario clause is replayed on a target with drawn values; asked like a postcondition, it says what it needs."""
     with pytest.raises(TypeError, match="is a scenario: give target="):
         interlock.assert_clause(c.Notifier, "notify-reaches-only-its-user", result=True)
+
+
+def _run_script(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_a_differential_between_two_targets_has_a_script_that_fails_with_the_disagreement() -> None:
+    """Two targets that disagree (no reference): each one's script runs the same calls on it and on the other and
+    ends in ``assert_agrees(..., other=...)``: it fails as checked, and passes once the two agree."""
+    report = interlock.check(c.Pricer, g.LengthPricer, b.OffByOnePricer, seed=5, max_examples=20)
+    found = {v.target.rsplit(":", 1)[1]: v for v in report.violations if v.kind == "differential"}
+    assert set(found) == {"LengthPricer", "OffByOnePricer"}
+    script = found["OffByOnePricer"].example
+    assert script.endswith("assert_agrees(Pricer, 'price', observed, result, other='tests.fixtures.good:LengthPricer')")
+    failed = _run_script(script)
+    assert failed.returncode == 1
+    assert "AssertionError: prices-agree: price returned" in failed.stderr
+    assert "where tests.fixtures.good:LengthPricer returned" in failed.stderr
+    fixed = script.replace("import OffByOnePricer", "import LengthPricer as OffByOnePricer").replace(
+        "tests.fixtures.broken", "tests.fixtures.good"
+    )
+    assert _run_script(fixed).returncode == 0
+
+
+def test_a_differential_of_an_async_member_between_two_targets_fails_when_run(tmp_path: Path) -> None:
+    """The script of an ``async`` member's disagreement awaits each call with ``asyncio.run`` and fails as checked."""
+    (tmp_path / "pricing.py").write_text(
+        "from typing import Protocol\n"
+        "import interlock\n\n"
+        "@interlock.contract\n"
+        "class Pricer(Protocol):\n"
+        "    @interlock.comparable\n"
+        "    async def price(self, quantity: int) -> int: ...\n\n"
+        "def _q(q):\n"
+        "    if type(q) is not int:\n"
+        "        raise TypeError('quantity must be int')\n"
+        "    return q\n\n"
+        "class Exact:\n"
+        "    async def price(self, quantity: int) -> int:\n"
+        "        return _q(quantity) * 3\n\n"
+        "class Rounding:\n"
+        "    async def price(self, quantity: int) -> int:\n"
+        "        q = _q(quantity)\n"
+        "        return q * 3 if q < 5 else q * 3 + 1\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "interlock", "check", "pricing:Pricer", "pricing:Exact", "pricing:Rounding", "--seed", "1", "--json"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert done.returncode == 1, done.stderr
+    (exact,) = [v for t in json.loads(done.stdout)["targets"] if t["target"] == "pricing:Exact" for v in t["violations"]]
+    assert exact["kind"] == "differential"
+    assert "asyncio.run(target.price(quantity=5))" in exact["example"]
+    ran = subprocess.run([sys.executable, "-c", exact["example"]], check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert ran.returncode == 1
+    assert "AssertionError: price-agrees: price returned 15, where pricing:Rounding returned 16" in ran.stderr
