@@ -1,6 +1,7 @@
 """The catalog's scenarios walk generated sequences, judged at every step (issue 10, point 6): a defect that only
 a later call shows (a snapshot a removal does not renew, a place kept after removal, a socket list a removal
-forgets) is found, under the clause it breaks, and the references stay clean."""
+forgets, a repeated add caught only when it repeats the last handler) is found, under the clause it breaks, and the
+references stay clean."""
 
 from __future__ import annotations
 
@@ -17,20 +18,22 @@ SEEDS = (1, 2, 3, 4)
 
 
 @pytest.mark.parametrize(
-    ("contract", "target", "reference", "expected"),
+    ("contract", "target", "reference", "expected", "examples"),
     [
-        (MessageRouter, g.SnapshotRouter, ReferenceRouter, {("ordering", "routes-to-first-capable-handler")}),
-        (MessageRouter, g.KeepsPlaceRouter, ReferenceRouter, {("ordering", "routes-to-first-capable-handler")}),
-        (WebSocketManager, g.SocketListManager, ReferenceManager, {("postcondition", "send-reaches-only-its-user")}),
+        (MessageRouter, g.SnapshotRouter, ReferenceRouter, {("ordering", "routes-to-first-capable-handler")}, 50),
+        (MessageRouter, g.KeepsPlaceRouter, ReferenceRouter, {("ordering", "routes-to-first-capable-handler")}, 50),
+        (WebSocketManager, g.SocketListManager, ReferenceManager, {("postcondition", "send-reaches-only-its-user")}, 50),
+        # a repeated add, a removal of that handler, then a type only it handles: the default budget
+        (MessageRouter, g.LastOnlyDedupRouter, ReferenceRouter, {("ordering", "duplicate-add-keeps-first-place")}, 100),
     ],
-    ids=["snapshot-router", "keeps-place-router", "socket-list-manager"],
+    ids=["snapshot-router", "keeps-place-router", "socket-list-manager", "last-only-dedup-router"],
 )
 def test_a_defect_only_a_later_call_shows_is_found_under_its_clause(
-    contract: type, target: type, reference: type, expected: set[tuple[str, str]]
+    contract: type, target: type, reference: type, expected: set[tuple[str, str]], examples: int
 ) -> None:
     hits = 0
     for seed in SEEDS:
-        report = interlock.check(contract, target, reference, seed=seed, max_examples=50)
+        report = interlock.check(contract, target, reference, seed=seed, max_examples=examples, sequences=0)
         assert not [v for v in report.violations if v.target.endswith(reference.__name__)]
         found = {(v.kind, v.clause) for v in report.violations}
         assert found <= expected | {("postcondition", "routes-to-first-capable-handler")}, found
