@@ -248,35 +248,71 @@ async def _unhandled_returns_false(h: Harness) -> None:
     ),
 )
 async def _failing_handler(h: Harness) -> None:
+    # A generated walk: handlers are added once, then messages are routed while handlers start and stop failing
+    # (can_handle or handle_message raises), in a drawn order. A route in which a handler raised returns False, asks
+    # no later handler and lets nothing escape. A route after a failure, in which none raised, goes where a twin
+    # router (the same routes, no failure ever) sends it, where the twin routes as the contract's order says: a
+    # router that routes wrongly anyway is routes-to-first-capable-handler's.
     router = await h.build()
-    kind = h.draw(st.sampled_from(TYPES))
-    method = h.draw(st.sampled_from(("can_handle", "handle_message")))
-    broken = _Script("handler0", frozenset({kind}), True, method, h.draw(failures))
-    later = _Script("handler1", frozenset(TYPES), True)
-    handlers = await _register(h, router, [broken, later])
-    try:
-        result, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
-    except Exception as exc:
-        if _raised_at(h, broken.label, method) is None:
-            raise  # no handler raised: route_message's own exception, reported on route_message, not a cascade
-        h.fail(f"route_message let {type(exc).__name__} from {broken.label}.{method} escape", member="route_message")
-    at = _raised_at(h, broken.label, method)
-    if at is None:
-        # The router never called the method that raises, so no handler failed in this example and the clause has
-        # nothing to judge: asking the handlers in another order is routes-to-first-capable-handler's (ordering).
-        return
-    h.check(result is False, f"route_message returned {result!r} when {broken.label}.{method} raised", member="route_message")
-    after = [f"{c.double}.{c.method}" for c in h.log.calls[at + 1 :] if c.double == later.label]
-    h.check(not after, f"route_message asked {after[0] if after else ''} after {broken.label}.{method} raised", member="route_message")
-    broken.fail = None
-    handlers[0].heal()
-    again, *_ = await _route(h, router, message={**h.draw(messages), "type": kind})
-    h.check(again is True, f"after a handler failed, the router no longer routes: route_message returned {again!r}", member="route_message")
+    twin = await h.build()
+    scripts = _draw_scripts(h, least=2, most=3)
+    handlers = await _register(h, router, scripts)
+    await _register(h, twin, [_Script(f"{s.label}_twin", s.handles, s.answer) for s in scripts])
+    failing: dict[int, str] = {}
+    last = len(scripts) - 1
+    steps = st.one_of(
+        st.tuples(st.just("fail"), st.integers(0, last), st.sampled_from(("can_handle", "handle_message"))),
+        st.tuples(st.just("heal"), st.integers(0, last), st.just("")),
+        st.tuples(st.just("route"), st.integers(0, last), st.sampled_from(TYPES)),
+    )
+    ops = h.draw(st.lists(steps, min_size=1, max_size=8))
+    failed_before = False
+    final = min(scripts[0].handles, default=TYPES[0])  # heal the first handler and route its type, at the end, always
+    for op, k, arg in [*ops, ("heal", 0, ""), ("route", 0, final)]:
+        if op == "fail":
+            handlers[k].fail(h.draw(failures), methods=(arg,))
+            failing[k] = arg
+        elif op == "heal":
+            handlers[k].heal()
+            failing.pop(k, None)
+        elif op == "route":
+            message = {**h.draw(messages), "type": arg}
+            start = len(h.log.calls)
+            try:
+                result, *_ = await _route(h, router, message=message)
+            except Exception as exc:
+                raised = _raised_in(h, start, scripts, failing)
+                if raised is None:
+                    raise  # no handler raised: route_message's own exception, reported on route_message, not a cascade
+                h.fail(f"route_message let {type(exc).__name__} from {raised[1]} escape", member="route_message")
+            raised = _raised_in(h, start, scripts, failing)
+            if raised is not None:
+                failed_before = True
+                at, where = raised
+                h.check(result is False, f"route_message returned {result!r} when {where} raised", member="route_message")
+                mine = {sc.label for sc in scripts}
+                after = [f"{c.double}.{c.method}" for c in h.log.calls[at + 1 :] if c.double in mine]
+                h.check(not after, f"route_message asked {after[0] if after else ''} after {where} raised", member="route_message")
+                continue
+            got_twin, *_ = await _route(h, twin, message=message)
+            first = next((i for i in range(len(scripts)) if arg in scripts[i].handles), None)
+            want = scripts[first].answer if first is not None else False
+            if failed_before and got_twin is want:
+                h.check(
+                    result is want,
+                    f"after a handler failed, route_message returned {result!r} for a {arg!r} message, where it returns "
+                    f"{want!r} when no handler ever failed",
+                    member="route_message",
+                )
 
 
-def _raised_at(h: Harness, label: str, method: str) -> int | None:
-    """Where in the example's call log the first call of a double's failing method is: the call that raised."""
-    return next((i for i, c in enumerate(h.log.calls) if c.double == label and c.method == method), None)
+def _raised_in(h: Harness, start: int, scripts: list[_Script], failing: dict[int, str]) -> tuple[int, str] | None:
+    """The first call since ``start`` of a method a handler was told to fail, and its name: the call that raised."""
+    labels = {scripts[k].label: method for k, method in failing.items()}
+    for i, c in enumerate(h.log.calls[start:], start):
+        if labels.get(c.double) == c.method:
+            return i, f"{c.double}.{c.method}"
+    return None
 
 
 @scenario(

@@ -1,7 +1,7 @@
 """The catalog's scenarios walk generated sequences, judged at every step (issue 10, point 6): a defect that only
 a later call shows (a snapshot a removal does not renew, a place kept after removal, a socket list a removal
 forgets, a repeated add caught only when it repeats the last handler, a removal that answers for the other
-handlers) is found, under the clause it breaks, and the
+handlers, a handler that raised once skipped for good) is found, under the clause it breaks, and the
 references stay clean."""
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ SEEDS = (1, 2, 3, 4)
         # a repeated add, a removal of that handler, then a type only it handles: the default budget
         (MessageRouter, g.LastOnlyDedupRouter, ReferenceRouter, {("ordering", "duplicate-add-keeps-first-place")}, 100),
         (MessageRouter, g.AnyLeftRouter, ReferenceRouter, {("leak", "removed-handler-is-released")}, 50),
+        (MessageRouter, g.GrudgeRouter, ReferenceRouter, {("cascade", "failing-handler-is-contained")}, 50),
     ],
-    ids=["snapshot-router", "keeps-place-router", "socket-list-manager", "last-only-dedup-router", "any-left-router"],
+    ids=["snapshot-router", "keeps-place-router", "socket-list-manager", "last-only-dedup-router", "any-left-router", "grudge-router"],
 )
 def test_a_defect_only_a_later_call_shows_is_found_under_its_clause(
     contract: type, target: type, reference: type, expected: set[tuple[str, str]], examples: int
