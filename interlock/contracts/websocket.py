@@ -378,6 +378,21 @@ def _user_sends(manager: Any) -> list[Any]:
     return [c for c in manager.calls if c.method == "send_to_user"]
 
 
+def _walk(h: Harness) -> list[str]:
+    """Every notify member, some of them again, in a drawn order: an agent's run sends thinking and tool events
+    many times."""
+    again = h.draw(st.lists(st.sampled_from(list(EVENTS)), max_size=4))
+    return list(h.draw(st.permutations([*EVENTS, *again])))
+
+
+def _event_arguments(h: Harness, member: str, run: str) -> dict[str, Any]:
+    """In-domain arguments for a notify member; three times in four, the run's own run_id."""
+    args = h.arguments(member)
+    if "run_id" in args and h.draw(st.integers(0, 3)) < 3:
+        args["run_id"] = run
+    return args
+
+
 def _send_args(call: Any) -> tuple[Any, Any]:
     names = ("user_id", "message")
     values = dict(zip(names, call.args, strict=False))
@@ -393,17 +408,18 @@ def _send_args(call: Any) -> tuple[Any, Any]:
 )
 async def _one_message_to_its_user(h: Harness) -> None:
     bridge, manager, context = await _bridge(h)
+    run = h.draw(ids)  # the events of one run share its run_id, as an agent's do
     bridges = [(bridge, context)]
     if h.draw(st.integers(0, 2)) == 2:  # one time in three, a second bridge on the same manager, for another user
         other = h.draw(st.text(min_size=1, max_size=8).filter(str.strip))
         other = other if other != context.user_id else f"{other}-2"
         context2 = h.double(UserContext, label="context2", user_id=other)
         bridges.append((await h.build(websocket_manager=manager, user_context=context2), context2))
-    for member in EVENTS:
+    for member in _walk(h):
         with h.part(member):  # one broken member hides no other
             target, ctx = bridges[h.draw(st.integers(0, len(bridges) - 1))]
             before = len(_user_sends(manager))
-            await h.call(target, member, **h.arguments(member))
+            await h.call(target, member, **_event_arguments(h, member, run))
             sends = _user_sends(manager)[before:]
             h.check(len(sends) == 1, f"{member} called send_to_user {len(sends)} times, not once", member=member)
             user, _ = _send_args(sends[0])
@@ -421,9 +437,10 @@ async def _one_message_to_its_user(h: Harness) -> None:
 )
 async def _message_shape(h: Harness) -> None:
     bridge, manager, _ = await _bridge(h)
-    for member in EVENTS:
+    run = h.draw(ids)  # the events of one run share its run_id, as an agent's do
+    for member in _walk(h):
         with h.part(member):
-            args = h.arguments(member)
+            args = _event_arguments(h, member, run)
             before = len(_user_sends(manager))
             await h.call(bridge, member, **args)
             sends = _user_sends(manager)[before:]

@@ -1,7 +1,8 @@
 """The catalog's scenarios walk generated sequences, judged at every step (issue 10, point 6): a defect that only
 a later call shows (a snapshot a removal does not renew, a place kept after removal, a socket list a removal
 forgets, a repeated add caught only when it repeats the last handler, a removal that answers for the other
-handlers, a handler that raised once skipped for good) is found, under the clause it breaks, and the
+handlers, a handler that raised once skipped for good, a bridge that
+sends a run's repeated thinking once, one that keeps a run's first tool name) is found, under the clause it breaks, and the
 references stay clean."""
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import pytest
 
 import interlock
 from interlock.contracts.router import MessageRouter
-from interlock.contracts.websocket import WebSocketManager
+from interlock.contracts.websocket import WebSocketBridge, WebSocketManager
 from interlock.examples.router import ReferenceRouter
-from interlock.examples.websocket import ReferenceManager
+from interlock.examples.websocket import ReferenceBridge, ReferenceManager
 from tests.fixtures import generated_scenarios as g
 
 SEEDS = (1, 2, 3, 4)
@@ -28,8 +29,19 @@ SEEDS = (1, 2, 3, 4)
         (MessageRouter, g.LastOnlyDedupRouter, ReferenceRouter, {("ordering", "duplicate-add-keeps-first-place")}, 100),
         (MessageRouter, g.AnyLeftRouter, ReferenceRouter, {("leak", "removed-handler-is-released")}, 50),
         (MessageRouter, g.GrudgeRouter, ReferenceRouter, {("cascade", "failing-handler-is-contained")}, 50),
+        (WebSocketBridge, g.QuietThinkingBridge, ReferenceBridge, {("isolation", "notify-sends-one-message-to-its-user")}, 20),
+        (WebSocketBridge, g.ToolNameCacheBridge, ReferenceBridge, {("postcondition", "message-names-event-and-run")}, 20),
     ],
-    ids=["snapshot-router", "keeps-place-router", "socket-list-manager", "last-only-dedup-router", "any-left-router", "grudge-router"],
+    ids=[
+        "snapshot-router",
+        "keeps-place-router",
+        "socket-list-manager",
+        "last-only-dedup-router",
+        "any-left-router",
+        "grudge-router",
+        "quiet-thinking-bridge",
+        "tool-name-cache-bridge",
+    ],
 )
 def test_a_defect_only_a_later_call_shows_is_found_under_its_clause(
     contract: type, target: type, reference: type, expected: set[tuple[str, str]], examples: int
