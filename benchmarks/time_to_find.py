@@ -6,7 +6,7 @@ violation is recorded is taken: the examples run so far (``report.summary`` ``ex
 way) and the seconds since the check started. The table gives, per case, on how many seeds it was found
 and the medians over those seeds. Run it as::
 
-    .venv/bin/python benchmarks/time_to_find.py [--seeds N] [--sequences N] [--steps N]
+    .venv/bin/python benchmarks/time_to_find.py [--seeds N] [--sequences N] [--steps N] [--only TEXT]
 
 Compare the sequence phase off and on with ``--sequences 0`` and the default. A case's expected violation is
 (kind, member, clause); ``"*"`` matches any member.
@@ -78,6 +78,36 @@ CASES: list[Case] = [
         (ReferenceManager, gs.SocketListManager),
         ("postcondition", "send_to_user", "send-reaches-only-its-user"),
     ),
+    (
+        "router catches only a repeat of its last handler",
+        MessageRouter,
+        (ReferenceRouter, gs.LastOnlyDedupRouter),
+        ("ordering", "add_handler", "duplicate-add-keeps-first-place"),
+    ),
+    (
+        "router's removal answers for the others",
+        MessageRouter,
+        (ReferenceRouter, gs.AnyLeftRouter),
+        ("leak", "remove_handler", "removed-handler-is-released"),
+    ),
+    (
+        "router skips a handler that once raised",
+        MessageRouter,
+        (ReferenceRouter, gs.GrudgeRouter),
+        ("cascade", "route_message", "failing-handler-is-contained"),
+    ),
+    (
+        "bridge sends a run's thinking once",
+        WebSocketBridge,
+        (ReferenceBridge, gs.QuietThinkingBridge),
+        ("isolation", "notify_agent_thinking", "notify-sends-one-message-to-its-user"),
+    ),
+    (
+        "bridge keeps a run's first tool name",
+        WebSocketBridge,
+        (ReferenceBridge, gs.ToolNameCacheBridge),
+        ("postcondition", "notify_tool_executing", "message-names-event-and-run"),
+    ),
 ]
 
 
@@ -120,6 +150,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--sequences", type=int, default=None)
     parser.add_argument("--steps", type=int, default=None)
+    parser.add_argument("--only", default="", help="the cases whose name holds this text")
     args = parser.parse_args()
     options: dict[str, Any] = {}
     if args.sequences is not None:
@@ -128,6 +159,8 @@ def main() -> int:
         options["steps"] = args.steps
     print(f"{'case':42s} {'found':>7s} {'examples':>9s} {'seconds':>8s}   (medians over the seeds that found it)")
     for name, contract, targets, want in CASES:
+        if args.only not in name:
+            continue
         hits: list[tuple[int, float]] = []
         for seed in range(args.seeds):
             clock = _Clock(want)
