@@ -295,6 +295,10 @@ class ScenarioHarness:
         if model is not None and model.role == "method":
             problem = type_problem(result, model.returns, member)
             if problem:
+                # the script keeps what the call returned and ends in the check the checker made of it
+                self.steps[step] = f"returned = {text}"
+                proto = self.contract.protocol.__qualname__.split(".")[0]
+                self.steps.append(f"interlock.assert_returns({proto}, {member!r}, returned)")
                 self._side("return-type", member, f"{member}: returned {problem}; the contract declares {model.signature_text()}")
                 raise _Stopped(f"{member} returned a value of the wrong type (reported as return-type)")
         if _nameable(result) and id(result) not in self._names:
@@ -503,7 +507,7 @@ class ScenarioHarness:
         s = self._subject
         lines = []
         replay = self._replay_line() if judged else None
-        if replay is not None:
+        if replay is not None or any(step.startswith("interlock.assert_returns(") for step in self.steps):
             lines.append("import interlock")
             proto = self.contract.protocol
             lines.append(f"from {proto.__module__} import {proto.__qualname__.split('.')[0]}")

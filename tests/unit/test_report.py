@@ -270,3 +270,23 @@ def test_a_differential_of_an_async_member_between_two_targets_fails_when_run(tm
     ran = subprocess.run([sys.executable, "-c", exact["example"]], check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert ran.returncode == 1
     assert "AssertionError: price-agrees: price returned 15, where pricing:Rounding returned 16" in ran.stderr
+
+
+def test_a_return_type_seen_inside_a_scenario_has_a_script_that_fails_with_it() -> None:
+    """A result of the wrong type met while a scenario ran: the script keeps it and ends in
+    ``interlock.assert_returns``, which fails against the target and passes against the reference."""
+    from interlock.contracts.auth import ServiceAuthClient
+    from tests.fixtures import catalog_auth as ca
+
+    report = interlock.check(ServiceAuthClient, ca.OptimisticClient, seed=20261125, max_examples=30)
+    (v,) = [v for v in report.violations if v.kind == "return-type"]
+    assert "interlock.assert_returns(ServiceAuthClient, 'validate_token', returned)" in v.example
+    failed = _run_script(v.example)
+    assert failed.returncode == 1
+    assert "AssertionError: return-type: validate_token returned" in failed.stderr
+    fixed = v.example.replace(
+        "from tests.fixtures.catalog_auth import OptimisticClient",
+        "from interlock.examples.auth import ReferenceServiceClient as OptimisticClient",
+    )
+    assert fixed != v.example
+    assert _run_script(fixed).returncode == 0
