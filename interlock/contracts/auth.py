@@ -312,15 +312,23 @@ class _Time:
         return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf, "null": None, "true": True}[self.form]
 
 
+_WHERE = st.sampled_from(("away", "away", "away", "away", "absolute", "absolute", "near"))
+_FORM = st.sampled_from(_WEIGHTED_FORMS)
+_ABSOLUTE_AT = st.sampled_from(_ABSOLUTE)
+_NEAR_AT = st.sampled_from(_NEAR)
+_AWAY_AT = st.sampled_from(_AWAY) | st.integers(2 * _HOUR, 2**31)  # shrinks to two hours: a reproducer keeps an hour
+
+
 @st.composite
 def _draw_time(draw: Any) -> _Time:
-    where = draw(st.sampled_from(("away", "away", "away", "away", "absolute", "absolute", "near")))
-    form = draw(st.sampled_from(_WEIGHTED_FORMS))
+    # the strategies are built once, above: a strategy built per draw is validated per draw
+    where = draw(_WHERE)
+    form = draw(_FORM)
     if where == "absolute":
-        return _Time(draw(st.sampled_from(_ABSOLUTE)), form, absolute=True)
+        return _Time(draw(_ABSOLUTE_AT), form, absolute=True)
     if where == "near":
-        return _Time(draw(st.sampled_from(_NEAR)), form)
-    at = draw(st.sampled_from(_AWAY) | st.integers(2 * _HOUR, 2**31))  # shrinks to two hours: a reproducer keeps an hour
+        return _Time(draw(_NEAR_AT), form)
+    at = draw(_AWAY_AT)
     return _Time(at if at in _AWAY or draw(st.booleans()) else -at, form)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import weakref
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
@@ -71,9 +72,31 @@ def _handler(h: Harness, script: _Script) -> Any:
     return handler
 
 
+_HANDLES = st.sets(st.sampled_from(TYPES), max_size=3)
+_TYPE = st.sampled_from(TYPES)
+# (the strategies a scenario draws from are built once, here and in ``_ops``: one built per draw is validated per draw)
+
+
+@functools.lru_cache(maxsize=64)
+def _ops(names: tuple[str, ...], last: int) -> Any:
+    """A drawn order of operations, each on one of the handlers ``0..last``."""
+    return st.lists(st.tuples(st.sampled_from(names), st.integers(0, last)), max_size=8)
+
+
+@functools.lru_cache(maxsize=64)
+def _fail_heal_route(last: int) -> Any:
+    """Handlers starting and stopping failing between routes, in a drawn order."""
+    steps = st.one_of(
+        st.tuples(st.just("fail"), st.integers(0, last), st.sampled_from(("can_handle", "handle_message"))),
+        st.tuples(st.just("heal"), st.integers(0, last), st.just("")),
+        st.tuples(st.just("route"), st.integers(0, last), st.sampled_from(TYPES)),
+    )
+    return st.lists(steps, min_size=1, max_size=8)
+
+
 def _draw_scripts(h: Harness, least: int = 1, most: int = 4) -> list[_Script]:
     n = h.draw(st.integers(least, most))
-    return [_Script(f"handler{i}", frozenset(h.draw(st.sets(st.sampled_from(TYPES), max_size=3))), h.draw(st.booleans())) for i in range(n)]
+    return [_Script(f"handler{i}", frozenset(h.draw(_HANDLES)), h.draw(st.booleans())) for i in range(n)]
 
 
 async def _register(h: Harness, router: Any, scripts: list[_Script]) -> list[Any]:
@@ -94,7 +117,7 @@ def _args(call: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _message(h: Harness) -> dict[str, Any]:
-    return {**h.draw(messages), "type": h.draw(st.sampled_from(TYPES))}
+    return {**h.draw(messages), "type": h.draw(_TYPE)}
 
 
 async def _route(h: Harness, router: Any, user: str | None = None, socket: Any = None, message: Any = None) -> tuple[Any, str, Any, Any]:
@@ -127,7 +150,7 @@ async def _routes_to_first(h: Harness) -> None:
         await h.call(router, "add_handler", handler)
         order.append(i)
     last = len(handlers) - 1
-    ops = h.draw(st.lists(st.tuples(st.sampled_from(("remove", "add", "route")), st.integers(0, last)), max_size=8))
+    ops = h.draw(_ops(("remove", "add", "route"), last))
     for op, i in [*ops, ("route", 0)]:  # a route at the end, always
         if op == "remove" and i in order:
             await h.call(router, "remove_handler", handlers[i])
@@ -260,12 +283,7 @@ async def _failing_handler(h: Harness) -> None:
     await _register(h, twin, [_Script(f"{s.label}_twin", s.handles, s.answer) for s in scripts])
     failing: dict[int, str] = {}
     last = len(scripts) - 1
-    steps = st.one_of(
-        st.tuples(st.just("fail"), st.integers(0, last), st.sampled_from(("can_handle", "handle_message"))),
-        st.tuples(st.just("heal"), st.integers(0, last), st.just("")),
-        st.tuples(st.just("route"), st.integers(0, last), st.sampled_from(TYPES)),
-    )
-    ops = h.draw(st.lists(steps, min_size=1, max_size=8))
+    ops = h.draw(_fail_heal_route(last))
     failed_before = False
     final = min(scripts[0].handles, default=TYPES[0])  # heal the first handler and route its type, at the end, always
     for op, k, arg in [*ops, ("heal", 0, ""), ("route", 0, final)]:
@@ -388,7 +406,7 @@ async def _removed_released(h: Harness) -> None:
     handlers = [_handler(h, s) for s in scripts]
     registered: list[int] = []
     last = len(scripts) - 1
-    ops = h.draw(st.lists(st.tuples(st.sampled_from(("add", "remove", "remove", "route")), st.integers(0, last)), max_size=8))
+    ops = h.draw(_ops(("add", "remove", "remove", "route"), last))
     ends = [step for k in range(len(scripts)) for step in (("remove", k), ("remove", k))]
     for op, i in [*(("add", k) for k in range(len(scripts))), *ops, *ends]:
         if op == "add" and i not in registered:  # a repeated add is duplicate-add-keeps-first-place's
@@ -429,7 +447,7 @@ async def _removed_released(h: Harness) -> None:
 )
 async def _concurrent_users(h: Harness) -> None:
     router = await h.build()
-    kind = h.draw(st.sampled_from(TYPES))
+    kind = h.draw(_TYPE)
     (handler,) = await _register(h, router, [_Script("handler0", frozenset({kind}), True)])
     users = h.draw(st.lists(ids, min_size=2, max_size=2, unique=True))
     sockets = [h.double(SocketLike, label=f"websocket{i}") for i in range(2)]

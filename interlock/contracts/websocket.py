@@ -75,6 +75,11 @@ def _sent(call: Any) -> Any:
     return call.kwargs.get("data", call.args[0] if call.args else None)
 
 
+_TRACK_OPS = st.lists(st.tuples(st.sampled_from(("add", "remove", "unknown")), st.integers(0, 7), st.integers(0, 2)), max_size=10)
+_SEND_OPS = st.lists(st.tuples(st.sampled_from(("remove", "add", "send")), st.integers(0, 7)), max_size=6)
+# (the strategies the scenarios draw from are built once: one built per draw is validated per draw)
+
+
 @scenario(
     WebSocketManager,
     id="connections-track-adds-and-removes",
@@ -87,7 +92,7 @@ def _sent(call: Any) -> Any:
 async def _connections_track(h: Harness) -> None:
     manager = await h.build()
     users = _users(h)
-    ops = h.draw(st.lists(st.tuples(st.sampled_from(("add", "remove", "unknown")), st.integers(0, 7), st.integers(0, 2)), max_size=10))
+    ops = h.draw(_TRACK_OPS)
     model: dict[str, str] = {}
     made = 0
     for op, pick, who in ops:
@@ -140,7 +145,7 @@ async def _send_reaches_only_its_user(h: Harness) -> None:
     counts = [h.draw(st.integers(0, 3)) for _ in users]
     made = await _connect(h, manager, users, counts)
     live = list(range(len(made)))  # the model: which of the connections made are not removed
-    ops = h.draw(st.lists(st.tuples(st.sampled_from(("remove", "add", "send")), st.integers(0, 7)), max_size=6))
+    ops = h.draw(_SEND_OPS)
     for op, pick in [*ops, ("send", 0)]:  # a send at the end, always
         if op == "remove" and live:
             i = live.pop(pick % len(live))
@@ -378,10 +383,14 @@ def _user_sends(manager: Any) -> list[Any]:
     return [c for c in manager.calls if c.method == "send_to_user"]
 
 
+_AGAIN = st.lists(st.sampled_from(list(EVENTS)), max_size=4)
+_OTHER_USER = st.text(min_size=1, max_size=8).filter(str.strip)
+
+
 def _walk(h: Harness) -> list[str]:
     """Every notify member, some of them again, in a drawn order: an agent's run sends thinking and tool events
     many times."""
-    again = h.draw(st.lists(st.sampled_from(list(EVENTS)), max_size=4))
+    again = h.draw(_AGAIN)
     return list(h.draw(st.permutations([*EVENTS, *again])))
 
 
@@ -411,7 +420,7 @@ async def _one_message_to_its_user(h: Harness) -> None:
     run = h.draw(ids)  # the events of one run share its run_id, as an agent's do
     bridges = [(bridge, context)]
     if h.draw(st.integers(0, 2)) == 2:  # one time in three, a second bridge on the same manager, for another user
-        other = h.draw(st.text(min_size=1, max_size=8).filter(str.strip))
+        other = h.draw(_OTHER_USER)
         other = other if other != context.user_id else f"{other}-2"
         context2 = h.double(UserContext, label="context2", user_id=other)
         bridges.append((await h.build(websocket_manager=manager, user_context=context2), context2))

@@ -115,10 +115,15 @@ def draw_plan(data: Any, contract: Contract, methods: list[Member], steps: int, 
     reuse = data.draw(st.integers(0, 4))  # how often this plan reuses what it saw, from never to mostly (swarm testing)
     errors = fault_errors(contract)
     failing: list[str | DoubleSpec] = []
+    pick = st.sampled_from(methods)
     for k in range(steps):
         # one draw per step, which starts with whether the plan goes on: the shrinker drops a step's whole draw (a
         # fault before it, if any, and the call), so a reproducer keeps only the steps its failure needs
-        entries = data.draw(_step(contract, methods, plan, reuse, errors, failing, instances, first=k == 0))
+        _STEP_ARGS.append((contract, methods, pick, plan, reuse, errors, failing, instances, k == 0))
+        try:
+            entries = data.draw(_STEP)
+        finally:
+            _STEP_ARGS.pop()
         if entries is None:
             break
         plan += entries
@@ -129,11 +134,25 @@ _STOP = st.integers(0, 11).map(lambda n: n == 0)  # a plan goes on eleven times 
 # needs steps to build up), and what the shrinker lowers it to is the end of the plan
 
 
+_STEP_ARGS: list[tuple[Any, ...]] = []
+"""What the step being drawn is drawn for: one strategy object serves every step (a strategy built per step is
+validated per step, which costs more than drawing it)."""
+
+
 @st.composite
+def _next_step(draw: Any) -> list[Entry] | None:
+    *args, first = _STEP_ARGS[-1]
+    return _step(draw, *args, first=first)
+
+
+_STEP = _next_step()
+
+
 def _step(
     draw: Any,
     contract: Contract,
     methods: list[Member],
+    pick: Any,
     plan: list[Entry],
     reuse: int,
     errors: tuple[type[Exception], ...],
@@ -150,7 +169,7 @@ def _step(
     fault = draw_fault(data, errors, [*dependencies(contract), *passed(plan)], failing) if errors else None
     if fault is not None:
         out.append(fault)
-    m = data.draw(st.sampled_from(methods))
+    m = data.draw(pick)
     on = data.draw(st.integers(0, instances - 1)) if instances > 1 else 0
     values = draw_values(data, contract, m)
     drawn = dict(values)
