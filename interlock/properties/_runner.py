@@ -65,6 +65,10 @@ class Interrupted(Signal):
 STOPS = (signal.SIGINT, signal.SIGTERM)
 """The signals that stop a run."""
 
+_raw: Any = getattr(signal, "_signal", signal)
+"""The C functions under ``signal``'s own: its ``signal`` and ``getsignal`` turn every handler into an enum, which
+costs more than the call itself, and the checker sets and reads handlers around every call into a target."""
+
 _STOPPED: list[int] = []
 """The stop signals received while a run is interruptible."""
 
@@ -338,8 +342,8 @@ class Runner:
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
         limit = timeout or self.timeout
-        stops_ours = signal.getsignal(signal.SIGINT) is _stop
-        previous = signal.signal(signal.SIGALRM, _alarm)
+        stops_ours = _raw.getsignal(signal.SIGINT) is _stop
+        previous = _raw.signal(signal.SIGALRM, _alarm)
         try:
             try:  # armed inside the try: an alarm that fires before the call starts is this call's timeout too
                 if self._watch is not None:
@@ -356,11 +360,11 @@ class Runner:
             self._recover()
             return Outcome(timed_out=True)
         finally:
-            signal.signal(signal.SIGALRM, previous)  # the handler before the call: whatever the target set is undone
+            _raw.signal(signal.SIGALRM, previous)  # the handler before the call: whatever the target set is undone
             if stops_ours:  # so is a handler of its own for the stop signals: the next stop reaches the run
                 for s in STOPS:
-                    if signal.getsignal(s) is not _stop:
-                        signal.signal(s, _stop)
+                    if _raw.getsignal(s) is not _stop:
+                        _raw.signal(s, _stop)
 
     def _call(
         self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], is_async: bool | None, timeout: float | None = None
@@ -460,27 +464,41 @@ def _is_awaitable(value: Any) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def bounded(seconds: float) -> Iterator[None]:
+class bounded:
     """Bound a stretch of code inside a longer bounded call (a scenario's one call into the target).
 
-    The outer timer is put back afterwards with what was left of it.
+    The outer timer is put back afterwards with what was left of it. (A class, not a generator: it is entered
+    twice per call a scenario makes.)
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    started = _monotonic()
-    watch = _WATCH
-    if watch is not None:
-        watch.arm(seconds)
-    try:
-        yield
-    finally:
+
+    __slots__ = ("_remaining", "_seconds", "_started", "_watch")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._watch: _Watchdog | None = None
+        self._remaining: float | None = None
+        self._started = 0.0
+
+    def __enter__(self) -> None:
+        if not _TIMERS or threading.current_thread() is not threading.main_thread():
+            return
+        self._remaining, _ = signal.setitimer(signal.ITIMER_REAL, self._seconds)
+        self._started = _monotonic()
+        self._watch = watch = _WATCH
         if watch is not None:
-            watch.disarm()
-        left = remaining - (_monotonic() - started) if remaining else 0.0
+            watch.arm(self._seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        remaining = self._remaining
+        if remaining is None:
+            return
+        if self._watch is not None:
+            self._watch.disarm()
+        left = remaining - (_monotonic() - self._started) if remaining else 0.0
         signal.setitimer(signal.ITIMER_REAL, max(left, 0.001) if remaining else 0.0)
+
+
+_TIMERS = hasattr(signal, "setitimer")
 
 
 TEXT_LIMIT = 1.0
@@ -493,7 +511,7 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
     call's remaining time is put back afterwards."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return True, fn()
-    previous = signal.signal(signal.SIGALRM, _alarm)
+    previous = _raw.signal(signal.SIGALRM, _alarm)
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
     started = _monotonic()
     watch = _WATCH
@@ -517,6 +535,6 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
     finally:
         if where is not None:
             where.showing = was_showing
-        signal.signal(signal.SIGALRM, previous)
+        _raw.signal(signal.SIGALRM, previous)
         if remaining:
             signal.setitimer(signal.ITIMER_REAL, max(remaining - (_monotonic() - started), 0.001))

@@ -114,6 +114,26 @@ class _Draws:
         return value
 
 
+class _InFlight:
+    """A scenario's call in flight: under ``bounded`` when it is the only one (see ``ScenarioHarness._bounded``)."""
+
+    __slots__ = ("_harness", "_timer")
+
+    def __init__(self, harness: ScenarioHarness, seconds: float) -> None:
+        self._harness = harness
+        self._timer = bounded(seconds) if harness._in_flight == 0 else None
+
+    def __enter__(self) -> None:
+        self._harness._in_flight += 1
+        if self._timer is not None:
+            self._timer.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._harness._in_flight -= 1
+        if self._timer is not None:
+            self._timer.__exit__(*exc)
+
+
 class ScenarioHarness:
     """The checker's ``Harness`` (``interlock.contracts._harness``): what a scenario clause works with.
 
@@ -308,18 +328,11 @@ class ScenarioHarness:
             self.steps[step] = f"{name} = {text}"
         return result
 
-    @contextlib.contextmanager
-    def _bounded(self, seconds: float) -> Iterator[None]:
+    def _bounded(self, seconds: float) -> _InFlight:
         """``bounded`` for one call; calls awaited at once (``gather``) all run under the timer of the first one in
         flight, since timers set and put back out of order would restore each other's stale limits. A pending
         await is still cancelled by each call's own ``asyncio.timeout``."""
-        first = self._in_flight == 0
-        self._in_flight += 1
-        try:
-            with bounded(seconds) if first else contextlib.nullcontext():
-                yield
-        finally:
-            self._in_flight -= 1
+        return _InFlight(self, seconds)
 
     def _is_target(self, instance: Any) -> bool:
         return isinstance(instance, _built_types(self._subject)) and not hasattr(instance, "_interlock_protocol")
