@@ -263,6 +263,17 @@ class _Watchdog:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
             self._injected = False
 
+    def reset(self) -> None:
+        """A call into the target is over: nothing is watched any more, whatever stretches inside it left open."""
+        with self._lock:
+            self._outer.clear()
+            self._deadline, self._limit = None, 0.0
+            self._beat = _monotonic()
+            _share(0.0, 0.0)
+            if self._injected and self._main is not None:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
+            self._injected = False
+
     def stop(self) -> None:
         self._stopped.set()
 
@@ -344,6 +355,7 @@ class Runner:
         limit = timeout or self.timeout
         stops_ours = _raw.getsignal(signal.SIGINT) is _stop
         previous = _raw.signal(signal.SIGALRM, _alarm)
+        _CALLS[0] += 1
         try:
             try:  # armed inside the try: an alarm that fires before the call starts is this call's timeout too
                 if self._watch is not None:
@@ -354,8 +366,9 @@ class Runner:
                 if os.getpid() != self._pid:  # a child the target forked came back here: it must not run the checks
                     os._exit(0)
                 signal.setitimer(signal.ITIMER_REAL, 0)
+                _CALLS[0] += 1  # a bound opened in this call and closed after it (see ``bounded``) is stale now
                 if self._watch is not None:
-                    self._watch.disarm()
+                    self._watch.reset()
         except CallTimedOut:
             self._recover()
             return Outcome(timed_out=True)
@@ -471,17 +484,19 @@ class bounded:
     twice per call a scenario makes.)
     """
 
-    __slots__ = ("_remaining", "_seconds", "_started", "_watch")
+    __slots__ = ("_call", "_remaining", "_seconds", "_started", "_watch")
 
     def __init__(self, seconds: float) -> None:
         self._seconds = seconds
         self._watch: _Watchdog | None = None
         self._remaining: float | None = None
         self._started = 0.0
+        self._call = 0
 
     def __enter__(self) -> None:
         if not _TIMERS or threading.current_thread() is not threading.main_thread():
             return
+        self._call = _CALLS[0]
         self._remaining, _ = signal.setitimer(signal.ITIMER_REAL, self._seconds)
         self._started = _monotonic()
         self._watch = watch = _WATCH
@@ -492,6 +507,10 @@ class bounded:
         remaining = self._remaining
         if remaining is None:
             return
+        if self._call != _CALLS[0]:
+            # the call this stretch was inside is over (a task it left pending, closed later by the garbage
+            # collector): its timer and watch were cleared then, and what was left of them must not come back
+            return
         if self._watch is not None:
             self._watch.disarm()
         left = remaining - (_monotonic() - self._started) if remaining else 0.0
@@ -499,6 +518,10 @@ class bounded:
 
 
 _TIMERS = hasattr(signal, "setitimer")
+
+_CALLS = [0]
+"""Counts the starts and ends of calls into targets (``Runner.call``): a ``bounded`` stretch closed under another
+count than it opened with outlived its call."""
 
 
 TEXT_LIMIT = 1.0

@@ -462,3 +462,38 @@ def test_a_target_that_writes_to_every_descriptor_cannot_reach_the_report() -> N
     assert ran.returncode == 0, ran.stderr
     assert "SNEAK" not in ran.stdout
     assert json.loads(ran.stdout)["targets"][0]["conforms"] is True
+
+
+class _Pause:
+    """An awaitable that suspends its coroutine once and is never resumed."""
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        yield
+
+
+def test_a_bound_left_open_by_an_abandoned_call_arms_no_timer_when_it_is_closed_later() -> None:
+    """A scenario's call that never finished (its task cancelled, its loop replaced) is closed by the garbage
+    collector long after its check: the time limit it opened must not be put back then, to fire in whatever runs."""
+    from interlock.properties import _runner
+
+    runner = Runner(5.0)
+    try:
+
+        async def scenario_call() -> None:
+            with _runner.bounded(5.0):
+                await _Pause()
+
+        coro = scenario_call()
+        runner.call(lambda: coro.send(None), [], {}, is_async=False)  # the call ends with the coroutine suspended
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        coro.close()  # what the garbage collector does to it, later
+        assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        watch = _runner._WATCH
+        assert watch is not None
+        assert watch._deadline is None  # the watchdog watches no call either
+        assert runner.call(lambda: 1, [], {}, is_async=False).value == 1
+        assert watch._deadline is None
+        assert not watch._outer
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        runner.close()
