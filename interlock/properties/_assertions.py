@@ -3,6 +3,8 @@ conforming target."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 from interlock.contracts._declare import get_contract
@@ -14,6 +16,8 @@ from interlock.properties._values import py_repr
 from interlock.properties._verdicts import Returned, verdict_key
 
 __all__ = ["assert_agrees", "assert_clause", "assert_returns", "assert_signature"]
+
+_ABSENT = object()
 
 
 def assert_returns(contract: Any, member: str, value: Any) -> None:
@@ -87,15 +91,26 @@ def assert_agrees(contract: Any, member: str, observed: Any, expected: Any, *, o
 def assert_signature(contract: Any, member: str, target: Any, /) -> None:
     """Raise ``AssertionError`` naming the kind unless ``target`` declares ``member`` as the contract does, compared
     as the checker compares it: parameter names, kinds and count, ``async`` or not; ``"__init__"`` for the constructor
-    (of a class or a factory). A signature-kind reproducer ends with it."""
+    (of a class or a factory). ``target`` is a class, or for a member an instance (one a factory built, or a product
+    another member returned). A signature-kind reproducer ends with it."""
     model = get_contract(contract)
-    s = Subject(label=f"{getattr(target, '__module__', '?')}:{getattr(target, '__qualname__', '?')}", obj=target, contract=model)
-    drifts = check_constructor(s)
-    if member != "__init__":
-        if s.mode != "class":
-            raise TypeError(f"assert_signature judges the members of a class; {s.label} is a factory")
+    label = f"{getattr(target, '__module__', '?')}:{getattr(target, '__qualname__', type(target).__qualname__)}"
+    s = Subject(label=label, obj=target, contract=model)
+    if member == "__init__":
+        drifts = check_constructor(s)
+    else:
         declared = model.member(member)
-        drifts, present = check_member_signature(s, declared, target)
+        if inspect.isclass(target):
+            drifts = check_constructor(s)
+        elif inspect.isfunction(target) or inspect.ismethod(target) or isinstance(target, functools.partial):
+            raise TypeError(f"assert_signature judges the members of a class or an instance; {s.label} is a factory: pass what it builds")
+        else:
+            drifts = []
+        if declared.role == "method":
+            more, present = check_member_signature(s, declared, target)
+            drifts = [*drifts, *more]
+        else:
+            present = inspect.getattr_static(target, member, _ABSENT) is not _ABSENT or hasattr(target, member)
         if not present:
             raise AssertionError(
                 f"missing-member: {member}: the target has no member {member!r}; the contract declares {declared.signature_text()}"

@@ -457,7 +457,7 @@ def _signatures(contract: Contract, s: Subject, checks: _Checks) -> None:
                         m.name,
                         None,
                         f"{m.name}: the target has no member {m.name!r}; the contract declares {m.signature_text()}",
-                        signature_example(s, m),
+                        signature_example(s, m, missing=s.mode != "class"),
                     )
                 )
                 s.skip.add(m.name)

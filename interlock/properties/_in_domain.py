@@ -28,6 +28,11 @@ REJECTIONS = (ValueError, TypeError)
 """What rejecting a value means: ``ValueError`` or ``TypeError``."""
 
 
+def _built(s: Subject) -> str:
+    """What a reproducer calls the instance it built: ``product`` where a factory made it, else ``target``."""
+    return "product" if s.head is not None else "target"
+
+
 class InDomain:
     """Judges calls made with in-domain values, and a built instance's data members."""
 
@@ -46,7 +51,7 @@ class InDomain:
                     m.name,
                     None,
                     f"{m.name}: a built target has no attribute {m.name!r}; the contract declares {m.signature_text()}",
-                    reproducer(s, {}, extra=[f"assert hasattr(target, {m.name!r}), 'missing-member: {m.name}'"]),
+                    reproducer(s, {}, extra=[f"assert hasattr({_built(s)}, {m.name!r}), 'missing-member: {m.name}'"]),
                 )
             )
             return
@@ -57,7 +62,7 @@ class InDomain:
                     m.name,
                     None,
                     f"{m.name}: reading the attribute raised {describe_error(exc)}",
-                    reproducer(s, {}, extra=[f"target.{m.name}"]),
+                    reproducer(s, {}, extra=[f"{_built(s)}.{m.name}"]),
                 )
             )
             return

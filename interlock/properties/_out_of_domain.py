@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from interlock.contracts._model import Clause, Contract, Draws, Member
@@ -21,7 +22,7 @@ from interlock.properties._foreign import Outside, outside_values
 from interlock.properties._in_domain import REJECTIONS, failure_clause, passes, pick_kind
 from interlock.properties._runner import Outcome
 from interlock.properties._strategies import DOUBLE, strategy_for
-from interlock.properties._subject import Subject, contract_ref, reproducer
+from interlock.properties._subject import DoubleSpec, Subject, _source, contract_ref, reproducer
 from interlock.properties._values import clip, describe_error, py_repr
 
 __all__ = ["OutOfDomain"]
@@ -165,14 +166,21 @@ class OutOfDomain:
             return
         what = _accepted(out, made.log, made.changed)
         if failure is not None:
-            example = call.example([f"assert_clause({contract_ref(self.contract)}, {failure.id!r}, result=result)"], result=True)
+            extra = [f"assert_clause({contract_ref(self.contract)}, {failure.id!r}, result=result)"]
+            if out.error is None and passes(failure, out.value) and made.log.calls:
+                # the failure was reported, after the value was passed on: the script names the constructor's doubles
+                # (``(transport := double(...))``) and ends by checking that none was called
+                what = f"reported failure only after passing on (to {made.log.calls[0].double}.{made.log.calls[0].method})"
+                call, names = _named_doubles(call)
+                extra += [f"assert not {n}.calls, {f'{o.kind}: {m.name} passed {_value_text(o)} on to {n}'!r}" for n in names]
+            example = call.example(extra, result=True)
         elif not isinstance(out.error, REJECTIONS):
             # accepted, or raised something else: the script raises it, and passes where the value is rejected
             example = call.example(reject=f"{o.kind}: {m.name} accepted {_value_text(o)} for {name!r}")
         else:
             example = call.example()
         must = (
-            f"it must report failure in its result ({failure.id})"
+            f"it must report failure in its result, before anything else happens ({failure.id})"
             if failure is not None
             else "it must be rejected with ValueError or TypeError before anything else happens"
         )
@@ -237,6 +245,23 @@ class OutOfDomain:
 
 
 _NEAR_MISSES: tuple[Callable[[str], str], ...] = (str.upper, str.title, lambda v: f" {v}", lambda v: f"{v} ", lambda v: f"{v}s")
+
+
+def _named_doubles(call: Call) -> tuple[Call, list[str]]:
+    """The call with each double its constructor takes named in the script by its parameter (``transport``)."""
+    named = {k: v for k, v in call.ctor_values.items() if isinstance(v, DoubleSpec)}
+    values = {k: _Shown(f"({k} := {_source(v)})") if k in named else v for k, v in call.ctor_values.items()}
+    return attrs.evolve(call, ctor_values=values, uses=(*call.uses, *named.values())), list(named)
+
+
+class _Shown:
+    """A value as a script writes it: its repr is the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def _accepted(out: Outcome, log: CallLog, changed: tuple[str, ...] = ()) -> str:

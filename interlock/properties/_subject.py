@@ -275,24 +275,29 @@ def _call_text(callee: str, args: list[Any], kwargs: dict[str, Any]) -> str:
     return f"{callee}({', '.join(parts)})"
 
 
-def signature_example(s: Subject, m: Member | None) -> str:
+def signature_example(s: Subject, m: Member | None, *, missing: bool = False) -> str:
     """Python that prints the target's signature beside the contract's and, for a class or a constructor, ends in
     ``interlock.assert_signature``, which fails with the drift."""
     if m is None:
         return reproducer(s, {})
-    if s.head is not None:
-        base = reproducer(s, {})
-        return f"import inspect\n{base}\nprint(inspect.signature(product.{m.name}))  # contract: {m.signature_text()}"
+
+    def judged(owner: str) -> str:
+        return "\n".join(
+            [*assert_imports(s.contract, "assert_signature"), f"assert_signature({contract_ref(s.contract)}, {m.name!r}, {owner})"]
+        )
+
+    def shown(owner: str) -> str:
+        return "" if missing else f"\nprint(inspect.signature({owner}.{m.name}))  # contract: {m.signature_text()}"
+
+    if s.head is not None:  # a product a factory made: built through the factory, as the checker did, and judged
+        return f"import inspect\n{reproducer(s, {})}{shown('product')}\n{judged('product')}"
     module, name = s.import_path or (getattr(s.obj, "__module__", "__main__"), getattr(s.obj, "__qualname__", "target"))
     head = name.split(".")[0]
-    judged = "\n".join(
-        [*assert_imports(s.contract, "assert_signature"), f"assert_signature({contract_ref(s.contract)}, {m.name!r}, {name})"]
-    )
     if m.role == "constructor":
-        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}\n{judged}"
-    if s.mode != "class":
-        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}().{m.name}))  # contract: {m.signature_text()}"
-    return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}.{m.name}))  # contract: {m.signature_text()}\n{judged}"
+        return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}))  # contract: {m.signature_text()}\n{judged(name)}"
+    if s.mode != "class":  # a factory: its members are judged on what it builds
+        return f"import inspect\nfrom {module} import {head}\nbuilt = {name}(){shown('built')}\n{judged('built')}"
+    return f"import inspect\nfrom {module} import {head}\nprint(inspect.signature({name}.{m.name}))  # contract: {m.signature_text()}\n{judged(name)}"
 
 
 def assert_imports(contract: Contract, *helpers: str) -> tuple[str, ...]:
@@ -380,6 +385,7 @@ def reproducer(
     if subject.head is not None:
         lines.extend(subject.head[0])
         if member is None:
+            lines.extend(extra or [])
             return "\n".join(lines)
         plan = subject.plans.get(member.name) or CallPlan(positional=0)
         margs, mkwargs = plan.split(member, values or {}, by_position=by_position)

@@ -290,3 +290,55 @@ def test_a_return_type_seen_inside_a_scenario_has_a_script_that_fails_with_it() 
     )
     assert fixed != v.example
     assert _run_script(fixed).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "kind", "member"),
+    [
+        ("interlock.examples.factory:SloppyEngineFactory", "param-name-drift", "execute_agent"),
+        ("tests.fixtures.catalog_factory:KeywordMessageFactory", "signature-mismatch", "execute_agent"),
+        ("tests.fixtures.catalog_factory:ContextAttributeFactory", "missing-member", "user_context"),
+    ],
+    ids=["renamed", "keyword-only", "missing-attribute"],
+)
+def test_the_script_of_a_drifting_product_builds_it_through_the_factory_and_fails_with_the_drift(
+    target: str, kind: str, member: str
+) -> None:
+    """An engine a factory made drifts from the engine contract: the script builds it as the checker did and ends in
+    ``assert_signature`` on that product (or, for a data member, an ``assert hasattr``), so it fails against the
+    factory and runs clean with the reference factory in its place."""
+    from interlock.cli import resolve
+    from interlock.contracts.factory import ExecutionEngineFactory
+
+    report = interlock.check(ExecutionEngineFactory, resolve(target)[0], seed=3, max_examples=10)
+    found = [v for v in report.violations if v.kind == kind and v.member == f"create_for_user().{member}"]
+    assert found, [(v.kind, v.member) for v in report.violations]
+    script = found[0].example
+    with contextlib.redirect_stdout(io.StringIO()), pytest.raises(AssertionError, match=f"{kind}: {member}"):
+        exec(compile(script, "<reproducer>", "exec"), {"__name__": "__reproducer__"})
+    module, name = target.split(":")
+    fixed = script.replace(f"from {module} import {name}", f"from interlock.examples.factory import ReferenceFactory as {name}")
+    assert fixed != script
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(fixed, "<reproducer against the reference>", "exec"), {"__name__": "__reproducer__"})
+
+
+def test_a_value_passed_on_before_failure_is_reported_has_a_script_that_checks_the_dependency() -> None:
+    """A client that decodes bytes and posts them to its transport, then reports failure, still broke the rule
+    (outside the domain, failure is reported before anything else happens): its script names the transport and ends
+    by checking that it was not called, so it fails against the client and passes against the reference."""
+    from interlock.contracts.auth import ServiceAuthClient
+    from tests.fixtures.catalog_auth import BytesDecodingClient
+
+    report = interlock.check(ServiceAuthClient, BytesDecodingClient, seed=3, max_examples=10)
+    (v,) = [v for v in report.violations if v.kind == "type-coercion" and v.clause is None]
+    assert "only after passing on (to transport.post)" in v.message
+    assert "(transport := double(AuthTransport))" in v.example
+    with pytest.raises(AssertionError, match="type-coercion: validate_token passed bytes b'x' on to transport"):
+        exec(compile(v.example, "<reproducer>", "exec"), {"__name__": "__reproducer__"})
+    fixed = v.example.replace(
+        "from tests.fixtures.catalog_auth import BytesDecodingClient",
+        "from interlock.examples.auth import ReferenceServiceClient as BytesDecodingClient",
+    )
+    assert fixed != v.example
+    exec(compile(fixed, "<reproducer against the reference>", "exec"), {"__name__": "__reproducer__"})
