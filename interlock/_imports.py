@@ -44,6 +44,7 @@ def resolve(path: str) -> tuple[Any, tuple[str, str]]:
         raise UsageError(f"{path!r} is not an import path; write package.module:Name")
     if not module_name or not attr:
         raise UsageError(f"{path!r} is not an import path; write package.module:Name")
+    pid = os.getpid()
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
@@ -61,6 +62,9 @@ def resolve(path: str) -> tuple[Any, tuple[str, str]]:
                 "a module must import without it"
             ) from None
         raise UsageError(f"importing {module_name!r} for {path!r} raised {type(exc).__name__}: {exc}") from None
+    finally:
+        if os.getpid() != pid:  # a copy of this process the module forked as it was imported: it never checks or reports
+            os._exit(0)
     obj: Any = module
     for part in attr.split("."):
         try:

@@ -118,6 +118,22 @@ def test_a_module_that_forks_at_import_neither_hangs_the_command_nor_leaves_the_
         _no_process_left(proc.pid)
 
 
+# A module whose forked copy goes on with the import --------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forking at import needs os.fork")
+@pytest.mark.parametrize("isolate", ["--isolate", "--no-isolate"])
+def test_the_copy_a_module_forks_at_import_never_checks_or_reports(isolate: str) -> None:
+    """The copy the module forks comes back from the import into the command: it ends there, so standard output
+    holds one report, of the original process, and the copy is not left running."""
+    args = ["check", f"{FIXTURES}:Echo", "tests.fixtures.hostile_cmd_fork_goes_on_at_import:BothCopiesEcho"]
+    status, out, err = _run(*args, "--seed", "1", "--max-examples", "10", "--timeout", "0.5", "--json", isolate)
+    assert status == 0, err
+    report = json.loads(out)  # one JSON document: a second report after it is "Extra data"
+    assert report["targets"][0]["conforms"] is True
+    assert "Traceback" not in err
+
+
 # F16: KeyboardInterrupt raised by a module at import ---------------------------------------------------------
 
 
