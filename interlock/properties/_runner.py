@@ -534,6 +534,7 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
     call's remaining time is put back afterwards."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         return True, fn()
+    pid = os.getpid()
     previous = _raw.signal(signal.SIGALRM, _alarm)
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)
     started = _monotonic()
@@ -550,6 +551,8 @@ def limited(fn: Callable[[], Any], seconds: float = TEXT_LIMIT) -> tuple[bool, A
             signal.setitimer(signal.ITIMER_REAL, limit)
             return True, fn()
         finally:
+            if os.getpid() != pid:  # a copy a target's __repr__ forked came back here: it must not run the checks
+                os._exit(0)
             signal.setitimer(signal.ITIMER_REAL, 0)
             if watch is not None:
                 watch.disarm()

@@ -286,6 +286,20 @@ def test_a_target_that_forks_gives_one_report(isolate: bool) -> None:
     assert out.count('"interlock"') == 1
 
 
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_value_whose_repr_forks_gives_one_report(isolate: bool) -> None:
+    """The checker shows a wrong result in its message, under a time limit: the copy its ``__repr__`` forked comes
+    back there and ends, so standard output holds one report."""
+    args = ["check", f"{FIXTURES}:Echo", f"{FIXTURES}:ForkingReprEcho", "--seed", "1", "--max-examples", "3", "--json"]
+    proc = _interlock_script(*args, "--isolate" if isolate else "--no-isolate")
+    out, err = proc.communicate(timeout=60)
+    _no_process_left(proc.pid)
+    assert proc.returncode == 1, err
+    (target,) = json.loads(out)["targets"]  # the whole of stdout is one JSON document
+    assert "return-type" in [v["kind"] for v in target["violations"]]
+    assert out.count('"interlock"') == 1
+
+
 def test_processes_a_target_forked_end_with_the_isolated_run() -> None:
     """What a target forks in the checking child (and leaves sleeping) is ended with it: none is left, and the
     report's standard output reaches its end (a pipe reading it would otherwise wait ten minutes)."""
