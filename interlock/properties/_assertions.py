@@ -10,6 +10,7 @@ from typing import Any
 from interlock.contracts._declare import get_contract
 from interlock.contracts._model import Comparable, Ensures, ReportsFailure, Scenario
 from interlock.properties._engine import replay_scenario
+from interlock.properties._in_domain import failure_clause, passes
 from interlock.properties._subject import Subject, check_constructor, check_member_signature
 from interlock.properties._types import type_problem
 from interlock.properties._values import py_repr
@@ -71,8 +72,9 @@ def _assert_scenario(model: Any, clause: Any, values: dict[str, Any]) -> None:
 
 
 def assert_agrees(contract: Any, member: str, observed: Any, expected: Any, *, other: str = "the reference") -> None:
-    """Raise ``AssertionError`` unless two results of ``member`` agree as the checker compares them: through the
-    member's ``comparable`` projection, if it has one, by type and ``==``.
+    """Raise ``AssertionError`` unless two results of ``member`` agree as the checker compares them: a failure the
+    member's ``reports_failure`` clause names agrees only with another failure; other results through the member's
+    ``comparable`` projection, if it has one, by type and ``==``.
 
     A reproducer of a ``differential`` against a reference ends with it: ``observed`` is the target's result,
     ``expected`` the reference's on the same calls. Between two targets, ``other`` names the one ``expected`` came
@@ -80,11 +82,20 @@ def assert_agrees(contract: Any, member: str, observed: Any, expected: Any, *, o
     """
     model = get_contract(contract)
     clauses = model.rules(member, Comparable)
+    name = clauses[0].id if clauses else member
+    failure = failure_clause(model, model.member(member))
+    if failure is not None:  # a failure value the contract names is a verdict of its own, whatever it holds
+        failed, expected_failed = passes(failure, observed), passes(failure, expected)
+        if failed != expected_failed:
+            mine = f"reported failure ({py_repr(observed)})" if failed else f"returned {py_repr(observed)}"
+            theirs = f"reported failure ({py_repr(expected)})" if expected_failed else f"returned {py_repr(expected)}"
+            raise AssertionError(f"{name}: {member} {mine}, where {other} {theirs}")
+        if failed:
+            return
     rule = clauses[0].rule if clauses else None
     projection = rule.projection if isinstance(rule, Comparable) else None
     got, want = (projection(observed), projection(expected)) if projection else (observed, expected)
     if verdict_key(Returned(got, shown=True)) != verdict_key(Returned(want, shown=True)):
-        name = clauses[0].id if clauses else member
         raise AssertionError(f"{name}: {member} returned {py_repr(got)}, where {other} returned {py_repr(want)}")
 
 

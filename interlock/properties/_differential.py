@@ -72,8 +72,8 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
     """A reproducer that fails against the target and passes against one that agrees with the reference (or with
     the other target it was compared with).
 
-    Both returned: the same calls run on the target, then on the reference, and ``assert_agrees`` compares the
-    results as the checker did. The reference rejected what the target returned: the call must raise
+    Both returned (a failure value the contract names counts): the same calls run on the target, then on the
+    reference, and ``assert_agrees`` compares the results as the checker did. The reference rejected what the target returned: the call must raise
     ``ValueError`` or ``TypeError``. The target raised: its call raises when run. A script the checker runs on one
     event loop (async steps), or a factory's product, shows the target's calls only.
     """
@@ -81,9 +81,11 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
         return str(call.example())
     member = call.member
     single = not call.subject.head and not any("await " in line for line in call.before)
-    if isinstance(verdict, Returned) and isinstance(expected, Rejected):
+    if isinstance(verdict, Returned) and isinstance(expected, Rejected) and not expected.by_value:
         return str(call.example(reject=f"differential: {message}"))
-    if not (isinstance(verdict, Returned) and isinstance(expected, Returned) and single):
+    values = (Returned, Rejected)  # what a call returned, a failure value it reported included
+    both_returned = all(isinstance(v, values) and (isinstance(v, Returned) or v.by_value) for v in (verdict, expected))
+    if not (both_returned and single):
         return str(call.example())
     contract = call.subject.contract
     mine = call.example(["observed = result"], result=True).splitlines()

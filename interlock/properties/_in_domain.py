@@ -131,7 +131,7 @@ class InDomain:
             )
             return found, None
         if failure is not None and passes(failure, out.value):
-            return found, None if found else Rejected()
+            return found, None if found else Rejected(by_value=True)
         for clause in self.contract.rules(m.name, Ensures):
             broken = self._ensures(clause, made, out.value, call)
             if broken is not None:

@@ -23,6 +23,9 @@ class Returned:
 class Rejected:
     """The call rejected its input (a ``ValueError``/``TypeError``, or a failure value the contract names)."""
 
+    by_value: bool = attrs.field(default=False, eq=False)
+    """Whether it was a failure value the call returned (``reports_failure``), not an exception."""
+
 
 @attrs.frozen
 class Raised:
@@ -51,7 +54,7 @@ def describe(verdict: Any) -> str:
     if isinstance(verdict, Returned):
         return f"returned {py_repr(verdict.value)}" if verdict.shown else "returned"
     if isinstance(verdict, Rejected):
-        return "rejected it"
+        return "reported failure" if verdict.by_value else "rejected it"
     if isinstance(verdict, Raised):
         return f"raised {verdict.name}"
     return f"observed {py_repr(verdict)}"

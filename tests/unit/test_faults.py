@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import interlock
 from interlock.contracts import websocket
 from interlock.contracts._declare import get_contract
@@ -59,6 +61,27 @@ def test_a_circuit_breaker_that_never_closes_disagrees_after_the_backend_recover
     heal = lines.index("d0.heal()")
     assert fail < heal < len(lines) - 1
     assert interlock.check(fx.Reader, fx.StuckBreakerReader, seed=0, max_examples=30).violations == []
+    # its script runs the same steps on the reader it disagrees with and fails, as the checker did, because one
+    # reported failure (None) where the other returned a value; with a reader that recovers in its place, it passes
+    assert "reported failure, where tests.fixtures.faults:GoodReader (returned" in stuck.message
+    assert stuck.example.endswith("assert_agrees(Reader, 'read', observed, result, other='tests.fixtures.faults:GoodReader')")
+    broken = _run(stuck.example)
+    assert "AssertionError: reads-agree: read reported failure (None), where tests.fixtures.faults:GoodReader returned" in broken.stderr
+    fixed = stuck.example.replace("import StuckBreakerReader", "import RetryingReader as StuckBreakerReader")
+    assert fixed != stuck.example
+    assert _run(fixed).returncode == 0, _run(fixed).stderr
+
+
+def test_assert_agrees_compares_reported_failures_as_the_checker_does() -> None:
+    """A failure value the contract names agrees with another failure, whatever each holds, and with no value."""
+    interlock.assert_agrees(fx.Reader, "read", None, None)
+    interlock.assert_agrees(fx.Reader, "read", 3, 3)
+    with pytest.raises(AssertionError, match=r"^reads-agree: read reported failure \(None\), where the reference returned 0$"):
+        interlock.assert_agrees(fx.Reader, "read", None, 0)
+    with pytest.raises(AssertionError, match=r"^reads-agree: read returned 0, where other:Reader reported failure \(None\)$"):
+        interlock.assert_agrees(fx.Reader, "read", 0, None, other="other:Reader")
+    with pytest.raises(AssertionError, match=r"^reads-agree: read returned 1, where the reference returned 2$"):
+        interlock.assert_agrees(fx.Reader, "read", 1, 2)
 
 
 def test_a_cache_that_keeps_a_failure_disagrees_after_the_backend_recovered() -> None:
