@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from interlock.contracts._model import Raises
 from interlock.properties._driver import Call
 from interlock.properties._report import Violation
 from interlock.properties._subject import Subject, assert_imports, contract_ref
-from interlock.properties._verdicts import Rejected, Returned, describe, verdict_key
+from interlock.properties._verdicts import Raised, Rejected, Returned, describe, verdict_key
 
 __all__ = ["differential_between"]
 
@@ -68,13 +69,25 @@ def _against_reference(
     return out
 
 
+def _allowed(call: Call, name: str) -> type[BaseException] | None:
+    """The exception of that name a ``raises`` clause of the call's member allows."""
+    for clause in call.subject.contract.rules(call.member.name, Raises):
+        rule = clause.rule
+        assert isinstance(rule, Raises)
+        for exc in rule.exceptions:
+            if exc.__name__ == name:
+                return exc
+    return None
+
+
 def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, message: str) -> str:
     """A reproducer that fails against the target and passes against one that agrees with the reference (or with
     the other target it was compared with).
 
     Both returned (a failure value the contract names counts): the same calls run on the target, then on the
     reference, and ``assert_agrees`` compares the results as the checker did. The reference rejected what the target returned: the call must raise
-    ``ValueError`` or ``TypeError``. The target raised: its call raises when run. A script the checker runs on one
+    ``ValueError`` or ``TypeError``; what it raised, an exception the contract allows: the call must raise that.
+    The target raised: its call raises when run. A script the checker runs on one
     event loop (async steps), or a factory's product, shows the target's calls only.
     """
     if not isinstance(call, Call) or not isinstance(ref_call, Call):  # a scenario's observation: its own script
@@ -83,6 +96,11 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
     single = not call.subject.head and not any("await " in line for line in call.before)
     if isinstance(verdict, Returned) and isinstance(expected, Rejected) and not expected.by_value:
         return str(call.example(reject=f"differential: {message}"))
+    if isinstance(verdict, Returned) and isinstance(expected, Raised):
+        # the other raised an exception the contract allows: the script fails unless the call raises it too
+        allowed = _allowed(call, expected.name)
+        if allowed is not None:
+            return str(call.example(reject=f"differential: {message}", catches=(allowed,)))
     values = (Returned, Rejected)  # what a call returned, a failure value it reported included
     both_returned = all(isinstance(v, values) and (isinstance(v, Returned) or v.by_value) for v in (verdict, expected))
     if not (both_returned and single):

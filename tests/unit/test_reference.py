@@ -212,3 +212,19 @@ def test_contract_tests_with_a_reference_has_a_differential_test_for_one_target(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=21, failed=1)
     result.stdout.fnmatch_lines(["*TestDrift::test_clause[[]AlwaysRemoved-remove-agrees[]]*"])
+
+
+def test_a_value_where_the_reference_raises_an_allowed_exception_has_a_script_that_expects_it() -> None:
+    """The reference raises KeyError (which the contract allows) where the target answers 0: the script calls the
+    target in a ``try`` that fails unless KeyError comes, so it fails against the target and passes against the
+    reference."""
+    report = interlock.check(rf.Lookup, rf.ZeroLookup, reference=rf.KeyErrorLookup, seed=1, max_examples=20)
+    (v,) = [v for v in report.violations if v.kind == "differential"]
+    assert "raised KeyError" in v.message
+    assert "except KeyError:" in v.example
+    broken = subprocess.run([sys.executable, "-c", v.example], capture_output=True, text=True, check=False)
+    assert "AssertionError: differential: get: returned 0, where the reference" in broken.stderr
+    fixed = v.example.replace("import ZeroLookup", "import KeyErrorLookup as ZeroLookup")
+    assert fixed != v.example
+    good = subprocess.run([sys.executable, "-c", fixed], capture_output=True, text=True, check=False)
+    assert good.returncode == 0, good.stderr
