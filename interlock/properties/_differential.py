@@ -96,8 +96,9 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
     single = not call.subject.head and not any("await " in line for line in call.before)
     if isinstance(verdict, Returned) and isinstance(expected, Rejected) and not expected.by_value:
         return str(call.example(reject=f"differential: {message}"))
-    if isinstance(verdict, Returned) and isinstance(expected, Raised):
-        # the other raised an exception the contract allows: the script fails unless the call raises it too
+    if isinstance(expected, Raised):
+        # the other raised an exception the contract allows: the script fails unless the call raises it too (what
+        # the target did instead, a value, a failure value or another exception, fails it)
         allowed = _allowed(call, expected.name)
         if allowed is not None:
             return str(call.example(reject=f"differential: {message}", catches=(allowed,)))
