@@ -10,7 +10,7 @@ import random
 import signal
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -31,7 +31,7 @@ from interlock.properties._explore import Candidate, Explorer
 from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
-from interlock.properties._report import Report, TargetReport, Violation, kind_order
+from interlock.properties._report import NotChecked, Report, TargetReport, Violation, kind_order
 from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, interruptible, stopped
 from interlock.properties._scenario import ClauseCodeFailed, play_once, run_load, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
@@ -59,6 +59,7 @@ def run_check(
     abandon: Callable[[Report], None] | None = None,
     sockets: StandIns | None = None,
     example_db: str | None = None,
+    stuck: Mapping[str, tuple[str, Violation, NotChecked]] | None = None,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
@@ -77,6 +78,9 @@ def run_check(
 
     ``sockets`` (``--sockets real``) is opened before the checks and closed after them however the run ends; the
     scenarios take their sockets from it, and the clauses it has a load phase for run that phase too.
+
+    ``stuck`` gives, by target label, a member an earlier (isolated) run was ended in, with its ``timeout`` and
+    note: the member is not called, and the rest of the target is checked.
     """
     started = _perf_counter()
     _subject.START_DIR = os.getcwd()
@@ -94,6 +98,12 @@ def run_check(
     explorer = Explorer(seed=seed, max_examples=max_examples, database=database, progress=progress, scope=scope)
     runner = Runner(timeout)
     subjects = [Subject(label=label, obj=obj, contract=contract, import_path=path) for label, obj, path in targets]
+    for subject in subjects:
+        if stuck and subject.label in stuck:  # an isolated run's child was ended in this member: its timeout, never again
+            member, violation, note = stuck[subject.label]
+            subject.skip.add(member)
+            subject.record(violation)
+            subject.not_checked.append(note)
     guard = _Guard()
 
     def report(interrupted: str | None = None) -> Report:

@@ -60,8 +60,19 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
     first = death
     stuck_in = first[1].partition("\t")[0] if first[0] == "stuck" else None
     for target in targets:
-        if target[0] == stuck_in:  # it would only get stuck again: its timeout, without another wait
-            parts.append(_crashed(contract, target, first, timeout))
+        if target[0] == stuck_in:
+            # its timeout, and the rest of it checked again without that member, which would only get stuck again
+            crashed = _crashed(contract, target, first, timeout)
+            again = None
+            member = crashed.violations[0].member
+            if stop is None and member is not None:
+                note = NotChecked(member, None, "not called again after it timed out; the checking process was ended in it")
+                again, _, stop = _child(contract, [target], {**options, "stuck": {target[0]: (member, crashed.violations[0], note)}})
+            if again is not None:
+                parts.extend(again.targets)
+                examples += again.examples
+            else:
+                parts.append(crashed)
         elif stop is not None:  # the user stopped the run: no target is checked again
             parts.append(TargetReport(target=target[0], violations=[], not_checked=[_stopped_note(stop)]))
         else:

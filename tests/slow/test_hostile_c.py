@@ -41,6 +41,26 @@ def test_the_command_ends_a_call_stuck_in_c_by_default_and_reports_the_other_tar
     assert found == {"GoodEcho": [], "CLoopEcho": [("timeout", "echo")]}
 
 
+def test_what_an_isolated_child_found_before_it_was_ended_in_c_is_reported() -> None:
+    """The child ended in a call stuck in C had found the target's signature drift first: the target is checked
+    again without the stuck member, so the report holds the drift and the member's timeout, not the timeout alone."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    ran = subprocess.run(
+        [sys.executable, "-m", "interlock", "check", "tests.fixtures.hostile:Echo", "tests.fixtures.hostile:RenamedCLoopEcho",
+         "--seed", "1", "--max-examples", "5", "--timeout", "0.2", "--json"],
+        cwd=root, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 1, ran.stderr
+    (target,) = json.loads(ran.stdout)["targets"]
+    assert [(v["kind"], v["member"]) for v in target["violations"]] == [("param-name-drift", "echo"), ("timeout", "echo")]
+    assert [n["member"] for n in target["not_checked"]] == ["echo"]
+
+
 def _stopped_while(target: str, tmp_path: Any, *extra: str, signum: int = 15) -> tuple[int, dict[str, Any], str]:
     """Start the command on ``target`` beside GoodEcho, send SIGTERM to it once the target runs, and return its
     exit status, its JSON report and its standard error; no process of the run may be left."""
