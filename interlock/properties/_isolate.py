@@ -25,7 +25,7 @@ from interlock.properties._database import preflight
 from interlock.properties._engine import run_check
 from interlock.properties._internal import internal_error
 from interlock.properties._report import NotChecked, Report, TargetReport, Violation
-from interlock.properties._runner import HARD_GRACE, Interrupted, held, interruptible, share_stop, shared_state
+from interlock.properties._runner import BEAT_STALE, HARD_GRACE, Interrupted, held, interruptible, share_stop, shared_beat, shared_state
 from interlock.properties._subject import Subject
 
 _monotonic = time.monotonic
@@ -202,14 +202,19 @@ STOP_GRACE = 10.0
 
 
 def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None, int | None]:
-    """Wait for the child; one stuck in a call past its limit (and past the grace its own watchdog has to give up
-    on it) is killed: its status, the (target, member) it was stuck in, and the stop signal the user sent, if any.
+    """Wait for the child; one stuck in a call past its limit is killed: its status, the (target, member) it was
+    stuck in, and the stop signal the user sent, if any.
+
+    A call is taken to be stuck when it is past its limit and the child's watchdog has not beaten for
+    ``BEAT_STALE`` seconds, twice in a row (no thread of the child can run: code that holds the interpreter lock),
+    or, whatever the beat, past the grace the child's own watchdog has to give up on it.
 
     A stop signal (Ctrl-C reaches the child too; ``SIGTERM`` may reach only the parent) is passed on to the child,
     which ends its run and writes the report so far; a child that has not ended ``STOP_GRACE`` seconds later is
     killed."""
     stop: int | None = None
     given_up = 0.0
+    stale = 0
     while True:
         try:
             with interruptible():
@@ -217,7 +222,9 @@ def _wait(pid: int, shared: mmap.mmap) -> tuple[int, tuple[str, str] | None, int
                 if done:
                     return status, None, stop
                 deadline, limit, label, member = shared_state(shared)
-                if deadline and _monotonic() > deadline + limit + 2 * HARD_GRACE:
+                now = _monotonic()
+                stale = stale + 1 if deadline and now > deadline and now - shared_beat(shared) > BEAT_STALE else 0
+                if deadline and (stale >= 2 or now > deadline + limit + 2 * HARD_GRACE):
                     os.kill(pid, signal.SIGKILL)
                     _, status = os.waitpid(pid, 0)
                     return status, (label, member), stop

@@ -146,14 +146,21 @@ SHARED: Any = None
 the call under way and its place, so that the parent can end a child stuck in a call no thread of its own can stop
 (a computation in C that holds the interpreter lock)."""
 
-_SLOT = struct.Struct("dd")
+_CALL = struct.Struct("dd")
+_BEAT = struct.Struct("d")
+_SLOT = struct.Struct("ddd")
+"""The shared memory's head: the call's deadline and limit (``_CALL``), then the watchdog's last beat (``_BEAT``)."""
+
+BEAT_STALE = 1.5
+"""Seconds without a beat of the isolated child's watchdog (it beats every ``SOFT_GRACE``) after which, in a call
+past its limit, no thread of the child can run: it is stuck in code that holds the interpreter lock."""
 
 
 def _share(deadline: float, limit: float, where: Where | None = None) -> None:
     shared = SHARED
     if shared is None:
         return
-    _SLOT.pack_into(shared, 0, deadline, limit)
+    _CALL.pack_into(shared, 0, deadline, limit)
     if where is not None:
         label = getattr(where.target, "label", "")
         text = f"{label}\t{where.member or ''}".encode("utf-8", "replace")[: len(shared) - _SLOT.size - 3]
@@ -174,9 +181,21 @@ def _user_stop() -> int | None:
     return shared[len(shared) - 1] or None
 
 
+def _beat() -> None:
+    shared = SHARED
+    if shared is not None:
+        _BEAT.pack_into(shared, _CALL.size, _monotonic())
+
+
+def shared_beat(shared: Any) -> float:
+    """When the child's watchdog last ran (0: never): a call past its limit with a stale beat holds the interpreter
+    lock, so nothing inside the child can stop it."""
+    return float(_BEAT.unpack_from(shared, _CALL.size)[0])
+
+
 def shared_state(shared: Any) -> tuple[float, float, str, str]:
     """What a child shared: (deadline, limit, target label, member) of its call under way (deadline 0: none)."""
-    deadline, limit = _SLOT.unpack_from(shared, 0)
+    deadline, limit = _CALL.unpack_from(shared, 0)
     size = int.from_bytes(shared[_SLOT.size : _SLOT.size + 2], "little")
     label, _, member = bytes(shared[_SLOT.size + 2 : _SLOT.size + 2 + size]).decode("utf-8", "replace").partition("\t")
     return deadline, limit, label, member
@@ -239,6 +258,7 @@ class _Watchdog:
         self._injected = False
         self._beat = _monotonic()
         self._stopped = threading.Event()
+        _beat()
         thread = threading.Thread(target=self._watch, name="interlock-watchdog", daemon=True)
         thread.start()
 
@@ -252,6 +272,7 @@ class _Watchdog:
             self._deadline = deadline if self._deadline is None else min(deadline, self._deadline)
             self._injected = False
             self._beat = _monotonic()
+            _beat()  # a call that takes the interpreter lock at once is stale from here, not from an older beat
             _share(self._deadline, self._limit, self._runner.where)
 
     def disarm(self) -> None:
@@ -280,6 +301,7 @@ class _Watchdog:
     def _watch(self) -> None:
         given_up = -1
         while not self._stopped.wait(SOFT_GRACE):
+            _beat()
             stuck_at: Where | None = None
             with self._lock:
                 deadline, call, now = self._deadline, self._call, _monotonic()
@@ -350,6 +372,8 @@ class Runner:
         (None: either is fine), and a result of the other shape is an ``awaitable_mismatch``."""
         if _STOPPED:  # an interrupt a target's code caught and swallowed still stops the run
             raise Interrupted(_STOPPED[0])
+        if (signum := _user_stop()) is not None:  # one the parent passed on, that a target's call ignored
+            raise Interrupted(signum)
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
         limit = timeout or self.timeout
