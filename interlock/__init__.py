@@ -3,9 +3,11 @@
 Declare an interface once as a ``typing.Protocol`` contract, register every
 implementation, and check each one for drift with Hypothesis.
 
-The declaration API loads at once; the checker (Hypothesis, typeguard) loads
-on first use, so importing interlock to declare contracts, or for the mypy
-plugin, stays cheap.
+Every name loads on first use: the declaration API (``interlock.contract``) with
+its small modules, the checker (Hypothesis, typeguard) with the first check. So
+``import interlock`` costs next to nothing, and the command takes the stop
+signals (``interlock.cli.entry``) before anything heavy is imported: a Ctrl-C
+in its first instant is one line, not a traceback.
 """
 
 from __future__ import annotations
@@ -14,28 +16,28 @@ import importlib
 from typing import TYPE_CHECKING
 
 from interlock._version import __version__
-from interlock.contracts._answers import answering
-from interlock.contracts._declare import (
-    comparable,
-    contract,
-    draws,
-    ensures,
-    get_contract,
-    implementations,
-    implements,
-    is_contract,
-    raises,
-    register,
-    relax,
-    reports_failure,
-    requires,
-    scenario,
-)
-from interlock.contracts._harness import Harness
-from interlock.contracts._markers import Finite, NonEmpty, Strict
-from interlock.errors import ContractDefinitionError, DriftError, InterlockError, UsageError
 
 if TYPE_CHECKING:
+    from interlock.contracts._answers import answering
+    from interlock.contracts._declare import (
+        comparable,
+        contract,
+        draws,
+        ensures,
+        get_contract,
+        implementations,
+        implements,
+        is_contract,
+        raises,
+        register,
+        relax,
+        reports_failure,
+        requires,
+        scenario,
+    )
+    from interlock.contracts._harness import Harness
+    from interlock.contracts._markers import Finite, NonEmpty, Strict
+    from interlock.errors import ContractDefinitionError, DriftError, InterlockError, UsageError
     from interlock.properties._api import check
     from interlock.properties._assertions import assert_agrees, assert_clause, assert_returns, assert_signature
     from interlock.properties._doubles import double
@@ -80,7 +82,36 @@ __all__ = [
     "scenario",
 ]
 
+_DECLARE = "interlock.contracts._declare"
 _LAZY = {
+    "answering": "interlock.contracts._answers",
+    **dict.fromkeys(
+        (
+            "comparable",
+            "contract",
+            "draws",
+            "ensures",
+            "get_contract",
+            "implementations",
+            "implements",
+            "is_contract",
+            "raises",
+            "register",
+            "relax",
+            "reports_failure",
+            "requires",
+            "scenario",
+        ),
+        _DECLARE,
+    ),
+    "Harness": "interlock.contracts._harness",
+    "Finite": "interlock.contracts._markers",
+    "NonEmpty": "interlock.contracts._markers",
+    "Strict": "interlock.contracts._markers",
+    "ContractDefinitionError": "interlock.errors",
+    "DriftError": "interlock.errors",
+    "InterlockError": "interlock.errors",
+    "UsageError": "interlock.errors",
     "check": "interlock.properties._api",
     "assert_agrees": "interlock.properties._assertions",
     "assert_clause": "interlock.properties._assertions",

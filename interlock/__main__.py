@@ -1,6 +1,6 @@
 """``python -m interlock``: the same as the ``interlock`` command."""
 
-from interlock.cli import entry
+from interlock._console import entry
 
 if __name__ == "__main__":
     entry()

@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from interlock._imports import STOPPED_BY_USER, record_stop, resolve, survive_import
@@ -823,7 +823,7 @@ def _write_fd(fd: int, text: str) -> None:
         pass
 
 
-def entry() -> NoReturn:
+def entry(held: Iterable[int] | None = None) -> NoReturn:
     """The console script: the report written, the process ends with its status.
 
     It ends at once (``os._exit``), after flushing what interlock wrote: a target's non-daemon thread that never
@@ -832,6 +832,8 @@ def entry() -> NoReturn:
 
     A stop signal is handled from its first line (``_stops_recorded``): before the run it is the exit status 130 or
     143 with one line; once the status is known, it ends the process at once with 128 + the signal's number.
+    ``held`` is the signal mask to put back once the handlers are in place (``interlock._console`` blocks the stop
+    signals while the command is imported): a stop that arrived meanwhile is handled then.
 
     The process is the command's own, so it also decides where Hypothesis keeps its files (``main`` called from
     Python leaves the caller's Hypothesis as it is)."""
@@ -839,6 +841,8 @@ def entry() -> NoReturn:
     try:
         for s in _STOP_SIGNALS:
             signal.signal(s, record_stop)
+        if held is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         _keep_hypothesis_out_of_the_folder()
         status = main(argv)
     except KeyboardInterrupt as exc:  # a stop before main listens for it

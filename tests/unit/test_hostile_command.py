@@ -197,6 +197,41 @@ def test_a_stop_while_the_targets_are_imported_is_its_exit_status_and_one_line(
     assert _wait_gone(importer), "the import probe's child was left running"
 
 
+_STOP_IN_THE_COMMANDS_IMPORT = """
+import builtins, os, signal, sys
+
+real = builtins.__import__
+sent = []
+
+
+def hooked(name, *args, **kwargs):
+    if name == "interlock._imports" and not sent:  # the command's own import, before its handlers are in place
+        sent.append(1)
+        os.kill(os.getpid(), signal.{signame})
+    return real(name, *args, **kwargs)
+
+
+builtins.__import__ = hooked
+sys.argv = ["interlock", "check", "tests.fixtures.hostile:Echo", "tests.fixtures.hostile:GoodEcho", "--json"]
+from interlock._console import entry
+
+entry()
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_the_command_itself_is_imported_is_one_line(signum: int) -> None:
+    """The console script's first instant: the stop arrives while ``interlock.cli`` is still being imported, before
+    any handler of interlock's is in place. It is held back until they are, then handled as any stop before the
+    run: 130 or 143, one line, the JSON error object, never a ``KeyboardInterrupt`` traceback from the import."""
+    code = _STOP_IN_THE_COMMANDS_IMPORT.format(signame=signal.Signals(signum).name)
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=BOUND, check=False)
+    name = signal.Signals(signum).name
+    assert ran.returncode == 128 + signum, ran.stderr
+    assert _one_error_line(ran.stderr) == f"interlock: error: interrupted by {name}"
+    assert json.loads(ran.stdout)["error"] == f"interrupted by {name}"
+
+
 # F17: a --junit file that cannot be written ------------------------------------------------------------------
 
 
