@@ -14,6 +14,7 @@ import typing
 from typing import Any
 
 import typeguard
+import typing_extensions
 from typeguard import CollectionCheckStrategy, TypeCheckError, TypeCheckMemo, check_type
 
 from interlock.contracts._declare import is_contract
@@ -83,6 +84,8 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
         return None  # the common case, without typeguard's machinery (a scenario checks every call it makes)
     if issubclass(type(value), Double) and getattr(type(value), "_interlock_protocol", None) is annotation:
         return None  # the checker's own double of that very Protocol (typeguard would read its hints on every call)
+    if _has_plain_attributes(value, annotation):
+        return None  # a result Protocol of plain attributes (TokenValidation): what typeguard would find, faster
     token = _STRICT.set(True)
     try:
         check_type(value, annotation, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
@@ -93,6 +96,46 @@ def type_problem(value: Any, annotation: Any, member: str | None = None) -> str 
     finally:
         _STRICT.reset(token)
     return None
+
+
+def _has_plain_attributes(value: Any, annotation: Any) -> bool:
+    """Whether ``value`` (not a class) has every attribute of a Protocol made only of plain data attributes, each of
+    its type: then typeguard, which reads the Protocol's hints again on every check, would find nothing either.
+    False says nothing: typeguard decides, and words the message."""
+    try:
+        attributes = _plain_attributes(annotation)
+    except TypeError:  # an unhashable annotation
+        return False
+    if attributes is None or isinstance(value, type):
+        return False
+    for name, plain in attributes:
+        try:
+            attribute = getattr(value, name)
+        except Exception:  # missing, or a property that raises: typeguard words it
+            return False
+        if not issubclass(type(attribute), plain):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_attributes(annotation: Any) -> tuple[tuple[str, tuple[type, ...]], ...] | None:
+    """A Protocol's attributes and the classes each must be of, where every member is a data attribute with a plain
+    annotation (``bool``, ``str | None``); None for anything else."""
+    if not (isinstance(annotation, type) and getattr(annotation, "_is_protocol", False)):
+        return None
+    try:
+        members = typing_extensions.get_protocol_members(annotation)
+        hints = typing.get_type_hints(annotation)
+    except Exception:  # hints that do not resolve: typeguard says what it makes of them
+        return None
+    out: list[tuple[str, tuple[type, ...]]] = []
+    for name in sorted(members):
+        plain = _plain(hints[name]) if name in hints else None
+        if plain is None:
+            return None
+        out.append((name, plain))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1024)
