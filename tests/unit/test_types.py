@@ -41,18 +41,18 @@ class WithMethod(Protocol):
 
 
 VALUES = [
-    Validation(True, "u"),
-    Validation(False, None, "expired"),
-    Validation(True, None, None),
-    Validation(1, "u"),  # an int where the Protocol says bool
-    Validation("yes", "u"),
-    Validation(True, 7),
-    Validation(False, None, b"expired"),
-    NoError(),
-    RaisingError(),
-    Validation,  # the class itself
-    None,
-    {"valid": True, "user_id": "u", "error": None},
+    pytest.param(Validation(True, "u"), id="accepted"),
+    pytest.param(Validation(False, None, "expired"), id="rejected"),
+    pytest.param(Validation(True, None, None), id="accepted-no-user"),
+    pytest.param(Validation(1, "u"), id="int-for-bool"),
+    pytest.param(Validation("yes", "u"), id="text-for-bool"),
+    pytest.param(Validation(True, 7), id="int-user-id"),
+    pytest.param(Validation(False, None, b"expired"), id="bytes-error"),
+    pytest.param(NoError(), id="no-error-attribute"),
+    pytest.param(RaisingError(), id="error-property-raises"),
+    pytest.param(Validation, id="the-class-itself"),
+    pytest.param(None, id="none"),
+    pytest.param({"valid": True, "user_id": "u", "error": None}, id="a-dict"),
 ]
 
 
@@ -66,7 +66,7 @@ def _typeguard_accepts(value: Any, annotation: Any) -> bool:
     return True
 
 
-@pytest.mark.parametrize("value", VALUES, ids=repr)
+@pytest.mark.parametrize("value", VALUES)
 def test_a_plain_attribute_protocol_gets_typeguards_verdict(value: Any) -> None:
     problem = type_problem(value, TokenValidation)
     assert (problem is None) == _typeguard_accepts(value, TokenValidation), problem
