@@ -32,7 +32,7 @@ from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import NotChecked, Report, TargetReport, Violation, kind_order
-from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, interruptible, stopped
+from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, heard_stops, interruptible, stopped
 from interlock.properties._scenario import ClauseCodeFailed, play_once, run_load, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
@@ -127,7 +127,7 @@ def run_check(
     stop: Interrupted | None = None
     try:
         objects = [contract.protocol, *(obj for _, obj, _ in targets), *([reference[1]] if reference is not None else [])]
-        with warnings.catch_warnings(), interruptible(), pinned_constants(objects):
+        with warnings.catch_warnings(), interruptible(), heard_stops(), pinned_constants(objects):
             warnings.simplefilter("default")
             if sockets is not None:
                 sockets.open(timeout)

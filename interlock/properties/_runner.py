@@ -174,11 +174,65 @@ def share_stop(shared: Any, signum: int) -> None:
     shared[len(shared) - 1] = signum
 
 
-def _user_stop() -> int | None:
+def user_stop() -> int | None:
+    """A stop signal the process received, whatever Python handler took it: the parent's word in an isolated
+    child, else the signal numbers the interpreter wrote to the run's wake-up descriptor (``heard_stops``)."""
     shared = SHARED
-    if shared is None:
-        return None
-    return shared[len(shared) - 1] or None
+    if shared is not None:
+        return shared[len(shared) - 1] or None
+    if _WAKE:
+        try:
+            while True:
+                read = os.read(_WAKE[0], 512)
+                if not read:
+                    break
+                _HEARD.extend(n for n in read if n in STOPS)
+        except OSError:  # nothing more to read (or the descriptor is gone)
+            pass
+    return _HEARD[0] if _HEARD else None
+
+
+_WAKE: list[int] = []
+"""The reading end of the run's wake-up descriptor, while ``heard_stops`` is in force."""
+
+_HEARD: list[int] = []
+"""The stop signals read from it."""
+
+
+@contextlib.contextmanager
+def heard_stops() -> Iterator[None]:
+    """While a run goes on in the main thread, the interpreter writes the number of every signal a Python handler
+    takes to a pipe (``signal.set_wakeup_fd``), whichever handler that is: a ``KeyboardInterrupt`` that a target's
+    own ``SIGINT`` handler raised in its call is then known for the user's stop, not the target's exception, in a
+    run with no parent to say so (``--no-isolate``, ``interlock.check`` in a test process)."""
+    if threading.current_thread() is not threading.main_thread() or _WAKE:
+        yield
+        return
+    try:
+        r, w = os.pipe()
+    except OSError:
+        yield
+        return
+    try:
+        os.set_blocking(r, False)
+        os.set_blocking(w, False)
+        previous = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
+    except (OSError, ValueError):  # a descriptor that cannot be used so
+        os.close(r)
+        os.close(w)
+        yield
+        return
+    _WAKE.append(r)
+    _HEARD.clear()
+    try:
+        yield
+    finally:
+        _WAKE.clear()
+        _HEARD.clear()
+        with contextlib.suppress(OSError, ValueError):
+            signal.set_wakeup_fd(previous)
+        os.close(r)
+        os.close(w)
 
 
 def _beat() -> None:
@@ -372,7 +426,7 @@ class Runner:
         (None: either is fine), and a result of the other shape is an ``awaitable_mismatch``."""
         if _STOPPED:  # an interrupt a target's code caught and swallowed still stops the run
             raise Interrupted(_STOPPED[0])
-        if (signum := _user_stop()) is not None:  # one the parent passed on, that a target's call ignored
+        if (signum := user_stop()) is not None:  # one the parent passed on, that a target's call ignored
             raise Interrupted(signum)
         if not self._main:
             return self._call_in_thread(fn, args, kwargs, is_async)
@@ -411,7 +465,7 @@ class Runner:
         except _PASS:
             raise
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from a target are its outcome too
-            if isinstance(exc, KeyboardInterrupt) and (signum := _user_stop()) is not None:
+            if isinstance(exc, KeyboardInterrupt) and (signum := user_stop()) is not None:
                 raise Interrupted(signum) from None  # the user's stop, raised by a handler the target put in place
             return Outcome(error=exc)
         awaitable = _is_awaitable(result)
@@ -444,6 +498,8 @@ class Runner:
                 return Outcome(timed_out=True)
             return Outcome(error=exc)
         except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt) and (signum := user_stop()) is not None:
+                raise Interrupted(signum) from None  # the user's stop, raised by a handler the target put in place
             return Outcome(error=exc)
         finally:
             self._drain()

@@ -26,7 +26,7 @@ from interlock.properties._doubles import CallLog, DoubleReturns, double_class
 from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._driver import Driver
 from interlock.properties._report import Violation
-from interlock.properties._runner import CallTimedOut, Signal, bounded
+from interlock.properties._runner import CallTimedOut, Interrupted, Signal, bounded, user_stop
 from interlock.properties._subject import (
     DoubleSpec,
     Subject,
@@ -134,6 +134,18 @@ class _InFlight:
             self._timer.__exit__(*exc)
 
 
+_TARGET_RAISES = (Exception, KeyboardInterrupt, SystemExit)
+"""What a target's call may raise as its own outcome: a ``KeyboardInterrupt`` or ``SystemExit`` from its code is its
+exception too (``_users_stop`` first tells the user's Ctrl-C apart)."""
+
+
+def _users_stop(exc: BaseException) -> None:
+    """A ``KeyboardInterrupt`` that a target's own ``SIGINT`` handler raised from the user's Ctrl-C is the user's
+    stop: raised as interlock's own signal, never the target's exception."""
+    if isinstance(exc, KeyboardInterrupt) and (signum := user_stop()) is not None:
+        raise Interrupted(signum) from None
+
+
 class ScenarioHarness:
     """The checker's ``Harness`` (``interlock.contracts._harness``): what a scenario clause works with.
 
@@ -231,7 +243,8 @@ class ScenarioHarness:
                     result = await result
         except CallTimedOut:
             raise _MemberTimedOut("__init__") from None
-        except Exception as exc:  # a set-up failure: once, on the constructor, never under this clause's kind
+        except _TARGET_RAISES as exc:  # a set-up failure: once, on the constructor, never under this clause's kind
+            _users_stop(exc)
             self._member_raised("__init__", exc)
             raise _Stopped(f"building the target raised {type(exc).__name__} (reported on __init__)") from None
         self._names[id(result)] = (name, result)
@@ -283,7 +296,8 @@ class ScenarioHarness:
                 result = fn(*args, **kwargs)
         except CallTimedOut:
             raise _MemberTimedOut(member) from None
-        except Exception as exc:
+        except _TARGET_RAISES as exc:
+            _users_stop(exc)
             self._raised[id(exc)] = (member, exc)
             raise
         awaitable = _awaitable(result)
@@ -309,7 +323,8 @@ class ScenarioHarness:
                     raise _MemberTimedOut(member) from None
                 self._raised[id(exc)] = (member, exc)
                 raise
-            except Exception as exc:
+            except _TARGET_RAISES as exc:
+                _users_stop(exc)
                 self._raised[id(exc)] = (member, exc)
                 raise
         if model is not None and model.role == "method":
@@ -357,7 +372,8 @@ class ScenarioHarness:
             self.found.append(self._timeout(late.member))
         except _Stopped as stopped:
             self.unchecked.append((member, f"not judged on some inputs: {stopped.reason}"))
-        except Exception as exc:
+        except _TARGET_RAISES as exc:
+            _users_stop(exc)
             raised = self._raised.get(id(exc))
             if raised is None or raised[1] is not exc:
                 raise ClauseCodeFailed(exc) from exc
@@ -715,8 +731,9 @@ def _play(
         elif err is not None:
             from hypothesis.errors import HypothesisException
 
-            if isinstance(err, HypothesisException | asyncio.CancelledError | KeyboardInterrupt):
+            if isinstance(err, HypothesisException | asyncio.CancelledError):
                 raise err
+            _users_stop(err)
             raised = h._raised.get(id(err))
             if raised is None or raised[1] is not err:
                 raise ClauseCodeFailed(err) from err

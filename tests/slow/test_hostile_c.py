@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 import interlock
 from tests.fixtures import hostile as ho
 
@@ -121,13 +123,14 @@ def test_a_stop_the_child_ignores_still_ends_the_run_as_stopped_with_a_report(tm
     assert all(any("stopped by the user" in n["reason"] for n in t["not_checked"]) for t in report["targets"])
 
 
-def test_a_ctrl_c_that_a_targets_own_handler_raises_is_the_users_stop(tmp_path: Any) -> None:
+@pytest.mark.parametrize("isolation", ["--isolate", "--no-isolate"])
+def test_a_ctrl_c_that_a_targets_own_handler_raises_is_the_users_stop(tmp_path: Any, isolation: str) -> None:
     """The target puts the default SIGINT handler back at every call, so Ctrl-C is a KeyboardInterrupt raised in its
-    call: the isolated child is told by its parent that the user stopped, so the run ends as stopped (130) and
-    the target is not blamed for it."""
+    call: the isolated child is told by its parent that the user stopped; in one process, the interpreter's
+    wake-up descriptor says a SIGINT came. Either way the run ends as stopped (130) and the target is not blamed."""
     import signal
 
-    status, report, err = _stopped_while("OwnInterruptHandlerEcho", tmp_path, signum=signal.SIGINT)
+    status, report, err = _stopped_while("OwnInterruptHandlerEcho", tmp_path, isolation, signum=signal.SIGINT)
     assert status == 130, err
     assert report["interrupted"] == "SIGINT (stopped by the user)"
     assert all(t["violations"] == [] for t in report["targets"]), report["targets"]

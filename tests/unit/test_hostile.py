@@ -242,7 +242,7 @@ def _check(target: str, *extra: str, isolate: bool = False) -> subprocess.Comple
 
 def _interlock_script(*args: str, cwd: Path = ROOT) -> subprocess.Popen[str]:
     """The console script as users run it (``entry``), in its own session so that every process it left is seen."""
-    code = "import sys; from interlock.cli import entry; sys.argv[0] = 'interlock'; entry()"
+    code = "import sys; from interlock._console import entry; sys.argv[0] = 'interlock'; entry()"
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],
         cwd=cwd,
@@ -511,3 +511,21 @@ def test_a_bound_left_open_by_an_abandoned_call_arms_no_timer_when_it_is_closed_
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         runner.close()
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+@pytest.mark.parametrize(("target", "raised"), [("KeyboardInterruptRouter", "KeyboardInterrupt"), ("SystemExitRouter", "SystemExit")])
+def test_a_keyboard_interrupt_or_exit_a_target_raises_in_a_scenario_is_its_exception(isolate: bool, target: str, raised: str) -> None:
+    """A router raising KeyboardInterrupt (no signal came) or calling sys.exit while a scenario routes a message: the
+    member's unexpected-exception, in a report of the whole run. Not the user's stop (exit 130 and no report), not
+    a failure of the clause's own code (exit 3), not a crash of the isolated child."""
+    args = ["check", "interlock.contracts.router:MessageRouter", f"{FIXTURES}:{target}", "--seed", "1", "--max-examples", "20"]
+    ran = _command(*args, "--json", "--isolate" if isolate else "--no-isolate")
+    assert ran.returncode == 1, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["interrupted"] is None
+    assert report["internal_errors"] == []
+    (found,) = [v for v in report["targets"][0]["violations"] if v["kind"] == "unexpected-exception"]
+    assert found["member"] == "route_message"
+    assert f"raised {raised}" in found["message"]
+    assert {v["kind"] for v in report["targets"][0]["violations"]} <= {"unexpected-exception", "none-propagation", "type-coercion"}
