@@ -134,9 +134,9 @@ class _InFlight:
             self._timer.__exit__(*exc)
 
 
-_TARGET_RAISES = (Exception, KeyboardInterrupt, SystemExit)
-"""What a target's call may raise as its own outcome: a ``KeyboardInterrupt`` or ``SystemExit`` from its code is its
-exception too (``_users_stop`` first tells the user's Ctrl-C apart)."""
+_TARGET_RAISES = (Exception, KeyboardInterrupt, SystemExit, asyncio.CancelledError)
+"""What a target's call may raise as its own outcome: a ``KeyboardInterrupt``, ``SystemExit`` or ``CancelledError``
+from its code is its exception too (``_users_stop`` first tells the user's Ctrl-C apart)."""
 
 
 def _users_stop(exc: BaseException) -> None:
@@ -243,7 +243,7 @@ class ScenarioHarness:
                     result = await result
         except CallTimedOut:
             raise _MemberTimedOut("__init__") from None
-        except _TARGET_RAISES as exc:  # a set-up failure: once, on the constructor, never under this clause's kind
+        except (Exception, KeyboardInterrupt, SystemExit) as exc:  # a set-up failure: once, on the constructor
             _users_stop(exc)
             self._member_raised("__init__", exc)
             raise _Stopped(f"building the target raised {type(exc).__name__} (reported on __init__)") from None
@@ -376,6 +376,8 @@ class ScenarioHarness:
             _users_stop(exc)
             raised = self._raised.get(id(exc))
             if raised is None or raised[1] is not exc:
+                if isinstance(exc, asyncio.CancelledError):
+                    raise  # a cancellation that did not come out of a target's call: not the clause's failure
                 raise ClauseCodeFailed(exc) from exc
             self._member_raised(raised[0], exc)
 
@@ -731,10 +733,12 @@ def _play(
         elif err is not None:
             from hypothesis.errors import HypothesisException
 
-            if isinstance(err, HypothesisException | asyncio.CancelledError):
-                raise err
-            _users_stop(err)
             raised = h._raised.get(id(err))
+            if isinstance(err, HypothesisException) or (
+                isinstance(err, asyncio.CancelledError) and (raised is None or raised[1] is not err)
+            ):
+                raise err  # Hypothesis's own control flow, or a cancellation that did not come out of a target's call
+            _users_stop(err)
             if raised is None or raised[1] is not err:
                 raise ClauseCodeFailed(err) from err
             h._member_raised(raised[0], err)

@@ -514,11 +514,15 @@ def test_a_bound_left_open_by_an_abandoned_call_arms_no_timer_when_it_is_closed_
 
 
 @pytest.mark.parametrize("isolate", [False, True])
-@pytest.mark.parametrize(("target", "raised"), [("KeyboardInterruptRouter", "KeyboardInterrupt"), ("SystemExitRouter", "SystemExit")])
+@pytest.mark.parametrize(
+    ("target", "raised"),
+    [("KeyboardInterruptRouter", "KeyboardInterrupt"), ("SystemExitRouter", "SystemExit"), ("CancellingRouter", "CancelledError")],
+)
 def test_a_keyboard_interrupt_or_exit_a_target_raises_in_a_scenario_is_its_exception(isolate: bool, target: str, raised: str) -> None:
-    """A router raising KeyboardInterrupt (no signal came) or calling sys.exit while a scenario routes a message: the
-    member's unexpected-exception, in a report of the whole run. Not the user's stop (exit 130 and no report), not
-    a failure of the clause's own code (exit 3), not a crash of the isolated child."""
+    """A router raising KeyboardInterrupt (no signal came) or CancelledError (nothing cancelled it), or calling
+    sys.exit, while a scenario routes a message: the member's unexpected-exception, in a report of the whole run.
+    Not the user's stop (exit 130 and no report), not a failure of the clause's own code (exit 3), not a crash of
+    the isolated child, not an exception escaping the check."""
     args = ["check", "interlock.contracts.router:MessageRouter", f"{FIXTURES}:{target}", "--seed", "1", "--max-examples", "20"]
     ran = _command(*args, "--json", "--isolate" if isolate else "--no-isolate")
     assert ran.returncode == 1, ran.stderr
