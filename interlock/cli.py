@@ -529,7 +529,8 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
 
                 _write(args.junit, render_junit(found))
             _show(out, args.json, found.dumps, found.text)
-            status = EXIT_DRIFT
+            stop = found.stop_signal  # the user stopped the run while the call held on: 130 or 143, not 1
+            status = EXIT_SIGNAL_BASE + signal.Signals[stop].value if stop is not None else EXIT_DRIFT
         except BaseException:
             status = EXIT_INTERNAL
         _flush(sys.stderr)

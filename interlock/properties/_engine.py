@@ -32,7 +32,7 @@ from interlock.properties._in_domain import InDomain
 from interlock.properties._internal import InternalError, internal_error
 from interlock.properties._out_of_domain import OutOfDomain
 from interlock.properties._report import NotChecked, Report, TargetReport, Violation, kind_order
-from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, heard_stops, interruptible, stopped
+from interlock.properties._runner import IDLE_LIMIT, TEXT_LIMIT, Interrupted, Runner, Where, heard_stops, interruptible, stopped, user_stop
 from interlock.properties._scenario import ClauseCodeFailed, play_once, run_load, run_scenario, run_scenario_compared
 from interlock.properties._sequences import SEQUENCE_STEPS, run_sequences
 from interlock.properties._subject import Subject, _call_text, check_constructor, check_member_signature, signature_example
@@ -125,6 +125,7 @@ def run_check(
     budget = max_examples if sequences is None else sequences
     vetted = 0
     stop: Interrupted | None = None
+    heard: int | None = None
     try:
         objects = [contract.protocol, *(obj for _, obj, _ in targets), *([reference[1]] if reference is not None else [])]
         with warnings.catch_warnings(), interruptible(), heard_stops(), pinned_constants(objects):
@@ -142,6 +143,7 @@ def run_check(
             _check_all(contract, subjects + judge, runner, explorer, guard, budget, steps)
             for j in judge:
                 _reference_notes(contract, j, subjects)
+            heard = user_stop()  # a stop a target's call took for itself (or a time limit landed on), no call after
     except Interrupted as caught:
         stop = caught
     finally:
@@ -151,6 +153,8 @@ def run_check(
         close_database()
     if stop is None and stopped() is not None:  # raised where a target's code swallowed it, and no call came after
         stop = Interrupted(stopped() or signal.SIGINT)
+    if stop is None and heard is not None:
+        stop = Interrupted(heard)
     if stop is None:
         return report()
     if abandon is None:
@@ -195,7 +199,8 @@ def _stuck(
         reason = f"{member} of {s.label} did not return within {timeout:g}s and could not be stopped"
     for t in subjects:
         t.note(None, None, f"the run stopped early: {reason}; the checks after it did not run")
-    abandon(report(reason))
+    heard = user_stop()  # a stop the user sent while the call held on: the report says so, and the status is its own
+    abandon(report(reason if heard is None else f"{signal.Signals(heard).name} (stopped by the user), while {reason}"))
 
 
 @attrs.frozen

@@ -65,9 +65,12 @@ def test_what_an_isolated_child_found_before_it_was_ended_in_c_is_reported() -> 
     assert [n["member"] for n in target["not_checked"]] == ["echo"]
 
 
-def _stopped_while(target: str, tmp_path: Any, *extra: str, signum: int = 15) -> tuple[int, dict[str, Any], str]:
-    """Start the command on ``target`` beside GoodEcho, send SIGTERM to it once the target runs, and return its
-    exit status, its JSON report and its standard error; no process of the run may be left."""
+def _stopped_while(
+    target: str, tmp_path: Any, *extra: str, signum: int = 15, delay: float = 0.3, alone: bool = False
+) -> tuple[int, dict[str, Any], str]:
+    """Start the command on ``target`` beside GoodEcho (``alone``: without it), send SIGTERM to it ``delay`` seconds
+    after the target runs, and return its exit status, its JSON report and its standard error; no process of the
+    run may be left."""
     import json
     import os
     import signal
@@ -79,14 +82,15 @@ def _stopped_while(target: str, tmp_path: Any, *extra: str, signum: int = 15) ->
 
     root = Path(__file__).resolve().parents[2]
     started = tmp_path / "started"
+    others = [] if alone else ["tests.fixtures.hostile:GoodEcho"]
     command = [sys.executable, "-m", "interlock", "check", "tests.fixtures.hostile:Echo", f"tests.fixtures.hostile:{target}",
-               "tests.fixtures.hostile:GoodEcho", "--seed", "1", "--max-examples", "2000", "--timeout", "0.5", "--json", *extra]  # fmt: skip
+               *others, "--seed", "1", "--max-examples", "2000", "--timeout", "0.5", "--json", *extra]  # fmt: skip
     env = {**os.environ, "HOSTILE_STARTED": str(started)}
     proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
     deadline = time.monotonic() + 60
     while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.3)
+    time.sleep(delay)
     if signum == signal.SIGINT:
         os.killpg(proc.pid, signum)  # as a terminal sends it: to the whole process group
     else:
@@ -136,3 +140,18 @@ def test_a_ctrl_c_that_a_targets_own_handler_raises_is_the_users_stop(tmp_path: 
     assert all(t["violations"] == [] for t in report["targets"]), report["targets"]
     reasons = [n["reason"] for t in report["targets"] for n in t["not_checked"]]
     assert not [r for r in reasons if "without writing what it found" in r]  # the child wrote its own report
+
+
+@pytest.mark.parametrize("alone", [False, True])
+@pytest.mark.parametrize("isolation", ["--isolate", "--no-isolate"])
+def test_a_stop_during_a_call_the_time_limit_cannot_reach_is_still_the_users_stop(tmp_path: Any, isolation: str, alone: bool) -> None:
+    """The target takes SIGALRM for itself and sleeps; a second after its limit, the watchdog's time limit waits
+    for the call to run Python again. SIGTERM wakes the sleep, and the time limit lands inside interlock's own
+    handler before it can note the stop: the run still ends as stopped (143), the call's timeout kept, because the
+    interpreter's wake-up descriptor heard the signal: before the next call, or (``alone``: no call comes after
+    it) at the end of the run."""
+    status, report, err = _stopped_while("StartedSleepThroughAlarmEcho", tmp_path, isolation, delay=1.5, alone=alone)
+    assert status == 143, err
+    assert report["interrupted"].startswith("SIGTERM (stopped by the user)")
+    stuck = next(t for t in report["targets"] if t["target"].endswith("StartedSleepThroughAlarmEcho"))
+    assert [(v["kind"], v["member"]) for v in stuck["violations"]] == [("timeout", "echo")]

@@ -58,3 +58,26 @@ def test_cli_isolate_reports_crash_with_exit_1() -> None:
     assert done.returncode == 1, done.stderr
     (target,) = json.loads(done.stdout)["targets"]
     assert [v["kind"] for v in target["violations"]] == ["crash"]
+
+
+def test_a_run_given_up_on_while_the_user_stopped_it_is_marked_stopped() -> None:
+    """A call no signal stops (C code that retries on every interrupted system call) is given up on by the watchdog;
+    a stop the interpreter heard meanwhile, whatever Python handler took it, makes the report say the user stopped
+    the run, so the command ends with 143, not 1."""
+    import os
+    import signal
+
+    from interlock.properties._engine import _stuck
+    from interlock.properties._runner import Where, heard_stops
+
+    said: list[str | None] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)  # a target's handler that swallows it
+    try:
+        with heard_stops():
+            os.kill(os.getpid(), signal.SIGTERM)
+            _stuck([], 0.5, lambda interrupted: said.append(interrupted), lambda report: None, Where(None, "echo"))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    (interrupted,) = said
+    assert interrupted is not None
+    assert interrupted.startswith("SIGTERM (stopped by the user), while a call could not be stopped")
