@@ -75,7 +75,7 @@ def test_a_run_given_up_on_while_the_user_stopped_it_is_marked_stopped() -> None
     try:
         with heard_stops():
             os.kill(os.getpid(), signal.SIGTERM)
-            _stuck([], 0.5, lambda interrupted: said.append(interrupted), lambda report: None, Where(None, "echo"))
+            _stuck([], 0.5, said.append, lambda report: None, Where(None, "echo"))
     finally:
         signal.signal(signal.SIGTERM, previous)
     (interrupted,) = said
