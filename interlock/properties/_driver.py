@@ -10,7 +10,7 @@ from interlock.contracts._model import Contract, Member
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._explore import Explorer
-from interlock.properties._runner import Outcome, Runner, Where
+from interlock.properties._runner import Outcome, Runner, Where, targets_own
 from interlock.properties._signature import binding_drift
 from interlock.properties._subject import Subject, assert_imports, materialize, reproducer
 from interlock.properties._values import describe_error, raise_site
@@ -125,7 +125,8 @@ class Driver:
                 return Made(instance, None, log, build=built, bound=False)
         try:
             fn = getattr(instance, m.name)
-        except Exception as exc:
+        except BaseException as exc:  # a property that raises, SystemExit and KeyboardInterrupt too: the member's
+            targets_own(exc)
             return Made(instance, Outcome(error=exc), log, build=built)
         before = self._queries(s, instance, m) if watch else {}
         self.runner.where = Where(s, m.name, call.example)
@@ -147,7 +148,8 @@ class Driver:
                 continue
             try:
                 fn = getattr(instance, q.name)
-            except Exception:
+            except BaseException as exc:
+                targets_own(exc)
                 continue
             got = self.runner.call(fn, [], {}, is_async=False)
             if got.returned:

@@ -14,7 +14,7 @@ from interlock.contracts._model import Clause, Comparable, Contract, Draws, Ensu
 from interlock.properties._doubles import CallLog, DoubleReturns
 from interlock.properties._driver import Call, Driver, Made, same
 from interlock.properties._report import Violation
-from interlock.properties._runner import Outcome
+from interlock.properties._runner import Outcome, targets_own
 from interlock.properties._signature import binding_drift
 from interlock.properties._subject import Subject, _call_text, assert_imports, contract_ref, reproducer
 from interlock.properties._types import type_problem
@@ -55,7 +55,8 @@ class InDomain:
                 )
             )
             return
-        except Exception as exc:  # a property of the target's that raises
+        except BaseException as exc:  # a property of the target's that raises (SystemExit and KeyboardInterrupt too)
+            targets_own(exc)
             s.record(
                 s.violation(
                     "unexpected-exception",

@@ -385,7 +385,10 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 
 
 def _quiet(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    if isinstance(context.get("exception"), Signal):
+    exc = context.get("exception")
+    if isinstance(exc, Signal) or (exc is not None and not isinstance(exc, Exception)):
+        # interlock's own signals; and a SystemExit or KeyboardInterrupt a target raised in a task of the run's loop,
+        # which asyncio raised out of the run as well (where it was reported) and logs again when the task is freed
         return
     loop.default_exception_handler(context)
 
@@ -545,6 +548,17 @@ class Runner:
         if thread.is_alive() or not box:
             return Outcome(timed_out=True)
         return box[0]
+
+
+def targets_own(exc: BaseException) -> None:
+    """Raise again what a target's code cannot own: interlock's signals and Hypothesis's control flow as they are,
+    and a ``KeyboardInterrupt`` that is the user's stop as ``Interrupted``. Anything else (a ``SystemExit``, a
+    ``BaseException`` of the target's own) returns: it is the target's outcome, where a member is read or called
+    outside ``Runner.call``."""
+    if isinstance(exc, _PASS):
+        raise exc
+    if isinstance(exc, KeyboardInterrupt) and (signum := user_stop()) is not None:
+        raise Interrupted(signum) from None
 
 
 def _is_awaitable(value: Any) -> bool:

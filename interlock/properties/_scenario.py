@@ -26,7 +26,7 @@ from interlock.properties._doubles import CallLog, DoubleReturns, double_class
 from interlock.properties._draw import DrawnReturns, draw_values
 from interlock.properties._driver import Driver
 from interlock.properties._report import Violation
-from interlock.properties._runner import CallTimedOut, Interrupted, Signal, bounded, user_stop
+from interlock.properties._runner import CallTimedOut, Signal, bounded, targets_own
 from interlock.properties._subject import (
     DoubleSpec,
     Subject,
@@ -134,18 +134,6 @@ class _InFlight:
             self._timer.__exit__(*exc)
 
 
-_TARGET_RAISES = (Exception, KeyboardInterrupt, SystemExit, asyncio.CancelledError)
-"""What a target's call may raise as its own outcome: a ``KeyboardInterrupt``, ``SystemExit`` or ``CancelledError``
-from its code is its exception too (``_users_stop`` first tells the user's Ctrl-C apart)."""
-
-
-def _users_stop(exc: BaseException) -> None:
-    """A ``KeyboardInterrupt`` that a target's own ``SIGINT`` handler raised from the user's Ctrl-C is the user's
-    stop: raised as interlock's own signal, never the target's exception."""
-    if isinstance(exc, KeyboardInterrupt) and (signum := user_stop()) is not None:
-        raise Interrupted(signum) from None
-
-
 class ScenarioHarness:
     """The checker's ``Harness`` (``interlock.contracts._harness``): what a scenario clause works with.
 
@@ -243,8 +231,10 @@ class ScenarioHarness:
                     result = await result
         except CallTimedOut:
             raise _MemberTimedOut("__init__") from None
-        except (Exception, KeyboardInterrupt, SystemExit) as exc:  # a set-up failure: once, on the constructor
-            _users_stop(exc)
+        except BaseException as exc:  # a set-up failure: once, on the constructor, never under this clause's kind
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            targets_own(exc)
             self._member_raised("__init__", exc)
             raise _Stopped(f"building the target raised {type(exc).__name__} (reported on __init__)") from None
         self._names[id(result)] = (name, result)
@@ -296,8 +286,8 @@ class ScenarioHarness:
                 result = fn(*args, **kwargs)
         except CallTimedOut:
             raise _MemberTimedOut(member) from None
-        except _TARGET_RAISES as exc:
-            _users_stop(exc)
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt, CancelledError from its code are its own too
+            targets_own(exc)
             self._raised[id(exc)] = (member, exc)
             raise
         awaitable = _awaitable(result)
@@ -323,8 +313,8 @@ class ScenarioHarness:
                     raise _MemberTimedOut(member) from None
                 self._raised[id(exc)] = (member, exc)
                 raise
-            except _TARGET_RAISES as exc:
-                _users_stop(exc)
+            except BaseException as exc:
+                targets_own(exc)
                 self._raised[id(exc)] = (member, exc)
                 raise
         if model is not None and model.role == "method":
@@ -372,8 +362,8 @@ class ScenarioHarness:
             self.found.append(self._timeout(late.member))
         except _Stopped as stopped:
             self.unchecked.append((member, f"not judged on some inputs: {stopped.reason}"))
-        except _TARGET_RAISES as exc:
-            _users_stop(exc)
+        except BaseException as exc:
+            targets_own(exc)
             raised = self._raised.get(id(exc))
             if raised is None or raised[1] is not exc:
                 if isinstance(exc, asyncio.CancelledError):
@@ -429,6 +419,10 @@ class ScenarioHarness:
             fn = getattr(instance, member)
         except AttributeError:
             raise _Unreachable(f"the target has no member {member!r}", member) from None
+        except BaseException as exc:  # a property that raises: the member's exception, as a call's would be
+            targets_own(exc)
+            self._raised[id(exc)] = (member, exc)
+            raise
         model = self._member(member)
         s = self._subject
         if model is None or model.role != "method" or member not in s.plans or not isinstance(instance, _built_types(s)):
@@ -738,7 +732,7 @@ def _play(
                 isinstance(err, asyncio.CancelledError) and (raised is None or raised[1] is not err)
             ):
                 raise err  # Hypothesis's own control flow, or a cancellation that did not come out of a target's call
-            _users_stop(err)
+            targets_own(err)
             if raised is None or raised[1] is not err:
                 raise ClauseCodeFailed(err) from err
             h._member_raised(raised[0], err)

@@ -516,7 +516,13 @@ def test_a_bound_left_open_by_an_abandoned_call_arms_no_timer_when_it_is_closed_
 @pytest.mark.parametrize("isolate", [False, True])
 @pytest.mark.parametrize(
     ("target", "raised"),
-    [("KeyboardInterruptRouter", "KeyboardInterrupt"), ("SystemExitRouter", "SystemExit"), ("CancellingRouter", "CancelledError")],
+    [
+        ("KeyboardInterruptRouter", "KeyboardInterrupt"),
+        ("SystemExitRouter", "SystemExit"),
+        ("CancellingRouter", "CancelledError"),
+        ("SelfCancellingRouter", "CancelledError"),
+        ("OwnBaseExceptionRouter", "OwnBaseException"),
+    ],
 )
 def test_a_keyboard_interrupt_or_exit_a_target_raises_in_a_scenario_is_its_exception(isolate: bool, target: str, raised: str) -> None:
     """A router raising KeyboardInterrupt (no signal came) or CancelledError (nothing cancelled it), or calling
@@ -533,3 +539,28 @@ def test_a_keyboard_interrupt_or_exit_a_target_raises_in_a_scenario_is_its_excep
     assert found["member"] == "route_message"
     assert f"raised {raised}" in found["message"]
     assert {v["kind"] for v in report["targets"][0]["violations"]} <= {"unexpected-exception", "none-propagation", "type-coercion"}
+    assert "Traceback" not in ran.stderr  # nor asyncio's "Task exception was never retrieved" for interlock's own task
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+@pytest.mark.parametrize(
+    ("target", "raised"),
+    [
+        ("PropertySystemExitEcho", "SystemExit"),
+        ("PropertyKeyboardInterruptEcho", "KeyboardInterrupt"),
+        ("PropertyCancelledEcho", "CancelledError"),
+    ],
+)
+def test_a_member_whose_reading_raises_a_base_exception_is_its_exception(isolate: bool, target: str, raised: str) -> None:
+    """The member is a property whose getter calls sys.exit or raises KeyboardInterrupt or CancelledError: reading it
+    is the member's unexpected-exception, in a report of the run (exit 1). Not exit 0 with nothing written, not the
+    user's stop, not a crash of the isolated child, not a traceback."""
+    ran = _check(target, "--json", isolate=isolate)
+    assert ran.returncode == 1, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["interrupted"] is None
+    found = [(v["kind"], v["member"]) for v in report["targets"][0]["violations"]]
+    assert ("unexpected-exception", "echo") in found, found
+    assert "crash" not in {kind for kind, _ in found}
+    assert any(raised in v["message"] for v in report["targets"][0]["violations"])
+    assert "Traceback" not in ran.stderr
