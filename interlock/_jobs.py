@@ -59,7 +59,9 @@ def run_group(
     if options.isolate:
         from interlock.properties._isolate import run_isolated
 
-        return run_isolated(group.model, group.targets, replay=replay, progress=progress, **judged, **options.run_options())
+        return run_isolated(
+            group.model, group.targets, replay=replay, progress=progress, reap_orphans=True, **judged, **options.run_options()
+        )
     from interlock.properties._engine import run_check
 
     return run_check(group.model, group.targets, replay=replay, abandon=abandon, progress=progress, **judged, **options.run_options())

@@ -339,7 +339,8 @@ def _check(
     if options.isolate:
         from interlock.properties._isolate import run_isolated
 
-        return run_isolated(model, targets, **judged, progress=_LINE[0], **options.run_options())
+        # the command's own process: what a target's processes leave behind (even in a session of their own) is ended
+        return run_isolated(model, targets, **judged, progress=_LINE[0], reap_orphans=True, **options.run_options())
     from interlock.properties._engine import run_check
 
     return run_check(model, targets, **judged, abandon=abandon, progress=_LINE[0], **options.run_options())

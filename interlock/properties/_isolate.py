@@ -13,6 +13,7 @@ import mmap
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -114,6 +115,19 @@ def _child(
     ``progress`` option hears the child's checks start too."""
     options = dict(options)
     shown = options.pop("progress", None)
+    reap = bool(options.pop("reap_orphans", False)) and _subreaper(True)
+    before = _children() if reap else set()
+    try:
+        return _forked(contract, targets, options, shown)
+    finally:
+        if reap:
+            _end_orphans(before)
+            _subreaper(False)
+
+
+def _forked(
+    contract: Contract, targets: Sequence[tuple[str, Any, tuple[str, str] | None]], options: dict[str, Any], shown: Any
+) -> tuple[Report | None, tuple[str, str], str | None]:
     with tempfile.TemporaryDirectory(prefix="interlock-") as folder:
         result_path = os.path.join(folder, "report.pickle")
         progress_path = os.path.join(folder, "progress")
@@ -177,6 +191,60 @@ def _child(
         else:
             how = f"exited with status {os.WEXITSTATUS(status)}"
         return None, (how, last), None
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _subreaper(on: bool) -> bool:
+    """Linux: make this process the one that processes its descendants leave behind are handed to (rather than
+    init), so that one a target started in a session of its own (``setsid``, a daemon) is still found and ended.
+    False where it cannot be done (another system, or the call refused)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _children() -> set[int]:
+    """The processes whose parent is this one (from ``/proc``)."""
+    me, found = os.getpid(), set[int]()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) > 1 and int(fields[1]) == me:
+            found.add(int(entry))
+    return found
+
+
+def _end_orphans(before: set[int]) -> None:
+    """End and reap the processes the isolated child's targets left that were handed to this process: the ones
+    that are its children now and were not before the child was forked (each one ended may hand on its own)."""
+    for _ in range(32):
+        orphans = _children() - before
+        if not orphans:
+            return
+        for pid in orphans:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in orphans:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
 
 def _own_group(pid: int = 0) -> None:

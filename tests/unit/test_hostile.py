@@ -564,3 +564,29 @@ def test_a_member_whose_reading_raises_a_base_exception_is_its_exception(isolate
     assert "crash" not in {kind for kind, _ in found}
     assert any(raised in v["message"] for v in report["targets"][0]["violations"])
     assert "Traceback" not in ran.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ending processes in sessions of their own needs Linux")
+def test_processes_a_target_starts_in_sessions_of_their_own_do_not_outlive_the_isolated_command(tmp_path: Path) -> None:
+    """Every call forks a process that calls setsid (a daemon): it leaves the child's process group, so ending the
+    group misses it. The command, as the process orphans are handed to, ends each one before it exits."""
+    forked = tmp_path / "forked"
+    ran = subprocess.run(
+        [sys.executable, "-m", "interlock", "check", f"{FIXTURES}:Echo", f"{FIXTURES}:SessionForkingEcho", "--seed", "1",
+         "--max-examples", "3", "--json", "--isolate"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False, env={**os.environ, "HOSTILE_FORKED": str(forked)},
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    json.loads(ran.stdout)
+    pids = [int(line) for line in forked.read_text().split()]
+    assert pids, "the target forked nothing: the test shows nothing"
+    left = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        left.append(pid)
+    for pid in left:  # not to leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"{len(left)} of {len(pids)} processes the target started were left running"
