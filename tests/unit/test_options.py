@@ -409,7 +409,8 @@ def test_isolate_reaches_every_check_of_the_demo(
     assert run_spy.calls == []
     expected = len(CATALOG_DEMO) if example == "catalog" else 1
     options = [{k: v for k, v in call.items() if k != "progress"} for call in isolated.calls]
-    assert options == [{"max_examples": 20, "seed": 0, "timeout": 0.001, "sequences": None, "steps": 8}] * expected
+    # the command's own process ends what a target leaves behind in the child (reap_orphans)
+    assert options == [{"max_examples": 20, "seed": 0, "timeout": 0.001, "sequences": None, "steps": 8, "reap_orphans": True}] * expected
     # the child's checks are shown on the progress line (a silent one here: standard error is captured)
     assert all(isinstance(call["progress"], Progress) and not call["progress"].active for call in isolated.calls)
 
