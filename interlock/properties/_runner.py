@@ -29,6 +29,7 @@ import inspect
 import os
 import signal
 import struct
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -376,11 +377,36 @@ class _Watchdog:
                     stuck(stuck_at)
 
 
+class LoopStopped(RuntimeError):
+    """Raised into a target's code that calls ``stop()`` on the event loop interlock runs it on."""
+
+    def __init__(self) -> None:
+        super().__init__("it called stop() on the running event loop it was called on")
+
+
+_DONE_CALLBACK = getattr(getattr(asyncio, "base_events", None), "_run_until_complete_cb", None)
+"""asyncio's own caller of ``loop.stop()``: ``run_until_complete``'s callback when the awaited future is done."""
+
+
 def _new_loop() -> asyncio.AbstractEventLoop:
     """An event loop that keeps interlock's own signals to itself: a task a time limit or a stop ended, whose
-    result nobody reads, is not logged as "Task exception was never retrieved" with interlock's frames."""
+    result nobody reads, is not logged as "Task exception was never retrieved" with interlock's frames.
+
+    Its ``stop()`` is asyncio's own only: called from elsewhere (a target's code), it raises ``LoopStopped`` there,
+    so that the call that did it gets the exception (the member's ``unexpected-exception``), where a stopped loop
+    would leave the check half-run and blame interlock."""
     loop = asyncio.new_event_loop()
     loop.set_exception_handler(_quiet)
+    if _DONE_CALLBACK is not None:
+        real_stop = loop.stop
+        done = _DONE_CALLBACK.__code__
+
+        def stop() -> None:
+            if sys._getframe(1).f_code is not done:
+                raise LoopStopped()
+            real_stop()
+
+        loop.stop = stop  # type: ignore[method-assign]
     return loop
 
 

@@ -522,11 +522,13 @@ def test_a_bound_left_open_by_an_abandoned_call_arms_no_timer_when_it_is_closed_
         ("CancellingRouter", "CancelledError"),
         ("SelfCancellingRouter", "CancelledError"),
         ("OwnBaseExceptionRouter", "OwnBaseException"),
+        ("LoopStoppingRouter", "LoopStopped"),
     ],
 )
 def test_a_keyboard_interrupt_or_exit_a_target_raises_in_a_scenario_is_its_exception(isolate: bool, target: str, raised: str) -> None:
-    """A router raising KeyboardInterrupt (no signal came) or CancelledError (nothing cancelled it), or calling
-    sys.exit, while a scenario routes a message: the member's unexpected-exception, in a report of the whole run.
+    """A router raising KeyboardInterrupt (no signal came) or CancelledError (nothing cancelled it), calling
+    sys.exit, or stopping the event loop it runs on, while a scenario routes a message: the member's
+    unexpected-exception, in a report of the whole run.
     Not the user's stop (exit 130 and no report), not a failure of the clause's own code (exit 3), not a crash of
     the isolated child, not an exception escaping the check."""
     args = ["check", "interlock.contracts.router:MessageRouter", f"{FIXTURES}:{target}", "--seed", "1", "--max-examples", "20"]
