@@ -43,6 +43,8 @@ CASES: list[Case] = [
     ("store keeps its last two keys", sq.Store, (sq.DictStore, sq.LastTwoStore), ("differential", "get", "get-agrees")),
     ("LRU store of 3 keys", sq.Store, (sq.DictStore, sq.TinyLRUStore), ("differential", "get", "get-agrees")),
     ("LRU store of 128 keys", sq.Store, (sq.DictStore, sq.LRUStore), ("differential", "get", "get-agrees")),
+    ("store folds keys to lower case", sq.Store, (sq.DictStore, sq.ListStore, sq.CaseFoldingStore), ("differential", "get", "get-agrees")),
+    ("store strips its keys", sq.Store, (sq.DictStore, sq.ListStore, sq.TrimmingStore), ("differential", "get", "get-agrees")),
     ("store full at 256 keys drops new ones", sq.Store, (sq.CappedStore,), ("postcondition", "put", "set-then-get")),
     ("client raises the failure it kept", fx.Reader, (fx.ReraisingReader,), ("cascade", "read", "read-never-raises")),
     (

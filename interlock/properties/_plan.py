@@ -26,6 +26,7 @@ from interlock.contracts._model import Contract, Draws, Member, Raises, Requires
 from interlock.properties._doubles import protocol_methods
 from interlock.properties._draw import draw_values
 from interlock.properties._report import Violation
+from interlock.properties._strategies import INT_MAX
 from interlock.properties._subject import DoubleSpec, is_protocol
 from interlock.properties._values import py_repr
 
@@ -176,7 +177,10 @@ def draw_loops(data: Any, contract: Contract, methods: list[Member], steps: int)
             if name in values and type(values[name]) in (str, int):
                 p = m.parameter(name)
                 ordinal = seen[p.annotation] = seen.get(p.annotation, -1) + 1
-                values[name] = bases.setdefault((p.annotation, ordinal), Series(values[name]))
+                base = values[name]
+                if type(base) is int:  # the loop's last value stays in the range ints are drawn in
+                    base = min(base, INT_MAX - (n - 1))
+                values[name] = bases.setdefault((p.annotation, ordinal), Series(base))
         for name, v in values.items():
             if isinstance(v, DoubleSpec):  # one double for the whole loop, named apart from the other steps' doubles
                 values[name] = attrs.evolve(v, label=f"{v.label}_{len(loops)}")

@@ -59,6 +59,7 @@ from interlock.properties._plan import (
     plain_annotation,
 )
 from interlock.properties._report import Violation
+from interlock.properties._strategies import INT_MAX, INT_MIN
 from interlock.properties._subject import DoubleSpec, Subject, _call_text, _source, build_text, materialize, reproducer
 from interlock.properties._types import type_problem
 from interlock.properties._values import describe_error
@@ -191,6 +192,8 @@ def _step(
             other = _other_form(contract, m, p.name, pick)
             if other is not None and data.draw(_LOOKALIKE):
                 values[p.name] = other  # a key that looks like the one seen and is not it
+        elif (twins := _twins(contract, m, p.name, pool)) and data.draw(_TWIN):
+            values[p.name] = data.draw(st.sampled_from(twins))  # new, and only a letter's case or a space from a seen one
         elif _seen(values[p.name], pool):
             # not reused, so new: Hypothesis likes to repeat a value within an example ("0" again), and a plan
             # must reach several keys, names or ids (the state a store with a bound only shows then)
@@ -231,13 +234,35 @@ def _seen_values(earlier: Step | Bulk, annotation: Any) -> list[Any]:
 _LOOKALIKE = st.integers(0, 3).map(lambda n: n == 3)  # one reuse in four, of a text with another normal form
 
 
-def _other_form(contract: Contract, m: Member, name: str, value: Any) -> str | None:
-    """The other normal form of a plain text value, where it has one and the parameter is plain text."""
-    if type(value) is not str or value.isascii():
-        return None
+_TWIN = st.integers(0, 3).map(lambda n: n == 3)
+"""One new plain text in four, where earlier steps used plain text, is a twin of one of those (``_twins``)."""
+
+
+def _plain_text(contract: Contract, m: Member, name: str) -> bool:
+    """Whether the parameter takes any text: a ``str`` with no bounds, no ``draws`` clause and no other rule
+    its annotation carries, so that a text made from another one is in its domain too."""
     p = m.parameter(name)
     narrowed = any(isinstance(c.rule, Draws) and c.rule.parameter == name for c in contract.rules(m.name, Draws))
-    if narrowed or p.domain.bounds or p.domain.base is not str or not plain_annotation(p.annotation):
+    return not narrowed and not p.domain.bounds and p.domain.base is str and plain_annotation(p.annotation)
+
+
+def _twins(contract: Contract, m: Member, name: str, pool: list[Any]) -> list[str]:
+    """Texts no earlier step used that differ from one it did only in letter case (``'key'`` and ``'KEY'``) or
+    in white space around it (``'key '`` and ``'key'``): a store that folds case or trims its keys
+    answers for a key it was never given. Empty where the parameter is not plain text."""
+    texts = [v for v in pool if type(v) is str]
+    if not texts or not _plain_text(contract, m, name):
+        return []
+    out: list[str] = []
+    for twin in [v.swapcase() for v in texts] + [v.strip() if v.strip() != v else f"{v} " for v in texts]:
+        if twin not in texts and twin.strip() and twin not in out and not _seen(twin, pool):
+            out.append(twin)
+    return out
+
+
+def _other_form(contract: Contract, m: Member, name: str, value: Any) -> str | None:
+    """The other normal form of a plain text value, where it has one and the parameter is plain text."""
+    if type(value) is not str or value.isascii() or not _plain_text(contract, m, name):
         return None
     for form in ("NFD", "NFC"):
         other = unicodedata.normalize(form, value)
@@ -260,9 +285,11 @@ def _fresh(data: Any, contract: Contract, m: Member, name: str, value: Any, pool
                 return other
     if plain and not narrowed and not p.domain.bounds and type(value) in (str, int):
         for n in range(len(pool) + 1, 2 * len(pool) + 2):
-            candidate = f"{value}{n}" if isinstance(value, str) else value + n
-            if not _seen(candidate, pool):
-                return candidate
+            # an int is moved down where up would leave the range it is drawn in (2**63 - 1 seen: 2**63 - 3)
+            candidates = [f"{value}{n}"] if isinstance(value, str) else [c for c in (value + n, value - n) if INT_MIN <= c <= INT_MAX]
+            for candidate in candidates:
+                if not _seen(candidate, pool):
+                    return candidate
     strategy = parameter_strategy(contract, m, name)
     for _ in range(2 if strategy is not None else 0):
         value = data.draw(strategy)

@@ -16,12 +16,14 @@ from interlock.contracts._domain import Domain, read_domain
 from interlock.contracts._model import Contract
 from interlock.properties._doubles import double
 
-__all__ = ["DOUBLE", "json_values", "mappings", "strategy_for"]
+__all__ = ["DOUBLE", "INT_MAX", "INT_MIN", "json_values", "mappings", "strategy_for"]
 
 DOUBLE = object()
 """Returned by ``strategy_for`` for a Protocol type: the caller builds a checker double instead."""
 
-_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+"""The range a plain ``int`` is drawn in, where the contract does not bound it (contracts.md): values a sequence
+makes from a drawn one (a loop's ``base + i``, a distinct ``value + n``) stay inside it too."""
 
 _json_scalars = (
     st.none()
@@ -223,7 +225,7 @@ def _base_strategy(domain: Domain, contract: Contract | None) -> Any:
     if tp is bool:
         return st.booleans()
     if tp is int:
-        lo, hi = _INT_MIN, _INT_MAX
+        lo, hi = INT_MIN, INT_MAX
         if (v := domain.bound("ge")) is not None:
             lo = max(lo, math.ceil(v))
         if (v := domain.bound("gt")) is not None:

@@ -26,7 +26,7 @@ DEFECTS: list[Any] = [
 ]
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("seed", [0, 2])
 @pytest.mark.parametrize(("contract", "targets", "want"), DEFECTS)
 def test_a_defect_only_a_scheduled_fault_reaches_is_found(
     contract: Any, targets: tuple[Any, ...], want: tuple[str, ...], seed: int

@@ -52,3 +52,38 @@ def test_correct_stores_in_three_styles_agree_and_conform(seed: int) -> None:
     assert report.violations == []
     assert report.internal_errors == []
     assert all(t.not_checked == [] for t in report.targets)
+
+
+def _twins(seen: list[object]) -> list[str]:
+    from interlock.contracts._declare import get_contract
+    from interlock.properties._sequences import _twins
+
+    contract = get_contract(sq.Store)
+    return _twins(contract, contract.member("get"), "key", seen)
+
+
+def test_twins_differ_from_a_seen_key_only_in_case_or_white_space() -> None:
+    """A key seen earlier gives the keys a case-folding or trimming store would take for it, case first."""
+    assert _twins(["Key", " pad "]) == ["kEY", " PAD ", "Key ", "pad"]
+    # twins already seen give none; neither does a value that is not text
+    assert _twins(["a", "A", "a ", "A "]) == []
+    assert _twins(["0"]) == ["0 "]
+    assert _twins([7, None]) == []
+
+
+@pytest.mark.parametrize(("seed", "examples"), [(1, 20), (2, 100), (3, 100)])
+def test_ints_a_sequence_makes_stay_in_the_range_ints_are_drawn_in(seed: int, examples: int) -> None:
+    """A store of 64-bit values is correct: no loop's ``base + i`` and no distinct ``value + n`` made from a drawn
+    2**63 - 1 goes past it (these seeds gave such a store an unexpected-exception for 2**63)."""
+    report = interlock.check(sq.Store, sq.Int64Store, seed=seed, max_examples=examples)
+    assert report.violations == []
+
+
+def test_a_distinct_int_made_from_the_top_of_the_range_is_moved_down() -> None:
+    from interlock.contracts._declare import get_contract
+    from interlock.properties._sequences import _fresh
+
+    contract = get_contract(sq.Store)
+    top = 2**63 - 1
+    assert _fresh(None, contract, contract.member("put"), "value", top, [top]) == top - 2
+    assert _fresh(None, contract, contract.member("put"), "value", 5, [5]) == 7
