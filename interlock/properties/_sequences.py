@@ -255,7 +255,7 @@ def _twins(contract: Contract, m: Member, name: str, pool: list[Any]) -> list[st
         return []
     out: list[str] = []
     for twin in [v.swapcase() for v in texts] + [v.strip() if v.strip() != v else f"{v} " for v in texts]:
-        if twin not in texts and twin.strip() and twin not in out and not _seen(twin, pool):
+        if twin.strip() and twin not in out and not _seen(twin, pool):
             out.append(twin)
     return out
 
