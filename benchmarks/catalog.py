@@ -1,23 +1,50 @@
 """Catalog benchmark: every built-in contract against its reference implementation, at the default budget.
 
-    .venv/bin/python benchmarks/catalog.py [--max-examples N] [--seed N] [--jobs J] [--rounds R]
+    .venv/bin/python benchmarks/catalog.py [--max-examples N] [--seed N] [--jobs J] [--rounds R] [--phases]
 
 Prints, per contract, the seconds and examples of ``interlock.check(contract, reference)``,
 then the wall time of the whole catalog run one contract after another (``--jobs 1``)
 and, with ``--jobs 2``, spread over two worker processes (this machine has 2 cores).
 Every reference must conform: a violation makes the benchmark exit 1 (shrinking is
 not what is measured). The figure is the median over ``--rounds`` runs.
+
+With ``--phases`` (one contract after another only), the last round's seconds and examples are also summed by
+kind of check (``sweep``, ``scenario``, ``sequences``, ``outside``...), the first word of each Hypothesis run's label.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import concurrent.futures
+import re
 import statistics
 import sys
 import time
+from typing import Any
 
 Job = tuple[str, str, int, int, int | None, int]
+
+PHASES: collections.defaultdict[str, float] = collections.defaultdict(float)
+PHASE_EXAMPLES: collections.Counter[str] = collections.Counter()
+
+
+def _time_phases() -> None:
+    """Wrap the checker's one way into Hypothesis, so each run's seconds and examples are summed by its kind."""
+    from interlock.properties import _explore
+
+    run = _explore.Explorer._run
+
+    def timed(self: _explore.Explorer, test: Any, max_examples: int, label: str, **kwargs: Any) -> str | None:
+        kind = re.split(r"[_: ]", label, maxsplit=1)[0]
+        before, started = self.examples, time.perf_counter()
+        try:
+            return run(self, test, max_examples, label, **kwargs)
+        finally:
+            PHASES[kind] += time.perf_counter() - started
+            PHASE_EXAMPLES[kind] += self.examples - before
+
+    _explore.Explorer._run = timed  # type: ignore[method-assign]
 
 
 def _one(job: Job) -> tuple[str, float, int, int]:
@@ -51,7 +78,12 @@ def main() -> int:
         "--sequences", type=int, default=None, help="generated sequences per target (default: as many as examples; 0: none)"
     )
     parser.add_argument("--steps", type=int, default=None, help="the longest generated sequence (default: interlock's)")
+    parser.add_argument("--phases", action="store_true", help="also sum the last round's seconds and examples by kind of check")
     args = parser.parse_args()
+    if args.phases and args.jobs != 1:
+        parser.error("--phases needs --jobs 1")
+    if args.phases:
+        _time_phases()
 
     from interlock._options import DEFAULT_STEPS
     from interlock.examples import REFERENCES
@@ -61,6 +93,8 @@ def main() -> int:
     walls = []
     last: list[tuple[str, float, int, int]] = []
     for _ in range(args.rounds):
+        PHASES.clear()
+        PHASE_EXAMPLES.clear()
         wall, last = _round(jobs, args.jobs)
         walls.append(wall)
         bad = [(c, v) for c, _, _, v in last if v]
@@ -69,6 +103,8 @@ def main() -> int:
             return 1
     for contract, seconds, examples, _ in last:
         print(f"{contract:55s} {seconds:6.2f}s {examples:6d} examples")
+    for kind, seconds in sorted(PHASES.items(), key=lambda kv: -kv[1]):
+        print(f"  {kind:53s} {seconds:6.2f}s {PHASE_EXAMPLES[kind]:6d} examples")
     print(
         f"catalog at max_examples={args.max_examples}, sequences={args.sequences}, steps={steps}, jobs={args.jobs}: median wall {statistics.median(walls):.2f}s "
         f"over {args.rounds} rounds (all: {', '.join(f'{w:.2f}' for w in walls)})"
