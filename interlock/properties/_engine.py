@@ -118,6 +118,7 @@ def run_check(
             internal_errors=guard.errors,
             reference=reference[0] if reference is not None else None,
             interrupted=interrupted,
+            notes=run_notes(contract, len(subjects) + (reference is not None)),
         )
 
     if abandon is not None:
@@ -530,6 +531,17 @@ def _keep_simplest(s: Subject, member: Member, ctor_values: dict[str, Any], valu
 def _differential(checks: _Checks, member: Member, results: list[tuple[Subject, Any, Call]]) -> list[Candidate]:
     clauses = checks.contract.rules(member.name, Comparable)
     return differential_between(member.name, results, clauses[0].id if clauses else None)
+
+
+def run_notes(contract: Contract, compared: int) -> list[str]:
+    """The report's notes: with two targets or more (a reference counts) and no ``comparable`` member, that
+    only outcomes were compared, so a reader does not take a clean run for agreeing results."""
+    if compared < 2 or any(isinstance(c.rule, Comparable) for c in contract.clauses):
+        return []
+    return [
+        f"no member of {contract.name} is marked comparable: the targets' outcomes (returned, rejected, raised) were "
+        "compared call by call, not what they returned; mark a query @comparable to compare its results"
+    ]
 
 
 def _target_report(contract: Contract, s: Subject) -> TargetReport:

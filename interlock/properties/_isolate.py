@@ -23,7 +23,7 @@ from interlock.contracts._model import Contract
 from interlock.errors import UsageError
 from interlock.properties import _runner
 from interlock.properties._database import preflight
-from interlock.properties._engine import run_check
+from interlock.properties._engine import run_check, run_notes
 from interlock.properties._internal import internal_error
 from interlock.properties._report import NotChecked, Report, TargetReport, Violation
 from interlock.properties._runner import BEAT_STALE, HARD_GRACE, Interrupted, held, interruptible, share_stop, shared_beat, shared_state
@@ -95,7 +95,21 @@ def run_isolated(contract: Contract, targets: Sequence[tuple[str, Any, tuple[str
         clauses=tuple(c.id for c in contract.clauses),
         reference=options["reference"][0] if options.get("reference") else None,
         interrupted=f"{stop} (stopped by the user)" if stop is not None else None,
+        notes=_alone_notes(contract, len(targets), bool(options.get("reference"))),
     )
+
+
+def _alone_notes(contract: Contract, targets: int, reference: bool) -> list[str]:
+    """The notes of a run whose targets were checked one per child after one ended the process: not compared."""
+    notes = run_notes(contract, 1 + reference)
+    if targets >= 2:
+        against = " against the reference" if reference else ""
+        notes.insert(
+            0,
+            f"a target ended the checking process, so each target was then checked on its own{against}: "
+            "the targets were not compared with each other",
+        )
+    return notes
 
 
 def _stopped_note(stop: str) -> NotChecked:

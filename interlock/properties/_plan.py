@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 from hypothesis import strategies as st
 
-from interlock.contracts._model import Contract, Draws, Member, Raises, Requires
+from interlock.contracts._model import Comparable, Contract, Draws, Member, Raises, Requires
 from interlock.properties._doubles import protocol_methods
 from interlock.properties._draw import draw_values
 from interlock.properties._report import Violation
@@ -147,15 +147,20 @@ def draw_loops(data: Any, contract: Contract, methods: list[Member], steps: int)
     four, a second loop of another member over the same values (a query three times in four), so what the first
     stored is read back: ``put`` 300 keys, then ``get`` each.
 
-    A command is a member declared ``-> None`` with a parameter that changes with the loop: plain text or a
-    plain int that no ``draws`` clause or bound narrows. The one taking most parameters (``put(key, value)``
-    before ``delete(key)``: what stores usually takes more than what forgets) is the first loop three times in
-    four. Parameters of one annotation share their values across the two loops (``put``'s key is ``get``'s).
-    No draw is made where the contract has no such command, or with ``steps`` 1: those plans are as before.
+    A command is a member with a parameter that changes with the loop (plain text or a plain int that no
+    ``draws`` clause or bound narrows), declared ``-> None``; where no such member is, one whose result no other
+    member takes and whose values a ``comparable`` member reads back (``add(name, amount) -> int`` beside
+    ``@comparable total(name)``: what a store answers after storing, a total or a flag, is seldom what the next
+    call needs, and the totals are compared). The one taking most parameters (``put(key, value)`` before
+    ``delete(key)``: what stores usually takes more than what forgets) is the first loop three times in four.
+    Parameters of one annotation share their values across the two loops (``put``'s key is ``get``'s). No draw
+    is made where the contract has no command, or with ``steps`` 1: those plans are as before.
     """
     longest = LONG_PER_STEP * steps if steps > 1 else 0
     able = [m for m in methods if _varying(contract, m)]
     commands = sorted((m for m in able if m.returns in (None, type(None))), key=lambda m: -len(m.parameters))
+    if not commands:
+        commands = sorted((m for m in able if not _taken(m, methods) and _read_back(contract, m, able)), key=lambda m: -len(m.parameters))
     if not longest or not commands or not data.draw(_LONG):
         return []
     queries = [m for m in able if m not in commands]
@@ -188,6 +193,23 @@ def draw_loops(data: Any, contract: Contract, methods: list[Member], steps: int)
         if count:
             loops.append(Bulk(m, values, count))
     return loops
+
+
+def _taken(m: Member, methods: list[Member]) -> bool:
+    """Whether another member takes what ``m`` returns: a parameter of its return annotation."""
+    return any(p.annotation == m.returns for other in methods if other is not m for p in other.parameters)
+
+
+def _read_back(contract: Contract, m: Member, able: list[Member]) -> bool:
+    """Whether another member, whose results the contract compares (``comparable``), takes a varying value of
+    ``m``'s kind (``total(name)`` beside ``add(name, amount)``): what a loop of ``m`` stored is then read and judged."""
+    kinds = {m.parameter(n).annotation for n in _varying(contract, m)}
+    return any(
+        other is not m
+        and contract.rules(other.name, Comparable)
+        and kinds & {other.parameter(n).annotation for n in _varying(contract, other)}
+        for other in able
+    )
 
 
 def _varying(contract: Contract, m: Member) -> list[str]:

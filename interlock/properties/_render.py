@@ -80,6 +80,8 @@ def render_contract(report: Report, *, colour: bool = False) -> list[str]:
         lines.append("")
     if report.interrupted:
         lines.append(paint(_RED, f"interrupted: {report.interrupted}; the report holds what was found until then"))
+    if report.notes:
+        lines.extend([*(paint(_DIM, f"note: {note}") for note in report.notes), ""])
     return lines
 
 

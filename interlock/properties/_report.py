@@ -148,6 +148,9 @@ class Report:
     """Baseline entries of this run's contract and targets that no violation matched: drift that was mended."""
     ignored: dict[str, int] = attrs.field(factory=dict)
     """Violations left out by ``select``/``ignore``, counted by kind: not reported, not failing."""
+    notes: list[str] = attrs.field(factory=list)
+    """What the run did not do that a reader might take it to have done (two targets, and no member whose results
+    are compared): one sentence each, never a failure."""
 
     @property
     def conforms(self) -> bool:
@@ -181,6 +184,7 @@ class Report:
             "interrupted": self.interrupted,
             "baseline": self.baseline,
             "fixed": [f.to_json() for f in self.fixed],
+            "notes": list(self.notes),
             "summary": {
                 "targets": len(self.targets),
                 "conforming": sum(1 for t in self.targets if t.conforms),

@@ -39,10 +39,23 @@ def test_an_lru_cache_of_128_keys_disagrees_with_a_dict_at_the_default_budget(se
     assert "returned None" in lru.message
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_counts_that_start_over_past_16_names_are_found_where_no_member_returns_none(seed: int) -> None:
+    """``add`` answers the new total, so no member is ``-> None``: the loops' command is the one whose result no
+    other member takes, and looping it past 16 names shows the totals lost."""
+    report = interlock.check(sq.Counts, sq.DictCounts, sq.ResettingCounts, seed=seed)
+    assert _keys(report) == {("differential", "total", None, "total-agrees")}
+    (resetting,) = [v for v in report.violations if v.target.endswith(":ResettingCounts")]
+    assert "for i in range(" in resetting.example
+    assert "returned 0" in resetting.message
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_correct_stores_in_every_style_stay_clean_with_long_sequences(seed: int) -> None:
-    """A dict, an async put over a dict, a store that refuses when full as its contract allows: clean on ten seeds."""
+    """A dict, an async put over a dict, a store that refuses when full as its contract allows, two counts that
+    loop their int-returning ``add``: clean on ten seeds."""
     assert interlock.check(sq.AsyncStore, sq.AsyncDictStore, seed=seed).violations == []
+    assert interlock.check(sq.Counts, sq.DictCounts, sq.CounterCounts, seed=seed).violations == []
     report = interlock.check(sq.BoundedStore, sq.RefusingStore, seed=seed)
     assert report.violations == []
     assert report.internal_errors == []

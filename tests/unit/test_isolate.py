@@ -21,6 +21,8 @@ def test_crash_is_reported_and_the_other_targets_keep_their_reports() -> None:
     assert report.targets[0].conforms
     assert [(v.kind, v.member) for v in report.targets[1].violations] == [("crash", "greet_later")]
     assert "exited with status 3" in report.targets[1].violations[0].message
+    # checked one at a time after the crash: the report says they were not compared
+    assert any("the targets were not compared with each other" in note for note in report.notes)
 
 
 def test_isolated_run_matches_the_plain_run() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from hypothesis import given
@@ -16,7 +16,6 @@ from interlock.contracts._declare import get_contract
 from interlock.properties import _plan
 from interlock.properties._plan import Series, draw_loops
 from tests.fixtures import sequences as sq
-from tests.fixtures.scenarios import Tally
 
 
 def _run(example: str) -> subprocess.CompletedProcess[str]:
@@ -51,19 +50,51 @@ def test_loop_values_read_as_the_loop_writes_them() -> None:
     assert Series(-3).source() == "-3 + i"
 
 
+@interlock.contract
+class _Handles(Protocol):
+    """Each member's result is what the other takes: no member is a command."""
+
+    def open(self, name: str) -> int: ...
+
+    def read(self, handle: int) -> str: ...
+
+
 def test_no_loop_and_no_draw_with_one_step_or_without_a_command() -> None:
-    """``steps=1`` turns long sequences off; a contract with no ``-> None`` member taking plain text or an int
-    (a tally whose every member returns) draws nothing more, so its plans are as they were."""
+    """``steps=1`` turns long sequences off; a contract with no ``-> None`` member, where every member's result is
+    what another member takes (a handle ``open`` returns and ``read`` takes), has no command and draws nothing
+    more, so its plans are as they were."""
     store = get_contract(sq.Store)
     methods = [m for m in store.members if m.role == "method"]
     assert draw_loops(_NoDraws(), store, methods, 1) == []
-    tally = get_contract(Tally)
-    returning = [m for m in tally.members if m.role == "method" and m.returns is not type(None)]
-    assert draw_loops(_NoDraws(), tally, returning, 8) == []
+    handles = get_contract(_Handles)
+    assert draw_loops(_NoDraws(), handles, [m for m in handles.members if m.role == "method"], 8) == []
+
+
+@given(st.data())
+def test_with_no_none_member_the_command_is_the_one_whose_result_no_other_member_takes(data: st.DataObject) -> None:
+    """Counts' ``add`` answers an int no other member takes, where ``total`` answers an int ``add`` takes: a long
+    plan's first loop is ``add``; a second, if any, goes over the same names."""
+    counts = get_contract(sq.Counts)
+    methods = [m for m in counts.members if m.role == "method"]
+    loops = draw_loops(_Always(data), counts, methods, 8)
+    assert loops
+    assert loops[0].member.name == "add"
+    assert len(loops) <= 2
+    assert all(loop.values["name"] is loops[0].values["name"] for loop in loops[1:])
+
+
+class _Always:
+    """Hypothesis's data, with every plan long."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def draw(self, strategy: Any) -> Any:
+        return True if strategy is _plan._LONG else self.data.draw(strategy)
 
 
 def test_long_sequence_bounds() -> None:
-    """One plan in sixteen is long; its loops make at most 64 calls per step of ``steps``, 512 at the default."""
+    """One plan in eight is long; its loops make at most 40 calls per step of ``steps``, 320 at the default."""
     assert _plan.LONG_SHARE == 8
     assert _plan.LONG_PER_STEP * DEFAULT_STEPS == 320
 

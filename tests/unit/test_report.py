@@ -51,6 +51,24 @@ def test_report_shape(report: interlock.Report) -> None:
     assert doc["summary"]["examples"] > 0
 
 
+def test_two_targets_and_no_comparable_member_get_a_note_that_results_were_not_compared(report: interlock.Report) -> None:
+    """Greeter marks no member comparable: one note says its targets' outcomes were compared and not their results,
+    in the JSON and the text; one target alone, or a contract with a comparable member, has no note."""
+    from tests.fixtures import sequences as sq
+
+    (note,) = report.notes
+    assert "is marked comparable" in note
+    assert "not what they returned" in note
+    assert report.to_json()["notes"] == [note]
+    assert f"note: {note}" in report.text()
+    alone = interlock.check(c.Greeter, g.PlainGreeter, seed=5, max_examples=10)
+    assert alone.notes == []
+    assert alone.to_json()["notes"] == []
+    assert "note:" not in alone.text()
+    compared = interlock.check(sq.Counts, sq.DictCounts, sq.CounterCounts, seed=5, max_examples=10, sequences=10)
+    assert compared.notes == []
+
+
 def test_violations_are_frozen_values(report: interlock.Report) -> None:
     """A Violation is a frozen value with the report's fields."""
     v = report.violations[0]
