@@ -46,6 +46,12 @@ CASES: list[Case] = [
     ("store folds keys to lower case", sq.Store, (sq.DictStore, sq.ListStore, sq.CaseFoldingStore), ("differential", "get", "get-agrees")),
     ("store strips its keys", sq.Store, (sq.DictStore, sq.ListStore, sq.TrimmingStore), ("differential", "get", "get-agrees")),
     ("store full at 256 keys drops new ones", sq.Store, (sq.CappedStore,), ("postcondition", "put", "set-then-get")),
+    (
+        "counts start over past 16 names (add returns)",
+        sq.Counts,
+        (sq.DictCounts, sq.ResettingCounts),
+        ("differential", "total", "total-agrees"),
+    ),
     ("client raises the failure it kept", fx.Reader, (fx.ReraisingReader,), ("cascade", "read", "read-never-raises")),
     (
         "breaker never closes (beside one that does)",
