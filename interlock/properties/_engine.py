@@ -534,9 +534,10 @@ def _differential(checks: _Checks, member: Member, results: list[tuple[Subject, 
 
 
 def run_notes(contract: Contract, compared: int) -> list[str]:
-    """The report's notes: with two targets or more (a reference counts) and no ``comparable`` member, that
-    only outcomes were compared, so a reader does not take a clean run for agreeing results."""
-    if compared < 2 or any(isinstance(c.rule, Comparable) for c in contract.clauses):
+    """The report's notes: with two targets or more (a reference counts), no ``comparable`` member and no clause
+    of its own that compares them (a ``differential`` scenario, ``routers-agree``), that only outcomes were
+    compared, so a reader does not take a clean run for agreeing results."""
+    if compared < 2 or any(isinstance(c.rule, Comparable) or "differential" in c.kinds for c in contract.clauses):
         return []
     return [
         f"no member of {contract.name} is marked comparable: the targets' outcomes (returned, rejected, raised) were "

@@ -53,7 +53,11 @@ def test_report_shape(report: interlock.Report) -> None:
 
 def test_two_targets_and_no_comparable_member_get_a_note_that_results_were_not_compared(report: interlock.Report) -> None:
     """Greeter marks no member comparable: one note says its targets' outcomes were compared and not their results,
-    in the JSON and the text; one target alone, or a contract with a comparable member, has no note."""
+    in the JSON and the text; one target alone, a contract with a comparable member, or one with a clause that
+    compares the targets has no note."""
+    from interlock.contracts.router import MessageRouter
+    from interlock.examples.router import ReferenceRouter
+    from tests.fixtures import catalog_router as cr
     from tests.fixtures import sequences as sq
 
     (note,) = report.notes
@@ -67,6 +71,9 @@ def test_two_targets_and_no_comparable_member_get_a_note_that_results_were_not_c
     assert "note:" not in alone.text()
     compared = interlock.check(sq.Counts, sq.DictCounts, sq.CounterCounts, seed=5, max_examples=10, sequences=10)
     assert compared.notes == []
+    # no comparable member, but a clause that compares the routers' results (routers-agree): no note either
+    routers = interlock.check(MessageRouter, ReferenceRouter, cr.OrderedDictRouter, seed=5, max_examples=3, sequences=3)
+    assert routers.notes == []
 
 
 def test_violations_are_frozen_values(report: interlock.Report) -> None:
