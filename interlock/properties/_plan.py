@@ -203,11 +203,11 @@ def _taken(m: Member, methods: list[Member]) -> bool:
 def _read_back(contract: Contract, m: Member, able: list[Member]) -> bool:
     """Whether another member, whose results the contract compares (``comparable``), takes a varying value of
     ``m``'s kind (``total(name)`` beside ``add(name, amount)``): what a loop of ``m`` stored is then read and judged."""
-    kinds = {m.parameter(n).annotation for n in _varying(contract, m)}
+    kinds = [m.parameter(n).annotation for n in _varying(contract, m)]  # compared by ==: an annotation may not hash
     return any(
         other is not m
         and contract.rules(other.name, Comparable)
-        and kinds & {other.parameter(n).annotation for n in _varying(contract, other)}
+        and any(other.parameter(n).annotation in kinds for n in _varying(contract, other))
         for other in able
     )
 
