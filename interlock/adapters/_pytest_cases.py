@@ -284,7 +284,7 @@ _CACHE = "_interlock_outcome"
 
 def run_case(suite: Suite, case: Case, holder: Any, item: pytest.Item, *, replay: str) -> None:
     """Give ``item`` its verdict, checking the suite first if ``holder`` (its class or collector) has no report yet."""
-    from interlock.adapters._pytest_options import MARKER, SETTINGS_KEY, marker_options, resolve
+    from interlock.adapters._pytest_options import MARKER, NOTE_PROPERTY, SETTINGS_KEY, marker_options, resolve
 
     cached = vars(holder).get(_CACHE)
     if cached is None:
@@ -299,4 +299,8 @@ def run_case(suite: Suite, case: Case, holder: Any, item: pytest.Item, *, replay
     outcome, first = cached
     if isinstance(outcome, BaseException):
         pytest.fail(f"interlock could not check {suite.contract_name}: {type(outcome).__name__}: {outcome} (see {first})", pytrace=False)
+    if case.check == "differential":  # what the comparison did not do (report.notes): listed after the run
+        item.user_properties.extend(
+            (NOTE_PROPERTY, note if outcome.contract in note else f"{outcome.contract}: {note}") for note in outcome.notes
+        )
     suite.verdict(case, outcome, replay=replay)

@@ -29,6 +29,9 @@ from interlock._example_db import rebase
 from interlock._options import DEFAULT_STEPS, DEFAULT_TIMEOUT, from_text, given
 from interlock.errors import UsageError
 
+NOTE_PROPERTY: Final = "interlock note"
+"""The ``user_properties`` key of a report's notes on a differential test (``pytest_terminal_summary`` lists them)."""
+
 __all__ = [
     "HYPOTHESIS_SEED_OPTION",
     "INI_ENABLE",
@@ -44,6 +47,7 @@ __all__ = [
     "INI_USERS",
     "MARKER",
     "MARKER_KEYWORDS",
+    "NOTE_PROPERTY",
     "OPTION_BASELINE",
     "OPTION_CONFIG",
     "OPTION_ENABLE",

@@ -39,6 +39,7 @@ from interlock.adapters._pytest_options import (
     INI_TIMEOUT,
     INI_USERS,
     MARKER,
+    NOTE_PROPERTY,
     OPTION_BASELINE,
     OPTION_CONFIG,
     OPTION_ENABLE,
@@ -208,6 +209,23 @@ def _quiet_asyncio_scope_warning(config: pytest.Config) -> None:
     warnings.filterwarnings(
         "ignore", message=f'The configuration option "{_ASYNCIO_SCOPE}" is unset', category=pytest.PytestDeprecationWarning
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The notes of the contracts checked (report.md, ``notes``): what a green differential test did not compare.
+    Read from the tests' reports, so that xdist's workers' notes are listed by the controller too."""
+    notes = dict.fromkeys(
+        str(value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if isinstance(report, pytest.TestReport)
+        for key, value in report.user_properties
+        if key == NOTE_PROPERTY
+    )
+    if notes:
+        terminalreporter.write_sep("=", "interlock notes")
+        for note in notes:
+            terminalreporter.write_line(note)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

@@ -143,6 +143,39 @@ def test_differential_failure_names_both_targets(project: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(["ListPricer: differential price: *", "*reproduce:*", "ZeroPricer: differential price: *"])
 
 
+def test_two_targets_with_no_comparable_member_get_the_reports_note_after_the_run(project: pytest.Pytester) -> None:
+    """Notifier marks no member comparable: the run passes, and a section after it says that the targets' results
+    were not compared (report.md, notes); Pricer compares its totals, and its run has no such section."""
+    project.makepyfile(
+        test_notify="""
+        import interlock.pytest
+        from shapes import GoodNotifier, Notifier
+
+        class Again(GoodNotifier):
+            pass
+
+        TestNotifiers = interlock.pytest.contract_tests(Notifier, GoodNotifier, Again, max_examples=5, seed=1)
+        """
+    )
+    result = project.runpytest()
+    result.assert_outcomes(passed=9)
+    result.stdout.fnmatch_lines(["*= interlock notes =*", "no member of *:Notifier is marked comparable: *not what they returned*"])
+    project.makepyfile(
+        test_notify="""
+        import interlock.pytest
+        from shapes import ListPricer, Pricer
+
+        class Again(ListPricer):
+            pass
+
+        TestPair = interlock.pytest.contract_tests(Pricer, ListPricer, Again, max_examples=5, seed=1)
+        """
+    )
+    result = project.runpytest()
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.no_fnmatch_line("*interlock notes*")
+
+
 def test_comparable_clause_fails_the_clause_test_of_each_target(project: pytest.Pytester) -> None:
     """A disagreement on a member with a @comparable clause fails test_clause[T-clause-id] of the targets that disagree."""
     project.makepyfile(
