@@ -23,6 +23,9 @@ The rules:
 - ``example_db``: ``None`` (Hypothesis's own database), or text naming the example databases
   (``interlock._example_db``: ``redis://host:port/db`` or a directory, several separated by commas,
   each optionally followed by ``,readonly``). With a seed, no database is read or written.
+- ``clauses``: ``None`` (every check), or the ids of the clauses the run is limited to, one or more: a
+  list of texts, or text ``"a,b"`` (``interlock.check`` and ``interlock check --clause`` only). Whether
+  the contract has them is checked when the run starts (``engine.Selection``).
 
 The sequence phase runs generated sequences of calls on one instance of each
 target: each step a member with drawn arguments, reusing earlier arguments and
@@ -70,6 +73,7 @@ RULES: Final[dict[str, str]] = {
     "users": "a whole number of 1 or more",
     "socket_port": "a whole number from 0 to 65535 (0: a free port)",
     "example_db": _example_db.RULE,
+    "clauses": "clause ids of the contract, one or more (a list, or text 'a,b')",
 }
 """What each option must be, as the error message says it."""
 
@@ -129,6 +133,20 @@ def _check_isolate(_: Any, attribute: attrs.Attribute[bool], value: Any) -> None
         raise _refuse(attribute.name, value)
 
 
+def _as_clauses(value: Any) -> Any:
+    """Text ``"a,b"`` as the ids ``("a", "b")``, a list or tuple of texts as a tuple; anything else, or ids with an
+    empty one, as it is (so that the message shows the value given)."""
+    ids = value.split(",") if isinstance(value, str) else value
+    if isinstance(ids, list | tuple) and all(isinstance(v, str) and v.strip() for v in ids):
+        return tuple(v.strip() for v in ids)
+    return value
+
+
+def _check_clauses(_: Any, attribute: attrs.Attribute[tuple[str, ...] | None], value: Any) -> None:
+    if value is not None and not (isinstance(value, tuple) and value and all(isinstance(v, str) and v for v in value)):
+        raise _refuse(attribute.name, value)
+
+
 def _check_example_db(_: Any, attribute: attrs.Attribute[str | None], value: Any) -> None:
     if value is not None:
         _example_db.parse(value)  # its own message says which part is wrong
@@ -158,6 +176,8 @@ class Options:
     """The port of the server over real sockets; 0 takes a free one."""
     example_db: str | None = attrs.field(default=None, validator=_check_example_db)
     """Where known failures are kept and replayed from (without a seed); ``None``: Hypothesis's own database."""
+    clauses: tuple[str, ...] | None = attrs.field(default=None, converter=_as_clauses, validator=_check_clauses)
+    """The clauses the run is limited to (their ids; the contract must have them); ``None``: every check."""
 
     def run_options(self) -> dict[str, Any]:
         """The keywords ``run_check`` and ``run_isolated`` take: every option but ``isolate``; over real sockets,
@@ -175,6 +195,8 @@ class Options:
             options["sockets"] = RealSockets(users=self.users, port=self.socket_port)
         if self.example_db is not None:
             options["example_db"] = self.example_db
+        if self.clauses is not None:
+            options["clauses"] = self.clauses
         return options
 
 

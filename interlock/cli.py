@@ -217,6 +217,17 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("contract", metavar="CONTRACT", nargs="?", default=None, help="the contract, as package.module:Name")
     check.add_argument("targets", metavar="TARGET", nargs="*", help="a class or a factory, as package.module:Name")
     _add_run_options(check)
+    check.add_argument(
+        "--clause",
+        dest="clauses",
+        action="append",
+        default=None,
+        metavar="ID",
+        help=(
+            "check only this clause of CONTRACT (repeat for more): its scenario, or its member's checks and the "
+            "generated sequences; the signatures are always compared, and what is left out is listed as not checked"
+        ),
+    )
     _add_project_options(check)
     judge = check.add_mutually_exclusive_group()
     judge.add_argument(
@@ -308,8 +319,20 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
     configuration's, else the defaults."""
     given = (config.options if config is not None else {}) | {
         name: value
-        for name in ("max_examples", "seed", "timeout", "isolate", "sequences", "steps", "sockets", "users", "socket_port", "example_db")
-        if (value := getattr(args, name)) is not None
+        for name in (
+            "max_examples",
+            "seed",
+            "timeout",
+            "isolate",
+            "sequences",
+            "steps",
+            "sockets",
+            "users",
+            "socket_port",
+            "example_db",
+            "clauses",
+        )
+        if (value := getattr(args, name, None)) is not None
     }
     return Options(
         max_examples=given.get("max_examples", args.default_examples),
@@ -322,6 +345,7 @@ def _options(args: argparse.Namespace, config: Config | None = None) -> Options:
         users=given.get("users", DEFAULT_USERS),
         socket_port=given.get("socket_port", 0),
         example_db=given.get("example_db"),
+        clauses=given.get("clauses"),
     )
 
 
@@ -479,6 +503,8 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("the following arguments are required: TARGET (see 'interlock check --help')")
     if args.contract is None and args.reference is not None:
         raise UsageError("--reference needs a CONTRACT; for the project, set 'reference' in its [[tool.interlock.checks]] table")
+    if args.contract is None and args.clauses is not None:
+        raise UsageError("--clause needs a CONTRACT: a clause id belongs to one contract")
     config = _config(args)
     options = _options(args, config)
     select = args.select if args.select is not None else config.select
@@ -500,6 +526,9 @@ def _check_command(args: argparse.Namespace, out: TextIO) -> int:
             model = contract_model(args.contract)
             targets = tuple(target_entry(path) for path in args.targets)
             from interlock.properties._api import reference_entry
+            from interlock.properties._engine import Selection
+
+            Selection.of(model, options.clauses)  # an id the contract does not have: said before anything runs
 
             groups = [Group(model, targets, reference_entry(model, False if args.no_reference else args.reference))]
         else:

@@ -12,7 +12,7 @@ from interlock._options import DEFAULT_MAX_EXAMPLES, DEFAULT_STEPS, DEFAULT_TIME
 from interlock.contracts._declare import get_contract, implementations
 from interlock.contracts._model import Contract
 from interlock.errors import UsageError
-from interlock.properties._engine import run_check
+from interlock.properties._engine import Selection, run_check
 from interlock.properties._isolate import run_isolated
 from interlock.properties._report import Report
 from interlock.properties._values import a_or_an
@@ -46,6 +46,7 @@ def check(
     users: int = DEFAULT_USERS,
     socket_port: int = 0,
     example_db: str | None = None,
+    clauses: Any = None,
 ) -> Report:
     """Check each target (a class, or a factory returning an instance) against ``contract``.
 
@@ -86,6 +87,12 @@ def check(
     followed by ``",readonly"`` to only read it, several separated by commas. Keys are namespaced per contract,
     target and check. A database that cannot be reached, at the start or during the run, is said in one line on
     standard error and left out; the run goes on.
+
+    ``clauses`` limits the run to some of the contract's clauses (their ids: a list, or text ``"a,b"``): a scenario
+    clause runs its scenario; a clause on a member runs that member's checks (its sweep and out-of-domain values)
+    and the generated sequences. The signatures are always compared; whatever those checks find is reported, and
+    every clause and member left out is in the report's ``not_checked``. An id the contract does not have is a
+    ``UsageError`` listing its clauses.
     """
     model = get_contract(contract)
     options = Options(
@@ -99,7 +106,9 @@ def check(
         users=users,
         socket_port=socket_port,
         example_db=example_db,
+        clauses=clauses,
     )
+    Selection.of(model, options.clauses)  # an id the contract does not have: said before anything runs
     chosen = list(targets) or implementations(model.protocol)
     if not chosen:
         raise UsageError(f"no targets for {model.name}: pass implementations, or record them with @interlock.implements")

@@ -21,6 +21,7 @@ from interlock.contracts._declare import get_contract, is_contract
 from interlock.contracts._model import Clause, Comparable, Contract, Draws, Member, Scenario
 from interlock.errors import UsageError
 from interlock.properties import _subject
+from interlock.properties._checks import SIGNATURE_KINDS
 from interlock.properties._constants import pinned_constants
 from interlock.properties._database import open_example_db
 from interlock.properties._differential import differential_between
@@ -60,6 +61,7 @@ def run_check(
     sockets: StandIns | None = None,
     example_db: str | None = None,
     stuck: Mapping[str, tuple[str, Violation, NotChecked]] | None = None,
+    clauses: Sequence[str] | None = None,
 ) -> Report:
     """Check every target against the contract; see report.md for what is found and how it is reported.
 
@@ -81,8 +83,12 @@ def run_check(
 
     ``stuck`` gives, by target label, a member an earlier (isolated) run was ended in, with its ``timeout`` and
     note: the member is not called, and the rest of the target is checked.
+
+    ``clauses`` (ids of the contract's clauses) limits the run to the checks that judge them (``Selection``); the
+    signatures are always compared, and what was left out is in each target's ``not_checked``.
     """
     started = _perf_counter()
+    selection = Selection.of(contract, clauses)
     _subject.START_DIR = os.getcwd()
     if replay is None:
         replay = seed is None
@@ -107,6 +113,8 @@ def run_check(
     guard = _Guard()
 
     def report(interrupted: str | None = None) -> Report:
+        for s in subjects:
+            selection.apply(contract, s)
         return Report(
             contract=contract.name,
             seed=seed,
@@ -137,11 +145,11 @@ def run_check(
             judge: list[Subject] = []
             if reference is not None:
                 vetter = Explorer(seed=seed, max_examples=max_examples, database=None, progress=progress)
-                _vet_reference(contract, reference, runner, vetter, guard, budget, steps)
+                _vet_reference(contract, reference, runner, vetter, guard, budget, steps, selection)
                 vetted = vetter.examples
                 label, obj, path = reference
                 judge.append(Subject(label=label, obj=obj, contract=contract, import_path=path, reference=True))
-            _check_all(contract, subjects + judge, runner, explorer, guard, budget, steps)
+            _check_all(contract, subjects + judge, runner, explorer, guard, budget, steps, selection)
             for j in judge:
                 _reference_notes(contract, j, subjects)
             heard = user_stop()  # a stop a target's call took for itself (or a time limit landed on), no call after
@@ -252,13 +260,15 @@ def _vet_reference(
     guard: _Guard,
     sequences: int,
     steps: int,
+    selection: Selection,
 ) -> None:
     """A reference is held to the contract before it judges anyone: every clause on in-domain values, sequences
     included; its input strictness is not checked (a model need not refuse ``None``). One that breaks the contract
     is a usage error naming its first violation."""
     label, obj, path = reference
     s = Subject(label=label, obj=obj, contract=contract, import_path=path, reference=True)
-    _check_all(contract, [s], runner, explorer, guard, sequences, steps, vetting=True)
+    _check_all(contract, [s], runner, explorer, guard, sequences, steps, selection, vetting=True)
+    selection.apply(contract, s)
     broken = [v for v in _target_report(contract, s).violations if not _input_strictness(v)]
     if broken:
         first = broken[0]
@@ -297,18 +307,21 @@ def _check_all(
     guard: _Guard,
     sequences: int,
     steps: int,
+    selection: Selection,
     *,
     vetting: bool = False,
 ) -> None:
-    """Every check of every subject; a reference takes part where targets are compared (the sweep, sequences,
-    comparing scenarios) and, while ``vetting`` it, in every clause, but never in the Inputs table's checks."""
+    """Every check of every subject (of the ``selection``); a reference takes part where targets are compared (the
+    sweep, sequences, comparing scenarios) and, while ``vetting`` it, in every clause, but never in the Inputs
+    table's checks."""
     checks = _Checks.of(contract, runner, explorer)
     for s in subjects:
         with guard.at(checks, s):
             _signatures(contract, s, checks)
-    _check_members(contract, subjects, checks, guard)
-    _sequences(subjects, checks, guard, sequences, steps)
-    methods = _methods(contract)
+    _check_members(contract, subjects, checks, guard, selection)
+    if selection.sequences:
+        _sequences(subjects, checks, guard, sequences, steps)
+    methods = [m for m in _methods(contract) if selection.member(m.name)]
     for m in methods:
         for clause in contract.rules(m.name, Draws):
             rule = clause.rule
@@ -321,9 +334,10 @@ def _check_all(
                         reason = explorer.explore(f"outside_{m.name}", functools.partial(checks.outside.narrowed_outside, s, m, clause))
                         if reason:
                             s.note(m.name, clause.id, reason)
-    _products(contract, [s for s in subjects if not s.reference], checks, guard)
+    if selection.ids is None:
+        _products(contract, [s for s in subjects if not s.reference], checks, guard)
     for clause in contract.clauses:
-        if clause.member is not None or not isinstance(clause.rule, Scenario):
+        if clause.member is not None or not isinstance(clause.rule, Scenario) or not selection.clause(clause.id):
             continue
         if clause.rule.compare:
             if len(subjects) >= 2:
@@ -361,10 +375,76 @@ def _methods(contract: Contract) -> list[Member]:
     return [m for m in contract.members if m.role == "method"]
 
 
-def _check_members(contract: Contract, subjects: list[Subject], checks: _Checks, guard: _Guard) -> None:
-    """In-domain sweeps of every method, then the out-of-domain values of every parameter."""
+@attrs.frozen
+class Selection:
+    """The clauses a run is limited to (``clauses=``), and the checks that judge them; ``ids`` None: every check.
+
+    A scenario clause is judged by its scenario; a clause on a member (``ensures``, ``raises``, ``comparable``,
+    ``draws``...) by that member's in-domain sweep, its out-of-domain values and the generated sequences, which call
+    every member. The signatures are always compared. The report keeps the violations of the selected clauses, of
+    no clause on a selected member (an exception, a return type, an input), and of the signatures; what the
+    sequences show of another clause or member on the way is left out with it, as not checked.
+    """
+
+    ids: frozenset[str] | None
+    members: frozenset[str]
+
+    @classmethod
+    def of(cls, contract: Contract, clauses: Sequence[str] | None) -> Selection:
+        """The selection of ``clauses``; an id the contract does not have is a ``UsageError`` listing its ids."""
+        if clauses is None:
+            return cls(None, frozenset())
+        known = {c.id: c for c in contract.clauses}
+        for given in clauses:
+            if given not in known:
+                ids = ", ".join(known) or "none"
+                raise UsageError(f"{contract.name} has no clause {given!r} (its clauses: {ids})")
+        if not clauses:
+            raise UsageError("clauses names no clause: give the ids of the clauses to check, or leave it out to check them all")
+        return cls(frozenset(clauses), frozenset(m for c in clauses if (m := known[c].member) is not None))
+
+    def clause(self, id: str) -> bool:
+        return self.ids is None or id in self.ids
+
+    def member(self, name: str) -> bool:
+        return self.ids is None or name in self.members
+
+    @property
+    def sequences(self) -> bool:
+        return self.ids is None or bool(self.members)
+
+    def keeps(self, v: Violation) -> bool:
+        """Whether the report keeps a violation: of a selected clause, of no clause on a selected member or on
+        none, or of a signature."""
+        if self.ids is None or v.kind in SIGNATURE_KINDS:
+            return True
+        if v.clause is not None:
+            return v.clause in self.ids
+        return v.member is None or v.member.split("().")[0] in self.members
+
+    def apply(self, contract: Contract, s: Subject) -> None:
+        """Leave out of ``s`` what the run was not asked for, and list it in ``not_checked``: every clause not
+        selected, and every member whose checks did not run."""
+        if self.ids is None:
+            return
+        for key in [k for k, v in s.found.items() if not self.keeps(v)]:
+            del s.found[key]
+        why = f"not selected: the run checked only {', '.join(sorted(self.ids))}"
+        for m in _methods(contract):
+            if m.name not in self.members:
+                s.note(m.name, None, why)
+        for c in contract.clauses:
+            if c.id not in self.ids:
+                s.note(c.member, c.id, why)
+
+
+def _check_members(contract: Contract, subjects: list[Subject], checks: _Checks, guard: _Guard, selection: Selection | None = None) -> None:
+    """In-domain sweeps of every method, then the out-of-domain values of every parameter (of the ``selection``'s
+    members)."""
     explorer = checks.driver.explorer
-    for m in _methods(contract):
+    chosen = selection or Selection(None, frozenset())
+    methods = [m for m in _methods(contract) if chosen.member(m.name)]
+    for m in methods:
         active = [s for s in subjects if s.callable_member(m.name) and s.build_error is None]
         if active:
             with guard.at(checks, None, m.name):
@@ -376,10 +456,10 @@ def _check_members(contract: Contract, subjects: list[Subject], checks: _Checks,
     for s in subjects:
         if s.build_error is not None or s.reference:
             continue
-        if ctor is not None and s.mode != "zero":
+        if ctor is not None and s.mode != "zero" and chosen.ids is None:
             with guard.at(checks, s, "__init__"):
                 checks.outside.offer(s, ctor)
-        for m in _methods(contract):
+        for m in methods:
             if s.callable_member(m.name):
                 with guard.at(checks, s, m.name):
                     checks.outside.offer(s, m)

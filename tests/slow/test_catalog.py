@@ -292,7 +292,7 @@ def test_a_clause_reproducer_fails_against_the_target_and_passes_against_the_ref
     the same script with the contract's reference in the target's place runs clean (a scenario's script ends in
     ``interlock.assert_clause``, which plays the clause again on the drawn values; a rejection the clause asks for is
     stepped past; a raises clause's call stands in a ``try``)."""
-    report = interlock.check(contract, target, seed=SEED, max_examples=30)
+    report = interlock.check(contract, target, seed=SEED, max_examples=30, clauses=[clause])
     found = [v for v in report.violations if v.clause == clause]
     assert found, _show(report)
     script = found[0].example
