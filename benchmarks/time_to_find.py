@@ -59,6 +59,12 @@ CASES: list[Case] = [
         (fx.GoodReader, fx.StuckBreakerReader),
         ("differential", "read", "reads-agree"),
     ),
+    (
+        "breaker never closes, one member of seven",
+        fx.Notes,
+        (fx.GoodNotes, fx.StuckNotes),
+        ("differential", "send", "sends-agree"),
+    ),
     ("unknown name raises (a clause covers it)", sc.Tally, (sc.StrictTally,), ("postcondition", "add", "first-add-is-one")),
     ("sessions share keys per backend", sh.Session, (sh.DictSession, sh.PerBackendSession), ("differential", "get", "get-agrees")),
     ("second session on a backend refused", sh.Session, (sh.ClaimingSession,), ("unexpected-exception", "__init__", None)),

@@ -170,7 +170,13 @@ def _step(
     fault = draw_fault(data, errors, [*dependencies(contract), *passed(plan)], failing) if errors else None
     if fault is not None:
         out.append(fault)
-    m = data.draw(pick)
+    dependent = _dependent(contract, methods)
+    if dependent and (fault is not None or any(isinstance(e, Fault) for e in plan)) and data.draw(_NEAR_FAULT):
+        # a plan with faults calls, every other step, a member the contract says a dependency's failure concerns:
+        # "fail, call it, heal, call it again" is what shows a target broken for good by one failure
+        m = data.draw(st.sampled_from(dependent))
+    else:
+        m = data.draw(pick)
     on = data.draw(st.integers(0, instances - 1)) if instances > 1 else 0
     values = draw_values(data, contract, m)
     drawn = dict(values)
@@ -206,6 +212,17 @@ def _step(
             values[name] = attrs.evolve(v, label=f"{v.label}_{len(plan) + len(out)}")
     out.append(Step(m, values, on=on))
     return out
+
+
+_NEAR_FAULT = st.booleans()
+
+
+def _dependent(contract: Contract, methods: list[Member]) -> list[Member]:
+    """The members with a clause that names ``cascade`` (what a dependency's failure means for them), where they
+    are some of the plan's members but not all (all of them: any step calls one already)."""
+    names = {c.member for c in contract.clauses if c.member is not None and "cascade" in c.kinds}
+    chosen = [m for m in methods if m.name in names]
+    return chosen if len(chosen) < len(methods) else []
 
 
 class _Drawer:

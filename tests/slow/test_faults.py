@@ -23,6 +23,8 @@ DEFECTS: list[Any] = [
         fx.Reader, (fx.GoodReader, fx.FailureCachingReader), ("FailureCachingReader", "differential", "read", "reads-agree"), id="caching"
     ),
     pytest.param(fx.Bus, (fx.EscapingBus,), ("EscapingBus", "cascade", "publish", "publish-never-raises"), id="escaping-bus"),
+    # one member of four uses the dependency: plans with faults call it more often, or fail-send-heal-send is rare
+    pytest.param(fx.Notes, (fx.GoodNotes, fx.StuckNotes), ("StuckNotes", "differential", "send", "sends-agree"), id="stuck-among-four"),
 ]
 
 
@@ -45,12 +47,14 @@ def test_a_defect_only_a_scheduled_fault_reaches_is_found(
 @pytest.mark.parametrize("seed", range(10))
 def test_correct_targets_stay_clean_under_scheduled_faults(seed: int) -> None:
     """A reader that asks every time beside one that retries, a bus that skips a failing handler, a fetcher that
-    lets the OSError its contract allows through: nothing to report on ten seeds. Faults are scheduled in the
+    lets the OSError its contract allows through, notes in a dict beside notes in a list that retry a send: nothing
+    to report on ten seeds. Faults are scheduled in the
     sequence phase, which keeps its default budget of 100; the other checks run 20 examples."""
     for contract, targets in (
         (fx.Reader, (fx.GoodReader, fx.RetryingReader)),
         (fx.Bus, (fx.GoodBus,)),
         (fx.Fetcher, (fx.PassingFetcher,)),
+        (fx.Notes, (fx.GoodNotes, fx.ListNotes)),
     ):
         report = interlock.check(contract, *targets, seed=seed, max_examples=20, sequences=100)
         assert report.violations == [], contract
