@@ -87,7 +87,8 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
     Both returned (a failure value the contract names counts): the same calls run on the target, then on the
     reference, and ``assert_agrees`` compares the results as the checker did. The reference rejected what the target returned: the call must raise
     ``ValueError`` or ``TypeError``; what it raised, an exception the contract allows: the call must raise that.
-    The target raised: its call raises when run. A script the checker runs on one
+    The target raised an exception the contract allows where the other did not: the script fails with the
+    disagreement when the call raises it; any other exception: its call raises when run. A script the checker runs on one
     event loop (async steps), or a factory's product, shows the target's calls only.
     """
     if not isinstance(call, Call) or not isinstance(ref_call, Call):  # a scenario's observation: its own script
@@ -102,6 +103,12 @@ def _judged_example(call: Any, verdict: Any, ref_call: Any, expected: Any, messa
         allowed = _allowed(call, expected.name)
         if allowed is not None:
             return str(call.example(reject=f"differential: {message}", catches=(allowed,)))
+    if isinstance(verdict, Raised) and isinstance(expected, Returned | Rejected):
+        # the target raised an exception the contract allows where the other returned or rejected: the script fails
+        # with the disagreement when the call raises it (a bare exception would say nothing of the other)
+        allowed = _allowed(call, verdict.name)
+        if allowed is not None:
+            return str(call.example(reject=f"differential: {message}", escapes=(allowed,)))
     values = (Returned, Rejected)  # what a call returned, a failure value it reported included
     both_returned = all(isinstance(v, values) and (isinstance(v, Returned) or v.by_value) for v in (verdict, expected))
     if not (both_returned and single):

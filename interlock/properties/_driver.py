@@ -43,6 +43,7 @@ class Call:
         result: bool = False,
         reject: str | None = None,
         catches: tuple[type[BaseException], ...] = (ValueError, TypeError),
+        escapes: tuple[type[BaseException], ...] = (),
     ) -> str:
         """The reproducer; ``extra`` lines may use ``assert_returns``/``assert_clause`` and the contract by name."""
         imports: tuple[str, ...] = ()
@@ -60,6 +61,7 @@ class Call:
             imports=imports,
             reject=reject,
             catches=catches,
+            escapes=escapes,
             before=self.before,
             uses=self.uses,
             receiver=self.receiver,

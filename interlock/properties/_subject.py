@@ -331,12 +331,14 @@ def reproducer(
     before: tuple[str, ...] = (),
     uses: tuple[Any, ...] = (),
     receiver: str = "target",
+    escapes: tuple[type[BaseException], ...] = (),
 ) -> str:
     """Self-contained Python that builds the target as the checker did and makes the failing call.
 
     ``result`` keeps the call's value as ``result`` for the ``extra`` lines (an ``assert`` on it); ``reject``
     wraps the call so the script fails with that message unless the call raises one of ``catches`` (by default
-    ``ValueError`` or ``TypeError``).
+    ``ValueError`` or ``TypeError``) or, with ``escapes``, if the call raises one of those (an exception the
+    contract allows, where what the target is compared with returned).
     """
     lines: list[str] = []
     protocols: list[type] = []
@@ -365,18 +367,29 @@ def reproducer(
     lines.extend(imports)
     if reject is not None:
         lines.extend(
-            f"from {e.__module__} import {e.__qualname__}" for e in catches if e.__module__ != "builtins" and "." not in e.__qualname__
+            f"from {e.__module__} import {e.__qualname__}"
+            for e in (escapes or catches)
+            if e.__module__ != "builtins" and "." not in e.__qualname__
         )
     lines.extend(foreign_definitions([*ctor_values.values(), *(values or {}).values()]))
 
     def called(call: str) -> list[str]:
         text = (f"await {call}" if one_loop else f"asyncio.run({call})") if is_async else call
+        if reject is not None and escapes:
+            return [
+                "try:",
+                f"    {text}",
+                f"except {_caught(escapes)} as error:",
+                f"    raise AssertionError({reject!r}) from error",
+            ]
         if reject is not None:
             return [
                 "try:",
                 f"    {text}",
                 f"except {_caught(catches)}:",
-                "    pass  # rejected, as the contract says",
+                "    pass  # rejected, as the contract says"
+                if catches == (ValueError, TypeError)
+                else "    pass  # raised, as the contract allows",
                 "else:",
                 f"    raise AssertionError({reject!r})",
             ]
