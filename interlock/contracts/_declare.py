@@ -384,16 +384,36 @@ def scenario(
     ``h.double(...)``, ``h.fail(...)``) and runs once per generated example.
     With ``compare=True`` it returns an observation, and every target is run on
     the same drawn example: targets whose observations differ get ``differential``.
+
+    Stacked on one function, several ``scenario`` decorators make one walk judge
+    several clauses: each example runs the function once, and every ``h.check``
+    and ``h.fail`` names the clause it judges with ``clause=``. The clauses are
+    listed in the order the decorators are written.
     """
-    model = get_contract(contract_type)
     kinds = _kinds(kind, ("differential",) if compare else ("postcondition",))
 
     def deco(fn: _F) -> _F:
         if not inspect.iscoroutinefunction(fn):
             raise ContractDefinitionError(f"scenario {id!r}: {fn!r} must be an async def taking the harness")
-        clause = Clause(id, text or _doc(fn) or id, kinds, None, Scenario(fn, needs_doubles, examples, compare))
-        _check_ids(contract_type, (*model.clauses, clause))
-        _CONTRACTS[contract_type] = _evolve(model, clauses=(*model.clauses, clause))
+        model = get_contract(contract_type)
+        rule = Scenario(fn, needs_doubles, examples, compare)
+        clause = Clause(id, text or _doc(fn) or id, kinds, None, rule)
+        sharing = [i for i, c in enumerate(model.clauses) if isinstance(c.rule, Scenario) and c.rule.function is fn]
+        if sharing:
+            first = model.clauses[sharing[0]]
+            assert isinstance(first.rule, Scenario)
+            if compare or first.rule.compare:
+                raise ContractDefinitionError(f"scenario {id!r}: a comparing scenario judges one clause; give it a function of its own")
+            if (first.rule.needs_doubles, first.rule.examples) != (needs_doubles, examples):
+                raise ContractDefinitionError(
+                    f"scenario {id!r}: the clauses one function judges share its examples= and needs_doubles= ({first.id!r} has other ones)"
+                )
+            # the outer decorator runs last: put its clause before the ones written below it
+            clauses = (*model.clauses[: sharing[0]], clause, *model.clauses[sharing[0] :])
+        else:
+            clauses = (*model.clauses, clause)
+        _check_ids(contract_type, clauses)
+        _CONTRACTS[contract_type] = _evolve(model, clauses=clauses)
         return fn
 
     return deco

@@ -119,15 +119,32 @@ class Harness(Protocol):
         In the reproducer the calls made at once stand in one ``await asyncio.gather(...)``.
         """
 
-    def fail(self, message: str, *, kind: Kind | None = None, member: str | None = None, parameter: str | None = None) -> NoReturn:
+    def fail(
+        self,
+        message: str,
+        *,
+        kind: Kind | None = None,
+        member: str | None = None,
+        parameter: str | None = None,
+        clause: str | None = None,
+    ) -> NoReturn:
         """The clause is broken: report ``message``, and stop the scenario (or the ``h.part`` it is in).
 
         ``kind`` must be one of the clause's kinds (by default its first); ``member`` and ``parameter`` say where
-        the violation is. The signal is a ``BaseException``, so a scenario's ``except Exception:`` never catches it.
+        the violation is. A function that judges several clauses (``scenario`` decorators stacked on it) names
+        the broken one with ``clause``, its id. The signal is a ``BaseException``, so a scenario's
+        ``except Exception:`` never catches it.
         """
 
     def check(
-        self, condition: object, message: str, *, kind: Kind | None = None, member: str | None = None, parameter: str | None = None
+        self,
+        condition: object,
+        message: str,
+        *,
+        kind: Kind | None = None,
+        member: str | None = None,
+        parameter: str | None = None,
+        clause: str | None = None,
     ) -> None:
         """Fail with ``message`` unless ``condition`` holds (see ``fail``)."""
 

@@ -235,3 +235,11 @@ class Contract:
             if c.id == clause_id:
                 return c
         raise KeyError(clause_id)
+
+    def walk(self, clause: Clause) -> tuple[Clause, ...]:
+        """The clauses one scenario function judges together (``scenario`` decorators stacked on it), in order;
+        ``(clause,)`` for any other clause."""
+        rule = clause.rule
+        if not isinstance(rule, Scenario):
+            return (clause,)
+        return tuple(c for c in self.clauses if isinstance(c.rule, Scenario) and c.rule.function is rule.function) or (clause,)

@@ -336,9 +336,13 @@ def _check_all(
                             s.note(m.name, clause.id, reason)
     if selection.ids is None:
         _products(contract, [s for s in subjects if not s.reference], checks, guard)
+    walked: set[str] = set()
     for clause in contract.clauses:
         if clause.member is not None or not isinstance(clause.rule, Scenario) or not selection.clause(clause.id):
             continue
+        if clause.id in walked:
+            continue  # judged by the run of an earlier clause its function also judges
+        walked.update(c.id for c in contract.walk(clause))
         if clause.rule.compare:
             if len(subjects) >= 2:
                 with guard.at(checks, None, None, clause.id):
@@ -686,8 +690,11 @@ def replay_scenario(
             if s.build_error is not None:
                 raise AssertionError(f"{clause.id}: the target cannot be built: {s.build_error}")
 
+            others = {c.id for c in contract.walk(clause)} - {clause.id}
+
             def test(data: Any) -> None:
-                found.extend(play_once(checks.driver, s, clause, data, list(draws), dict(answers)))
+                # what the function found of the other clauses it judges is theirs to replay
+                found.extend(v for v in play_once(checks.driver, s, clause, data, list(draws), dict(answers)) if v.clause not in others)
 
             explorer.once(f"replay_{clause.id}", test)
     finally:

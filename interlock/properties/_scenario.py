@@ -59,8 +59,9 @@ class ScenarioFailure(Signal):
     """Raised by ``Harness.fail``: the clause is broken (a ``BaseException``, so a clause's ``except Exception``
     around it cannot swallow it)."""
 
-    def __init__(self, message: str, kind: Kind | None, member: str | None, parameter: str | None) -> None:
+    def __init__(self, message: str, kind: Kind | None, member: str | None, parameter: str | None, clause: Clause) -> None:
         super().__init__(message)
+        self.clause = clause
         self.kind = kind
         self.member = member
         self.parameter = parameter
@@ -149,6 +150,7 @@ class ScenarioHarness:
         self._driver = driver
         self._subject = subject
         self._clause = clause
+        self._walk = driver.contract.walk(clause)
         self._draws = draws
         self._returns = returns
         self.log = CallLog()
@@ -372,7 +374,7 @@ class ScenarioHarness:
             self._member_raised(raised[0], exc)
 
     def _failure(self, err: ScenarioFailure) -> Violation:
-        s, clause = self._subject, self._clause
+        s, clause = self._subject, err.clause
         if err.member is None and err.__context__ is not None and id(err.__context__) in self._raised:
             err.member = self._raised[id(err.__context__)][0]  # the member whose exception the clause was handling
         kind = err.kind or clause.kinds[0]
@@ -382,7 +384,7 @@ class ScenarioHarness:
             err.member,
             err.parameter,
             f"{member_once(err.member, str(err))} ({clause.id})",
-            self._example(mark=err.member, judged=True),
+            self._example(mark=err.member, judged=True, clause=clause),
             s.location(err.member),
             clause.id,
             cause=raise_site(err.__context__),  # the target's exception the clause was handling when it failed
@@ -448,7 +450,7 @@ class ScenarioHarness:
 
     def collect_garbage(self) -> None:
         """A full garbage collection, for leak checks; after a few per clause and target only a young one (it costs)."""
-        key = (id(self._subject), self._clause.id)
+        key = (id(self._subject), self._walk[0].id)
         done = _COLLECTIONS.get(key, 0)
         _COLLECTIONS[key] = done + 1
         gc.collect() if done < _FULL_COLLECTIONS else gc.collect(0)
@@ -505,25 +507,53 @@ class ScenarioHarness:
             line = f"{', '.join(names)} = {line}"
         self.steps[start:] = [*others, line]
 
-    def fail(self, message: str, *, kind: Kind | None = None, member: str | None = None, parameter: str | None = None) -> NoReturn:
-        """The clause is broken: report ``message`` with ``kind`` (by default the clause's first)."""
-        if kind is not None and kind not in self._clause.kinds:
-            kinds = ", ".join(self._clause.kinds)
-            raise ValueError(f"clause {self._clause.id!r} reports {kinds}, not {kind!r}")
-        raise ScenarioFailure(message, kind, member, parameter)
+    def fail(
+        self,
+        message: str,
+        *,
+        kind: Kind | None = None,
+        member: str | None = None,
+        parameter: str | None = None,
+        clause: str | None = None,
+    ) -> NoReturn:
+        """The clause is broken: report ``message`` with ``kind`` (by default the clause's first). A function that
+        judges several clauses names the one broken with ``clause``."""
+        judged = self._judged(clause)
+        if kind is not None and kind not in judged.kinds:
+            kinds = ", ".join(judged.kinds)
+            raise ValueError(f"clause {judged.id!r} reports {kinds}, not {kind!r}")
+        raise ScenarioFailure(message, kind, member, parameter, judged)
+
+    def _judged(self, clause: str | None) -> Clause:
+        ids = [c.id for c in self._walk]
+        if clause is None:
+            if len(self._walk) > 1:
+                raise ValueError(f"this scenario judges the clauses {', '.join(ids)}: name the one broken with clause=")
+            return self._walk[0]
+        for c in self._walk:
+            if c.id == clause:
+                return c
+        raise ValueError(f"clause {clause!r} is not one this scenario judges ({', '.join(ids)})")
 
     def check(
-        self, condition: object, message: str, *, kind: Kind | None = None, member: str | None = None, parameter: str | None = None
+        self,
+        condition: object,
+        message: str,
+        *,
+        kind: Kind | None = None,
+        member: str | None = None,
+        parameter: str | None = None,
+        clause: str | None = None,
     ) -> None:
         """Fail with ``message`` unless ``condition`` holds."""
         if not condition:
-            self.fail(message, kind=kind, member=member, parameter=parameter)
+            self.fail(message, kind=kind, member=member, parameter=parameter, clause=clause)
 
     def example(self, mark: str | None = None) -> str:
         """Python that replays what the scenario did on this target; the last call of ``mark`` is marked as failing."""
         return self._example(mark)
 
-    def _example(self, mark: str | None = None, *, judged: bool = False) -> str:
+    def _example(self, mark: str | None = None, *, judged: bool = False, clause: Clause | None = None) -> str:
         """``example``. Where the clause itself ``judged`` the target broken and the script has no ``assert`` of its own, it ends in
         ``interlock.assert_clause``, which runs the clause once more on the same drawn values and raises
         ``AssertionError`` with the clause and what it saw: the script fails against the target and passes against a
@@ -531,7 +561,7 @@ class ScenarioHarness:
         """
         s = self._subject
         lines = []
-        replay = self._replay_line() if judged else None
+        replay = self._replay_line(clause or self._clause) if judged else None
         if replay is not None or any(step.startswith("interlock.assert_returns(") for step in self.steps):
             lines.append("import interlock")
             proto = self.contract.protocol
@@ -562,7 +592,7 @@ class ScenarioHarness:
             lines.append(replay)
         return "\n".join(lines)
 
-    def _replay_line(self) -> str | None:
+    def _replay_line(self, clause: Clause) -> str | None:
         """``interlock.assert_clause(...)`` with this example's drawn values, or None where the script already ends
         in an ``assert``, the values cannot be written as Python, or the run used real sockets."""
         if self.steps and self.steps[-1].lstrip().startswith("assert "):
@@ -577,7 +607,7 @@ class ScenarioHarness:
             return None
         contract = self.contract.protocol.__qualname__.split(".")[0]
         shown = f", answers={py_repr(answers)}" if answers else ""
-        return f"interlock.assert_clause({contract}, {self._clause.id!r}, target={_name(self._subject)}, draws={py_repr(draws)}{shown})"
+        return f"interlock.assert_clause({contract}, {clause.id!r}, target={_name(self._subject)}, draws={py_repr(draws)}{shown})"
 
 
 class _Names:
@@ -674,7 +704,8 @@ def _runs(driver: Driver, s: Subject, clause: Clause) -> bool:
     if s.build_error is not None:
         return False
     if rule.needs_doubles and s.mode == "zero" and _ctor_has_protocols(driver):
-        s.note(None, clause.id, "a zero-argument factory builds its own dependencies; this clause must observe a checker double")
+        for judged in driver.contract.walk(clause):
+            s.note(None, judged.id, "a zero-argument factory builds its own dependencies; this clause must observe a checker double")
         return False
     return True
 
@@ -740,7 +771,8 @@ def _play(
         else:
             observation = outcome.value
     for member, reason in h.unchecked:
-        s.note(member, clause.id, reason)
+        for judged in h._walk:
+            s.note(member, judged.id, reason)
     clean = not h.found and not h.unchecked
     return list(h.found), observation, clean, h.example
 
@@ -766,7 +798,8 @@ def run_scenario(driver: Driver, s: Subject, clause: Clause) -> None:
 
     reason = driver.explorer.explore(f"scenario_{clause.id}", collect, max_examples=rule.examples)
     if reason:
-        s.note(None, clause.id, reason)
+        for judged in driver.contract.walk(clause):
+            s.note(None, judged.id, reason)
 
 
 def run_load(driver: Driver, s: Subject, clause: Clause) -> None:

@@ -41,6 +41,9 @@ FRAGMENTS = {
         "report = interlock.check(Greeter, PoliteGreeter, LegacyGreeter, seed=1)",
     ): "the call from a test, with the README's own classes",
     ("pytest.md", "import pytest"): "a test module of the consumer project, run by pytest, not by itself",
+    ("clauses.md", '@interlock.scenario(Notifier, id="notify-sends-once", kind="isolation")'): (
+        "the shape of stacked scenarios (tests/unit/test_stacked_scenarios.py runs a whole one)"
+    ),
     ("cli.md", 'target = PerBackendSession(backend=(d0 := double(Backend)), user="0")'): (
         "the shape of a reproducer, on a session module of your own (tests/unit/test_sharing.py runs real ones)"
     ),
