@@ -353,7 +353,10 @@ def _check_all(
                 continue
             with guard.at(checks, s, None, clause.id):
                 run_scenario(checks.driver, s, clause)
-                run_load(checks.driver, s, clause)
+            for loaded in contract.walk(clause):  # a load phase is one clause's own, whichever of a walk's it is
+                if selection.clause(loaded.id):
+                    with guard.at(checks, s, None, loaded.id):
+                        run_load(checks.driver, s, loaded)
 
 
 def _sequences(subjects: list[Subject], checks: _Checks, guard: _Guard, budget: int, steps: int) -> None:
