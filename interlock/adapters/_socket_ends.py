@@ -106,16 +106,18 @@ def observed_socket_class() -> type:
 
 @functools.cache
 def delivering_class() -> type[Double]:
-    """The bridge's manager over real sockets: a checker double whose ``send_to_user(u, m)``, unless told to fail
-    or answer, sends ``m`` through a real socket of ``u`` and records what ``u``'s client received."""
+    """The bridge's manager over real sockets: a checker double whose ``send_to_user(u, m)``, unless told to fail,
+    sends ``m`` through a real socket of ``u`` and records what ``u``'s client received. It returns 1, or, where a
+    scenario told it what to answer (the count the bridge must turn into its own result), that answer: the message
+    still goes over the wire."""
     from interlock.contracts.websocket import WebSocketManager
 
     base = double_class(WebSocketManager)
 
     async def send_to_user(self: Double, *args: Any, **kwargs: Any) -> Any:
-        if object.__getattribute__(self, "_interlock_failure") is not None or "send_to_user" in object.__getattribute__(
-            self, "_interlock_overrides"
-        ):
+        failure = object.__getattribute__(self, "_interlock_failure")
+        only = object.__getattribute__(self, "_interlock_fail_methods")
+        if failure is not None and (only is None or "send_to_user" in only):
             return await base.send_to_user(self, *args, **kwargs)  # type: ignore[attr-defined]
         values = dict(zip(("user_id", "message"), args, strict=False)) | kwargs
         user, message = values.get("user_id"), values.get("message")
@@ -137,6 +139,7 @@ def delivering_class() -> type[Double]:
         if index is not None:
             link.claimed.add(index)
         call.args, call.kwargs = (user, decoded(link.received[index]) if index is not None else None), {}
-        return 1
+        override = object.__getattribute__(self, "_interlock_overrides").get("send_to_user")
+        return override(*args, **kwargs) if override is not None else 1
 
     return type("DeliveringManagerDouble", (base,), {"send_to_user": send_to_user})

@@ -22,7 +22,7 @@ import pytest
 import interlock
 from interlock.adapters._sockets import RealSockets
 from interlock.contracts._declare import get_contract
-from interlock.contracts.websocket import WebSocketBridge, WebSocketManager
+from interlock.contracts.websocket import EVENTS, WebSocketBridge, WebSocketManager
 from interlock.examples import websocket as ew
 from interlock.properties._engine import run_check
 from tests.fixtures import sockets as fx
@@ -115,6 +115,17 @@ def test_drifting_examples_are_reported_with_the_kinds_they_have_with_doubles(co
     real = interlock.check(contract, target, sockets="real", **SMALL)
     assert expected <= _kinds(doubles)
     assert _kinds(real) == _kinds(doubles)
+    assert not real.internal_errors
+
+
+def test_a_message_only_the_wire_spoils_is_the_bridges_message_clause_over_real_sockets() -> None:
+    """ProxyBridge sends a read-only view of its message: a Mapping, so it conforms with doubles. Over real sockets
+    its user's client receives the view's repr, which names no event: message-names-event-and-run on every notify
+    member (the walk's steps where the manager answers a count still deliver), and not a loss of events under load."""
+    doubles = interlock.check(WebSocketBridge, fx.ProxyBridge, **SMALL)
+    real = interlock.check(WebSocketBridge, fx.ProxyBridge, sockets="real", **SMALL)
+    assert _kinds(doubles) == set()
+    assert _kinds(real) == {("postcondition", m, "message-names-event-and-run") for m in EVENTS}
     assert not real.internal_errors
 
 
