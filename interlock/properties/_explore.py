@@ -47,7 +47,7 @@ class _FastData:
 
 
 SHRINK_FACTOR = 5
-SHRINK_FLOOR = 100
+SHRINK_FLOOR = 50
 """Shrinking one violation stops after ``max(SHRINK_FLOOR, SHRINK_FACTOR * budget)`` examples, with the smallest
 found so far: a long sequence can take Hypothesis's shrinker thousands of examples for a few characters less."""
 
